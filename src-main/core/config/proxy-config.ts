@@ -10,6 +10,8 @@ import type { LogLevel } from '../log/logger.js';
 export interface ServiceEndpoint {
   readonly host: string;
   readonly port: number;
+  /** TLS (wss://), the default; false only for a local plain test service (`-e ws://HOST:PORT`). */
+  readonly secure?: boolean;
   /** How the endpoint was chosen, for messages: `-e`, a region, or an environment variable. */
   readonly origin: string;
 }

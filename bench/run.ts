@@ -1,0 +1,25 @@
+/**
+ * `npm run bench -- [core|throughput|first-byte|connections]`: prints figures, asserts nothing.
+ * Build first (`npm run build`; npm ci does it).
+ */
+import { firstByte, manyConnections, throughput } from './core.js';
+
+const suites: Record<string, () => Promise<void>> = {
+  throughput: () => throughput(),
+  'first-byte': () => firstByte(),
+  connections: () => manyConnections(),
+  core: async () => {
+    await throughput();
+    await firstByte();
+    await manyConnections();
+  },
+};
+
+const name = process.argv[2] ?? 'core';
+const suite = suites[name];
+if (!suite) {
+  console.error(`unknown benchmark "${name}"; choose one of: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+console.log(`tunneldesk bench ${name}: node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+await suite();

@@ -1,0 +1,13 @@
+/** What a command needs from its process, injected so that tests run commands in-process. */
+import type { LogSink } from '../core/log/logger.js';
+
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  version: string;
+  logSink?: LogSink;
+  onSignals?(handler: () => void): void;
+  offSignals?(handler: () => void): void;
+}

@@ -1,0 +1,95 @@
+/**
+ * The `tunneldesk` command: `proxy` (the localproxy-compatible headless proxy) and
+ * `service` (the local tunnel service). Errors of usage print one clear line and exit 2;
+ * runtime failures exit 1.
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../core/config/proxy-config.js';
+import type { CommandIo } from './io.js';
+import { runProxyCommand } from './proxy-command.js';
+import { runServiceCommand } from './service-command.js';
+
+function packageVersion(): string {
+  try {
+    const url = new URL('../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const USAGE = `Usage: tunneldesk <command> [options]
+
+Commands:
+  proxy     A local proxy for AWS IoT Secure Tunneling (flags of the reference localproxy)
+            e.g. tunneldesk proxy -r us-east-1 -s SSH1=3333,HTTP1=5555   (token in AWSIOT_TUNNEL_ACCESS_TOKEN)
+  service   A local tunnel service (the AWS data plane, for tests and demos)
+            e.g. tunneldesk service --port 8443 --tunnel demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1
+
+Run 'tunneldesk <command> --help' for the options of a command.`;
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'proxy':
+        return await runProxyCommand(rest, io);
+      case 'service': {
+        const running = await runServiceCommand(rest, { out: io.out, err: io.err });
+        if (!running) return 0;
+        await new Promise<void>((resolve) => {
+          io.onSignals?.(() => {
+            void running.stop().then(resolve);
+          });
+        });
+        return 0;
+      }
+      case '--version':
+      case '-V':
+        io.out(io.version);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return 0;
+      default:
+        io.err(`tunneldesk: unknown command "${command}"; the commands are proxy and service\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`tunneldesk ${command}: ${error.message}`);
+      io.err(`Try 'tunneldesk ${command} --help' for the options.`);
+      return 2;
+    }
+    io.err(`tunneldesk ${command}: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}
+
+/** The process entry point (bin/tunneldesk.js). */
+export function run(): void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const io: CommandIo = {
+    out: (line) => process.stdout.write(line + '\n'),
+    err: (line) => process.stderr.write(line + '\n'),
+    env: process.env,
+    cwd: process.cwd(),
+    version: packageVersion(),
+    onSignals: (handler) => signals.forEach((s) => process.on(s, handler)),
+    offSignals: (handler) => signals.forEach((s) => process.off(s, handler)),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+      // Give stdio a moment to flush, then make sure nothing keeps us alive.
+      setTimeout(() => process.exit(code), 50).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(`tunneldesk: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * `tunneldesk proxy`: the headless local proxy, flag-compatible with the reference
+ * localproxy. Runs until Ctrl-C (or a fatal error) and then leaves nothing open.
+ */
+import { ConfigError } from '../core/config/proxy-config.js';
+import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
+import { DestinationAgent } from '../core/destination/destination-agent.js';
+import { SourceProxy } from '../core/source/source-proxy.js';
+import { parseProxyArgs } from './proxy-options.js';
+import type { CommandIo } from './io.js';
+
+/** Runs the proxy; resolves with the exit code once it has stopped. */
+export async function runProxyCommand(argv: string[], io: CommandIo): Promise<number> {
+  const parsed = parseProxyArgs(argv, io.env, io.cwd);
+  if (parsed.kind === 'help') {
+    io.out(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    io.out(io.version);
+    return 0;
+  }
+  const { config } = parsed;
+  const redactor = new SecretRedactor();
+  redactor.add(config.accessToken);
+  redactor.add(config.clientToken);
+  const logger = createLogger({ level: config.logLevel, sink: io.logSink ?? stderrSink, redactor });
+  for (const warning of parsed.warnings) logger.warn(warning);
+  if (config.clientTokenGenerated) {
+    logger.info('no client token given: generated one for this run, so the proxy can reconnect with the same access token');
+  }
+  if (config.endpoint.secure !== false && !config.tls.verify) {
+    logger.warn('TLS verification is OFF (-k): use this only with a local test service, never in production');
+  }
+
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    const finish = (code: number): void => {
+      if (settled) return;
+      settled = true;
+      io.offSignals?.(onSignal);
+      resolve(code);
+    };
+    const events = {
+      onReady: (listeners: readonly { serviceId: string; address: string }[]) => {
+        for (const listener of listeners) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
+      },
+      onStopped: (reason: string, fatal: boolean) => {
+        if (fatal) io.err(`tunneldesk proxy: ${reason}`);
+        finish(fatal ? 1 : 0);
+      },
+    };
+    const runtime = { logger, events };
+    const proxy = config.mode === 'source' ? new SourceProxy(config, runtime) : new DestinationAgent(config, runtime);
+    const onSignal = (): void => {
+      logger.info('stopping: closing the tunnel and every listener');
+      void proxy.close('stopped by signal');
+    };
+    io.onSignals?.(onSignal);
+    proxy.start().catch((error: unknown) => {
+      io.offSignals?.(onSignal);
+      if (error instanceof ConfigError) {
+        settled = true;
+        reject(error);
+      } else {
+        settled = true;
+        reject(error as Error);
+      }
+    });
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * Destination mode: the device's side. Each STREAM_START or CONNECTION_START becomes a
+ * connection to the service's mapped target (host:port or Unix socket); a target that
+ * refuses is answered with the reset the guide prescribes. Accepts V1, V2 and V3 sources:
+ * the format of each stream follows its STREAM_START (no service id: V1; no connection id: V2).
+ */
+import net from 'node:net';
+import { ConfigError, type DestinationTarget, type ProxyConfig } from '../config/proxy-config.js';
+import { readMappingFiles } from '../config/mapping-files.js';
+import type { TunnelMessage } from '../protocol/message.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { MessageType } from '../protocol/wire.js';
+import type { TunnelSnapshot } from '../stats/snapshot.js';
+import { TunnelClient } from '../tunnel/tunnel-client.js';
+import { DEFAULT_MUX_LIMITS, TunnelMux } from '../mux/tunnel-mux.js';
+import type { LocalConnection } from '../mux/local-connection.js';
+import { ServiceChannel } from '../mux/service-channel.js';
+import type { ProxyEvents, ProxyRuntimeOptions } from '../source/source-proxy.js';
+
+export function describeTarget(target: DestinationTarget): string {
+  return target.kind === 'unix' ? target.path : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+}
+
+export class DestinationAgent extends TunnelMux {
+  private readonly client: TunnelClient;
+  private readonly targets = new Map<string, DestinationTarget>();
+  private stopped = false;
+  private readonly events: ProxyEvents;
+
+  constructor(
+    private readonly config: ProxyConfig,
+    runtime: ProxyRuntimeOptions,
+  ) {
+    super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
+    if (config.mappings.mode !== 'destination') throw new Error('DestinationAgent needs a destination configuration');
+    this.events = runtime.events ?? {};
+    for (const [serviceId, target] of config.mappings.targets) this.addService(serviceId, target);
+    this.client = new TunnelClient(
+      {
+        endpoint: config.endpoint,
+        mode: 'destination',
+        accessToken: config.accessToken,
+        clientToken: config.clientToken,
+        // The destination offers V3; the format of each stream follows its source.
+        version: 'V3',
+        tls: config.tls,
+        pingIntervalMs: runtime.pingIntervalMs ?? 5_000,
+        handshakeTimeoutMs: runtime.handshakeTimeoutMs ?? 15_000,
+        logger: runtime.logger.child('tunnel'),
+        backoff: runtime.backoff,
+      },
+      {
+        onConnected: (connection) => this.attach(connection),
+        onMessage: (message) => this.receive(message),
+        onDisconnected: () => this.detach(),
+        onState: (state) => this.events.onState?.(state),
+        onStopped: (reason, fatal) => {
+          if (fatal) this.fail(reason);
+        },
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    this.client.start();
+  }
+
+  async close(reason = 'closed by the user'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.close(reason);
+    this.detach();
+    this.events.onStopped?.(reason, false);
+  }
+
+  reconnectNow(): void {
+    this.client.reconnectNow();
+  }
+
+  snapshot(now = Date.now()): TunnelSnapshot {
+    return {
+      at: now,
+      mode: 'destination',
+      state: this.client.state,
+      latencyMs: this.client.latencyMs,
+      reconnects: this.client.reconnects,
+      services: this.serviceSnapshots(now),
+      ...this.counters,
+      ...this.tunnelRates(now),
+    };
+  }
+
+  private addService(serviceId: string, target: DestinationTarget): void {
+    this.targets.set(serviceId, target);
+    this.channels.set(serviceId, new ServiceChannel(serviceId, describeTarget(target), true));
+  }
+
+  private receive(message: TunnelMessage): void {
+    try {
+      this.handleMessage(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.log.error(`closing the tunnel WebSocket: ${error.message}`);
+      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+    }
+  }
+
+  protected onServiceIds(received: readonly string[]): void {
+    const serviceIds = [...new Set(received)];
+    this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
+    try {
+      this.applyServiceIds(serviceIds);
+      const list = [...this.channels.values()].map((c) => `${c.serviceId || 'service'} -> ${c.local}`);
+      this.log.info(`ready: ${list.join(', ')}`);
+      this.events.onReady?.([]);
+    } catch (error) {
+      this.fail((error as Error).message);
+    }
+  }
+
+  private applyServiceIds(serviceIds: string[]): void {
+    const configured = [...this.targets.keys()];
+    if (configured.length === 1 && configured[0] === '') {
+      if (serviceIds.length > 1) {
+        throw new ConfigError(
+          `the tunnel has services ${serviceIds.join(', ')}; a bare target serves one. Map each: -d ${serviceIds
+            .map((id) => `${id}=HOST:PORT`)
+            .join(',')}`,
+        );
+      }
+      return;
+    }
+    const unknown = configured.filter((id) => !serviceIds.includes(id));
+    if (unknown.length > 0 && serviceIds.length > 0) {
+      throw new ConfigError(
+        `the tunnel's services are ${serviceIds.join(', ')}, but the mappings name ${unknown.join(', ')}; map exactly the tunnel's services`,
+      );
+    }
+    const missing = serviceIds.filter((id) => !this.targets.has(id));
+    if (missing.length === 0) return;
+    const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'destination') as Map<string, DestinationTarget>;
+    const stillMissing = missing.filter((id) => !fromFiles.has(id));
+    if (stillMissing.length > 0) {
+      throw new ConfigError(
+        `no target for ${stillMissing.join(', ')}: a destination must know where each service goes. ` +
+          `Map it with -d ${stillMissing.map((id) => `${id}=HOST:PORT`).join(',')} or in a --config-dir file`,
+      );
+    }
+    for (const id of missing) this.addService(id, fromFiles.get(id)!);
+  }
+
+  protected onStreamStart(message: TunnelMessage): void {
+    const channel = this.channelFor(message.serviceId);
+    if (!channel) {
+      this.log.warn(`STREAM_START for unknown service "${message.serviceId}": resetting it`);
+      this.replyReset(MessageType.STREAM_RESET, message);
+      return;
+    }
+    if (channel.activeStreamId !== 0) {
+      // A new stream replaces the active one: its connections are over.
+      this.log.debug(`${channel.serviceId}: stream ${message.streamId} replaces stream ${channel.activeStreamId}`);
+      this.endStream(channel);
+    }
+    // Answer in the format the source speaks: its service id (or none for V1).
+    channel.wireServiceId = Buffer.from(message.serviceId, 'utf8');
+    channel.activeStreamId = message.streamId;
+    channel.streamsStarted++;
+    this.connectTarget(channel, message.streamId, message.connectionId, true);
+  }
+
+  protected onConnectionStart(message: TunnelMessage): void {
+    const channel = this.channelFor(message.serviceId);
+    if (!channel || channel.activeStreamId === 0 || channel.activeStreamId !== message.streamId) {
+      this.replyReset(MessageType.CONNECTION_RESET, message);
+      return;
+    }
+    if (message.connectionId === 0 || channel.connections.has(message.connectionId)) {
+      // The guide: a connection id that is already open is an error answered with a reset.
+      this.log.warn(`${channel.serviceId}: CONNECTION_START for connection ${message.connectionId}, which is open or invalid`);
+      this.replyReset(MessageType.CONNECTION_RESET, message);
+      return;
+    }
+    this.connectTarget(channel, message.streamId, message.connectionId, false);
+  }
+
+  protected onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void {
+    const channel = connection.channel;
+    if (!connection.everConnected) {
+      this.log.warn(
+        `${channel.serviceId || 'service'}: cannot connect to ${channel.local}: ${error?.message ?? 'closed'}`,
+      );
+    }
+    const resetsStream = connection.connectionId === 0 || (connection.opensStream && !connection.everConnected);
+    if (resetsStream) {
+      this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
+      this.endStream(channel);
+    } else {
+      this.sendControl(MessageType.CONNECTION_RESET, channel, connection.streamId, connection.connectionId);
+    }
+  }
+
+  private connectTarget(channel: ServiceChannel, streamId: number, connectionId: number, opensStream: boolean): void {
+    const target = this.targets.get(channel.serviceId) ?? this.targets.values().next().value!;
+    const socket =
+      target.kind === 'unix'
+        ? net.connect({ path: target.path })
+        : net.connect({ host: target.host, port: target.port, localAddress: this.config.bindAddress, noDelay: true });
+    const connection = this.addConnection(channel, socket, streamId, connectionId, describeTarget(target), true);
+    connection.opensStream = opensStream;
+    this.log.debug(`${channel.serviceId || 'service'}: stream ${streamId} connection ${connectionId} -> ${describeTarget(target)}`);
+  }
+
+  private replyReset(type: MessageType.STREAM_RESET | MessageType.CONNECTION_RESET, message: TunnelMessage): void {
+    const channel = new ServiceChannel(message.serviceId, undefined, true);
+    this.sendControl(type, channel, message.streamId, type === MessageType.CONNECTION_RESET ? message.connectionId : 0);
+  }
+
+  private fail(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.error(reason);
+    this.client.close(reason);
+    this.detach();
+    this.events.onStopped?.(reason, true);
+  }
+}

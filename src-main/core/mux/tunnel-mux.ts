@@ -1,0 +1,309 @@
+/**
+ * The multiplexer both ends share: it routes tunnel messages to local connections, turns
+ * local bytes into DATA frames, sends the resets a local end calls for, and applies
+ * backpressure both ways. SourceProxy and DestinationAgent add how streams begin.
+ *
+ * Backpressure: when the tunnel writer is congested every local socket stops being read
+ * (the tunnel is one pipe), and resumes on drain. When a local socket cannot take what the
+ * tunnel delivers, reading from the tunnel pauses, since the protocol has no per-stream
+ * window; a per-connection buffer (maxWriteBufferBytes) keeps that to slow sockets only.
+ */
+import type { Logger } from '../log/logger.js';
+import { encodeFrame, describeMessage, type TunnelMessage } from '../protocol/message.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { MessageType } from '../protocol/wire.js';
+import { newCounters, RateMeter, type Counters } from '../stats/counters.js';
+import type { ConnectionSnapshot, ServiceSnapshot } from '../stats/snapshot.js';
+import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import { LocalConnection, type LocalConnectionHooks } from './local-connection.js';
+import type { ServiceChannel } from './service-channel.js';
+import { DEFAULT_WRITER_OPTIONS, TunnelWriter, type TunnelWriterOptions } from './tunnel-writer.js';
+
+export interface MuxLimits extends TunnelWriterOptions {
+  /** Bytes a local socket may hold unwritten before the tunnel stops being read. */
+  maxWriteBufferBytes: number;
+}
+
+export const DEFAULT_MUX_LIMITS: MuxLimits = { ...DEFAULT_WRITER_OPTIONS, maxWriteBufferBytes: 2 * 1024 * 1024 };
+
+export abstract class TunnelMux implements LocalConnectionHooks {
+  protected readonly channels = new Map<string, ServiceChannel>();
+  protected readonly writer: TunnelWriter;
+  protected connection: TunnelConnection | undefined;
+  readonly counters: Counters = newCounters();
+  private readonly congestedWriters = new Set<LocalConnection>();
+  private readingPaused = false;
+  private readonly rates = new RateMeter();
+
+  constructor(
+    protected readonly log: Logger,
+    protected readonly limits: MuxLimits = DEFAULT_MUX_LIMITS,
+  ) {
+    this.writer = new TunnelWriter(limits);
+    this.writer.onDrain = () => this.resumeLocalReading();
+  }
+
+  /** The tunnel is open: frames go to it from now on. */
+  attach(connection: TunnelConnection): void {
+    this.connection = connection;
+    this.readingPaused = false;
+    this.writer.attach(connection);
+  }
+
+  /** The tunnel is gone: every stream died with it. Listeners stay; connections close. */
+  detach(): void {
+    this.connection = undefined;
+    this.writer.detach();
+    for (const channel of this.channels.values()) this.dropStream(channel);
+    this.congestedWriters.clear();
+  }
+
+  /** Handles one message from the service. Throws ProtocolError for what must close the WebSocket. */
+  handleMessage(message: TunnelMessage): void {
+    if (this.log.enabled(6)) this.log.trace(`received ${describeMessage(message)}`);
+    this.counters.framesIn++;
+    switch (message.type) {
+      case MessageType.DATA:
+        return this.onData(message);
+      case MessageType.STREAM_RESET:
+        return this.onStreamReset(message);
+      case MessageType.CONNECTION_RESET:
+        return this.onConnectionReset(message);
+      case MessageType.SESSION_RESET:
+        this.log.info('the service reset the session: closing every connection');
+        for (const channel of this.channels.values()) this.endStream(channel);
+        return;
+      case MessageType.SERVICE_IDS:
+        return this.onServiceIds(message.availableServiceIds);
+      case MessageType.STREAM_START:
+        return this.onStreamStart(message);
+      case MessageType.CONNECTION_START:
+        return this.onConnectionStart(message);
+      default:
+        throw new ProtocolError('unknown-type', `unexpected message type ${message.type}`);
+    }
+  }
+
+  protected abstract onServiceIds(serviceIds: readonly string[]): void;
+  protected abstract onStreamStart(message: TunnelMessage): void;
+  protected abstract onConnectionStart(message: TunnelMessage): void;
+  /** What to tell the peer when a local connection ends by itself. */
+  protected abstract onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void;
+
+  /** The channel a message belongs to: by service id, or the only one for V1 peers (no id). */
+  protected channelFor(serviceId: string): ServiceChannel | undefined {
+    const channel = this.channels.get(serviceId);
+    if (channel) return channel;
+    if (this.channels.size !== 1) return undefined;
+    // One service: a V1 peer sends no service id, and a bare mapping ('') serves any name.
+    const only = this.channels.values().next().value!;
+    return serviceId === '' || only.serviceId === '' ? only : undefined;
+  }
+
+  protected addConnection(
+    channel: ServiceChannel,
+    socket: import('node:net').Socket,
+    streamId: number,
+    connectionId: number,
+    peer: string,
+    connecting: boolean,
+  ): LocalConnection {
+    const connection = new LocalConnection(
+      socket,
+      channel,
+      streamId,
+      connectionId,
+      peer,
+      this,
+      this.limits.maxWriteBufferBytes,
+      connecting,
+    );
+    channel.connections.set(connectionId, connection);
+    channel.connectionsOpened++;
+    if (this.writer.congested) connection.pauseReading();
+    return connection;
+  }
+
+  // ---- LocalConnectionHooks -------------------------------------------------------------
+
+  onLocalData(connection: LocalConnection, chunk: Buffer): void {
+    if (!this.isCurrent(connection)) return;
+    const frames = Math.ceil(chunk.length / 64_512);
+    connection.counters.framesOut += frames;
+    connection.channel.counters.bytesOut += chunk.length;
+    connection.channel.counters.framesOut += frames;
+    this.counters.bytesOut += chunk.length;
+    this.counters.framesOut += frames;
+    this.writer.sendData(connection.header, chunk);
+    if (this.writer.congested) this.pauseLocalReading();
+  }
+
+  onLocalEnd(connection: LocalConnection, error: Error | undefined): void {
+    const channel = connection.channel;
+    if (channel.connections.get(connection.connectionId) !== connection) return;
+    channel.connections.delete(connection.connectionId);
+    this.congestedWriters.delete(connection);
+    this.updateTunnelReading();
+    if (error && (error as NodeJS.ErrnoException).code !== 'ECONNRESET') {
+      this.log.debug(`connection ${connection.key} failed: ${error.message}`);
+    } else {
+      this.log.debug(`connection ${connection.key} closed by the local side`);
+    }
+    if (channel.activeStreamId !== connection.streamId || !this.connection) return;
+    this.onLocalConnectionEnded(connection, error);
+  }
+
+  onWriteBackpressure(connection: LocalConnection, congested: boolean): void {
+    if (congested) this.congestedWriters.add(connection);
+    else this.congestedWriters.delete(connection);
+    this.updateTunnelReading();
+  }
+
+  // ---- sending control frames -----------------------------------------------------------
+
+  protected sendControl(type: MessageType, channel: ServiceChannel, streamId: number, connectionId = 0): void {
+    const message = {
+      type,
+      streamId,
+      serviceId: channel.wireServiceId.toString('utf8'),
+      connectionId,
+    };
+    if (this.log.enabled(6)) {
+      this.log.trace(`sending ${MessageType[type]} stream=${streamId} connection=${connectionId} service=${message.serviceId}`);
+    }
+    this.counters.framesOut++;
+    this.writer.sendFrame(encodeFrame(message));
+  }
+
+  /** Ends every connection of the channel's stream, flushing what they have, and forgets the stream. */
+  protected endStream(channel: ServiceChannel): void {
+    channel.activeStreamId = 0;
+    for (const connection of channel.connections.values()) {
+      this.congestedWriters.delete(connection);
+      connection.endFromTunnel();
+    }
+    channel.connections.clear();
+    this.updateTunnelReading();
+  }
+
+  /** Drops every connection at once: the tunnel they used is gone. */
+  protected dropStream(channel: ServiceChannel): void {
+    channel.activeStreamId = 0;
+    for (const connection of channel.connections.values()) connection.abort();
+    channel.connections.clear();
+  }
+
+  // ---- receiving ------------------------------------------------------------------------
+
+  private onData(message: TunnelMessage): void {
+    const channel = this.channelFor(message.serviceId);
+    if (!channel || message.streamId !== channel.activeStreamId) {
+      this.log.trace(`dropped stale DATA for stream ${message.streamId} of "${message.serviceId}"`);
+      return;
+    }
+    const connection = channel.connections.get(message.connectionId) ?? this.onlyConnection(channel, message.connectionId);
+    if (!connection) {
+      this.log.trace(`dropped DATA for closed connection ${message.connectionId} of "${channel.serviceId}"`);
+      return;
+    }
+    const length = message.payload.length;
+    channel.counters.bytesIn += length;
+    channel.counters.framesIn++;
+    this.counters.bytesIn += length;
+    connection.deliver(message.payload);
+  }
+
+  /** A peer that sends no connection id (V2) or id 1 for a lone connection (V3 reading a V2 stream). */
+  private onlyConnection(channel: ServiceChannel, connectionId: number): LocalConnection | undefined {
+    if (connectionId > 1 || channel.connections.size !== 1) return undefined;
+    const only = channel.connections.values().next().value!;
+    return only.connectionId === 0 || connectionId === 0 ? only : undefined;
+  }
+
+  private onStreamReset(message: TunnelMessage): void {
+    const channel = this.channelFor(message.serviceId);
+    if (!channel || channel.activeStreamId === 0 || message.streamId !== channel.activeStreamId) return;
+    this.log.debug(`stream ${message.streamId} of "${channel.serviceId}" reset by the peer`);
+    this.endStream(channel);
+  }
+
+  private onConnectionReset(message: TunnelMessage): void {
+    const channel = this.channelFor(message.serviceId);
+    if (!channel || message.streamId !== channel.activeStreamId) return;
+    const connection = channel.connections.get(message.connectionId) ?? this.onlyConnection(channel, message.connectionId);
+    if (!connection) return;
+    channel.connections.delete(connection.connectionId);
+    this.congestedWriters.delete(connection);
+    this.updateTunnelReading();
+    connection.endFromTunnel();
+  }
+
+  // ---- backpressure -----------------------------------------------------------------------
+
+  private isCurrent(connection: LocalConnection): boolean {
+    return connection.channel.connections.get(connection.connectionId) === connection;
+  }
+
+  private pauseLocalReading(): void {
+    for (const channel of this.channels.values()) {
+      for (const connection of channel.connections.values()) connection.pauseReading();
+    }
+  }
+
+  private resumeLocalReading(): void {
+    for (const channel of this.channels.values()) {
+      for (const connection of channel.connections.values()) connection.resumeReading();
+    }
+  }
+
+  private updateTunnelReading(): void {
+    const shouldPause = this.congestedWriters.size > 0;
+    if (shouldPause === this.readingPaused || !this.connection) return;
+    this.readingPaused = shouldPause;
+    if (shouldPause) this.connection.pauseReading();
+    else this.connection.resumeReading();
+  }
+
+  // ---- stats --------------------------------------------------------------------------------
+
+  /** Per-service and per-connection figures, with rates since the previous call. */
+  protected serviceSnapshots(now: number): ServiceSnapshot[] {
+    const seen = new Set<string>();
+    const services = [...this.channels.values()].map((channel): ServiceSnapshot => {
+      const serviceKey = `service:${channel.serviceId}`;
+      seen.add(serviceKey);
+      const connections = [...channel.connections.values()].map((connection): ConnectionSnapshot => {
+        const key = `connection:${connection.key}`;
+        seen.add(key);
+        return {
+          key: connection.key,
+          serviceId: channel.serviceId,
+          streamId: connection.streamId,
+          connectionId: connection.connectionId,
+          state: connection.state,
+          openedAt: connection.openedAt,
+          peer: connection.peer,
+          ...connection.counters,
+          ...this.rates.rate(key, connection.counters, now),
+        };
+      });
+      return {
+        serviceId: channel.serviceId,
+        local: channel.local,
+        activeStreamId: channel.activeStreamId,
+        streamsStarted: channel.streamsStarted,
+        connectionsOpened: channel.connectionsOpened,
+        connections,
+        ...channel.counters,
+        ...this.rates.rate(serviceKey, channel.counters, now),
+      };
+    });
+    seen.add('tunnel');
+    this.rates.retain(seen);
+    return services;
+  }
+
+  protected tunnelRates(now: number) {
+    return this.rates.rate('tunnel', this.counters, now);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The local listening socket of one service on the source side. Binding is explicit and
+ * awaited, so that a port already in use is reported by name before anything else starts.
+ */
+import net from 'node:net';
+import { ConfigError } from '../config/proxy-config.js';
+
+export class ServiceListener {
+  private readonly server: net.Server;
+  private boundPort = 0;
+
+  constructor(
+    readonly serviceId: string,
+    readonly host: string,
+    /** The port asked for; 0 means any free port. */
+    readonly requestedPort: number,
+    onConnection: (socket: net.Socket) => void,
+  ) {
+    this.server = net.createServer({ noDelay: true }, onConnection);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** host:port as a user would type it. */
+  get address(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.boundPort}`;
+  }
+
+  /** Binds; a failure is a ConfigError that names the service and port. */
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        const name = this.serviceId ? `service ${this.serviceId}` : 'the service';
+        const what =
+          error.code === 'EADDRINUSE'
+            ? `port ${this.requestedPort} is already in use on ${this.host}; choose another port for ${name}, or 0 for a free one`
+            : error.code === 'EACCES'
+              ? `no permission to listen on port ${this.requestedPort} (ports below 1024 need privileges); choose a port from 1024 to 65535`
+              : error.code === 'EADDRNOTAVAIL'
+                ? `the bind address ${this.host} is not an address of this machine (-b)`
+                : `cannot listen on ${this.host}:${this.requestedPort} for ${name}: ${error.message}`;
+        reject(new ConfigError(what));
+      };
+      this.server.once('error', onError);
+      this.server.listen({ host: this.host, port: this.requestedPort, exclusive: true }, () => {
+        this.server.off('error', onError);
+        this.boundPort = (this.server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+    });
+  }
+}

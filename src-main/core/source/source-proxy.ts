@@ -1,0 +1,366 @@
+/**
+ * Source mode: the operator's side. One local listener per service; every accepted TCP
+ * connection becomes a stream (STREAM_START) or, on V3, one more connection on the
+ * service's active stream (CONNECTION_START). Listeners outlive tunnel reconnects.
+ */
+import type net from 'node:net';
+import { ConfigError, type ProxyConfig } from '../config/proxy-config.js';
+import { readMappingFiles } from '../config/mapping-files.js';
+import type { Logger } from '../log/logger.js';
+import type { TunnelMessage } from '../protocol/message.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { MessageType, type ProtocolVersion } from '../protocol/wire.js';
+import type { TunnelSnapshot } from '../stats/snapshot.js';
+import { TunnelClient, type TunnelState } from '../tunnel/tunnel-client.js';
+import type { BackoffOptions } from '../tunnel/backoff.js';
+import { DEFAULT_MUX_LIMITS, TunnelMux, type MuxLimits } from '../mux/tunnel-mux.js';
+import type { LocalConnection } from '../mux/local-connection.js';
+import { ServiceChannel } from '../mux/service-channel.js';
+import { ServiceListener } from './service-listener.js';
+
+/** A bound local port, as shown to the user. */
+export interface ListenerInfo {
+  readonly serviceId: string;
+  readonly address: string;
+  readonly port: number;
+  /** True when the port was picked because none was configured. */
+  readonly picked: boolean;
+}
+
+export interface ProxyEvents {
+  /** Every service has its local port: connections can be made. */
+  onReady?(listeners: readonly ListenerInfo[]): void;
+  onState?(state: TunnelState): void;
+  /** Stopped for good; `fatal` when by an error rather than close(). */
+  onStopped?(reason: string, fatal: boolean): void;
+}
+
+export interface ProxyRuntimeOptions {
+  logger: Logger;
+  events?: ProxyEvents;
+  limits?: MuxLimits;
+  pingIntervalMs?: number;
+  handshakeTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** How long an accepted connection waits for the tunnel before it is dropped. */
+  pendingTimeoutMs?: number;
+}
+
+interface PendingSocket {
+  socket: net.Socket;
+  listener: ServiceListener;
+  timer: NodeJS.Timeout;
+}
+
+export class SourceProxy extends TunnelMux {
+  private readonly client: TunnelClient;
+  private readonly listeners = new Map<ServiceChannel, ServiceListener>();
+  private readonly pending = new Set<PendingSocket>();
+  private readonly bindHost: string;
+  private ready = false;
+  private stopped = false;
+  private readonly version: ProtocolVersion;
+  private readonly events: ProxyEvents;
+
+  constructor(
+    private readonly config: ProxyConfig,
+    private readonly runtime: ProxyRuntimeOptions,
+  ) {
+    super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
+    if (config.mappings.mode !== 'source') throw new Error('SourceProxy needs a source configuration');
+    this.version = config.peerVersion;
+    this.bindHost = config.bindAddress ?? '127.0.0.1';
+    this.events = runtime.events ?? {};
+    if (this.version === 'V1' && config.mappings.ports.size > 1) {
+      throw new ConfigError('a V1 destination carries one service; give one port mapping', '-y V1');
+    }
+    this.client = new TunnelClient(
+      {
+        endpoint: config.endpoint,
+        mode: 'source',
+        accessToken: config.accessToken,
+        clientToken: config.clientToken,
+        version: this.version,
+        tls: config.tls,
+        pingIntervalMs: runtime.pingIntervalMs ?? 5_000,
+        handshakeTimeoutMs: runtime.handshakeTimeoutMs ?? 15_000,
+        logger: runtime.logger.child('tunnel'),
+        backoff: runtime.backoff,
+      },
+      {
+        onConnected: (connection) => {
+          this.attach(connection);
+          this.ready = false;
+          // A V1 peer gets no SERVICE_IDS: the configured mapping is all there is.
+          if (this.version === 'V1') this.becomeReady();
+        },
+        onMessage: (message) => this.receive(message),
+        onDisconnected: (reason) => {
+          this.ready = false;
+          this.detach();
+          this.log.debug(`tunnel down: ${reason.message}`);
+        },
+        onState: (state) => this.events.onState?.(state),
+        onStopped: (reason, fatal) => {
+          if (fatal) void this.fail(reason);
+        },
+      },
+    );
+  }
+
+  /**
+   * Binds the configured ports, then connects. Rejects with a ConfigError, leaving nothing
+   * open, when a port cannot be bound: before the access token is spent on a handshake.
+   */
+  async start(): Promise<void> {
+    const mappings = this.config.mappings;
+    if (mappings.mode !== 'source') return;
+    const ports = new Map(mappings.ports);
+    if (ports.size === 0 && this.version === 'V1') ports.set('', 0);
+    try {
+      for (const [serviceId, port] of ports) await this.openListener(serviceId, port);
+    } catch (error) {
+      await this.closeListeners();
+      throw error;
+    }
+    this.client.start();
+  }
+
+  /** Closes the tunnel and every listener and connection. */
+  async close(reason = 'closed by the user'): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.close(reason);
+    this.detach();
+    this.dropPending();
+    await this.closeListeners();
+    this.events.onStopped?.(reason, false);
+  }
+
+  /** Skips the wait before the next reconnect attempt. */
+  reconnectNow(): void {
+    this.client.reconnectNow();
+  }
+
+  get listenerInfo(): ListenerInfo[] {
+    return [...this.listeners].map(([channel, listener]) => ({
+      serviceId: channel.serviceId,
+      address: listener.address,
+      port: listener.port,
+      picked: listener.requestedPort === 0,
+    }));
+  }
+
+  snapshot(now = Date.now()): TunnelSnapshot {
+    return {
+      at: now,
+      mode: 'source',
+      state: this.client.state,
+      latencyMs: this.client.latencyMs,
+      reconnects: this.client.reconnects,
+      services: this.serviceSnapshots(now),
+      ...this.counters,
+      ...this.tunnelRates(now),
+    };
+  }
+
+  private receive(message: TunnelMessage): void {
+    try {
+      this.handleMessage(message);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.log.error(`closing the tunnel WebSocket: ${error.message}`);
+      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+    }
+  }
+
+  protected onServiceIds(serviceIds: readonly string[]): void {
+    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: Error) => this.fail(error.message));
+  }
+
+  /** Source mode never accepts stream starts: the guide says close the WebSocket. */
+  protected onStreamStart(): void {
+    throw new ProtocolError('forbidden-type', 'the service sent STREAM_START to a source; only a source starts streams');
+  }
+
+  protected onConnectionStart(message: TunnelMessage): void {
+    throw new ProtocolError(
+      'forbidden-type',
+      `the service sent CONNECTION_START (stream ${message.streamId}) to a source; only a source starts connections`,
+    );
+  }
+
+  protected onLocalConnectionEnded(connection: LocalConnection): void {
+    const channel = connection.channel;
+    if (this.version === 'V3') {
+      this.sendControl(MessageType.CONNECTION_RESET, channel, connection.streamId, connection.connectionId);
+    } else {
+      // V1/V2 peers have one connection per stream: its end is the stream's end.
+      this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
+      channel.activeStreamId = 0;
+    }
+  }
+
+  private async applyServiceIds(serviceIds: string[]): Promise<void> {
+    const configured = [...this.channels.keys()];
+    this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
+    const bare = configured.length === 1 && configured[0] === '';
+    if (bare) {
+      if (serviceIds.length > 1) {
+        throw new ConfigError(
+          `the tunnel has services ${serviceIds.join(', ')}; a bare port serves one. Map each: -s ${serviceIds
+            .map((id, i) => `${id}=${5555 + i}`)
+            .join(',')}`,
+        );
+      }
+      if (serviceIds.length === 1) this.renameChannel('', serviceIds[0]!);
+    } else if (serviceIds.length > 0 && configured.length > 0) {
+      const missing = serviceIds.filter((id) => !this.channels.has(id));
+      const unknown = configured.filter((id) => !serviceIds.includes(id));
+      if (unknown.length > 0) {
+        throw new ConfigError(
+          `the tunnel's services are ${serviceIds.join(', ')}, but the mappings name ${unknown.join(', ')}, which it does not have; ` +
+            `map exactly the tunnel's services`,
+        );
+      }
+      if (missing.length > 0 && this.config.mappings.mode === 'source' && this.config.mappings.ports.size > 0) {
+        // Like the reference: mappings given on the command line must name every service.
+        throw new ConfigError(
+          `the tunnel's services are ${serviceIds.join(', ')}, but the mappings leave out ${missing.join(', ')}; map every service`,
+        );
+      }
+    }
+    const missing = serviceIds.filter((id) => !this.channels.has(id));
+    if (missing.length > 0) {
+      const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<string, number>;
+      for (const id of missing) await this.openListener(id, fromFiles.get(id) ?? 0);
+    }
+    if (serviceIds.length === 0 && this.channels.size === 0) await this.openListener('', 0);
+    this.becomeReady();
+  }
+
+  private renameChannel(from: string, to: string): void {
+    const channel = this.channels.get(from);
+    if (!channel) return;
+    this.channels.delete(from);
+    channel.rename(to, this.version !== 'V1');
+    this.channels.set(to, channel);
+  }
+
+  private async openListener(serviceId: string, port: number): Promise<void> {
+    const channel = new ServiceChannel(serviceId, undefined, this.version !== 'V1');
+    const listener = new ServiceListener(serviceId, this.bindHost, port, (socket) => this.accept(socket, listener));
+    await listener.listen();
+    channel.local = listener.address;
+    this.channels.set(serviceId, channel);
+    this.listeners.set(channel, listener);
+    if (port === 0) {
+      this.log.info(`${serviceId || 'the service'} has no port mapping: listening on free port ${listener.address}`);
+    }
+  }
+
+  private becomeReady(): void {
+    if (this.ready || this.stopped) return;
+    this.ready = true;
+    const infos = this.listenerInfo;
+    for (const info of infos) {
+      this.log.info(`${info.serviceId || 'service'} listening on ${info.address}`);
+    }
+    this.events.onReady?.(infos);
+    for (const entry of [...this.pending]) {
+      this.pending.delete(entry);
+      clearTimeout(entry.timer);
+      if (!entry.socket.destroyed) this.accept(entry.socket, entry.listener);
+    }
+  }
+
+  private accept(socket: net.Socket, listener: ServiceListener): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const channel = [...this.listeners].find(([, l]) => l === listener)?.[0];
+    if (!channel) {
+      socket.destroy();
+      return;
+    }
+    if (!this.ready || !this.connection) {
+      this.hold(socket, listener);
+      return;
+    }
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (this.version === 'V3' && channel.activeStreamId !== 0) {
+      const connectionId = ++channel.lastConnectionId;
+      this.sendControl(MessageType.CONNECTION_START, channel, channel.activeStreamId, connectionId);
+      this.addConnection(channel, socket, channel.activeStreamId, connectionId, peer, false);
+      this.log.debug(`${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`);
+      return;
+    }
+    if (this.version !== 'V3' && channel.connections.size > 0) {
+      this.log.warn(
+        `${channel.serviceId || 'service'}: a ${this.version} destination carries one connection per service; ` +
+          `the new connection from ${peer} replaces the open one`,
+      );
+      this.dropStream(channel);
+    }
+    // Stream ids only grow, so stale frames of an earlier stream can never match.
+    const streamId = (channel.lastStreamId = nextStreamId(channel.lastStreamId));
+    const connectionId = this.version === 'V3' ? 1 : 0;
+    channel.lastConnectionId = Math.max(channel.lastConnectionId, connectionId);
+    channel.activeStreamId = streamId;
+    channel.streamsStarted++;
+    this.sendControl(MessageType.STREAM_START, channel, streamId, connectionId);
+    this.addConnection(channel, socket, streamId, connectionId, peer, false);
+    this.log.debug(`${channel.serviceId}: stream ${streamId} started for ${peer}`);
+  }
+
+  /** Keeps an accepted socket until the tunnel is ready, for a while. */
+  private hold(socket: net.Socket, listener: ServiceListener): void {
+    socket.pause();
+    const entry: PendingSocket = {
+      socket,
+      listener,
+      timer: setTimeout(() => {
+        this.pending.delete(entry);
+        this.log.warn(`dropped a connection on ${listener.address}: the tunnel did not become ready in time`);
+        socket.destroy();
+      }, this.runtime.pendingTimeoutMs ?? 30_000),
+    };
+    entry.timer.unref();
+    socket.once('close', () => {
+      clearTimeout(entry.timer);
+      this.pending.delete(entry);
+    });
+    this.pending.add(entry);
+  }
+
+  private dropPending(): void {
+    for (const entry of this.pending) {
+      clearTimeout(entry.timer);
+      entry.socket.destroy();
+    }
+    this.pending.clear();
+  }
+
+  private async fail(reason: string): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log.error(reason);
+    this.client.close(reason);
+    this.detach();
+    this.dropPending();
+    await this.closeListeners();
+    this.events.onStopped?.(reason, true);
+  }
+
+  private async closeListeners(): Promise<void> {
+    const all = [...this.listeners.values()];
+    this.listeners.clear();
+    await Promise.all(all.map((listener) => listener.close()));
+  }
+}
+
+/** The next stream id: positive int32, wrapping past the maximum like the reference. */
+export function nextStreamId(last: number): number {
+  return last >= 0x7fffffff ? 1 : last + 1;
+}

@@ -1,0 +1,131 @@
+/**
+ * Starts a whole tunnel on loopback for tests and benchmarks: the local tunnel service, a
+ * destination agent forwarding to local targets, and a source proxy with local ports.
+ */
+import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
+import { DestinationAgent } from '../destination/destination-agent.js';
+import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger.js';
+import type { ProtocolVersion } from '../protocol/wire.js';
+import { TunnelService } from '../service/tunnel-service.js';
+import { SourceProxy, type ListenerInfo, type ProxyRuntimeOptions } from '../source/source-proxy.js';
+import { waitFor } from './local-servers.js';
+
+export interface HarnessOptions {
+  services: string[];
+  /** Destination targets by service id (port on 127.0.0.1, or a full target). */
+  targets: Record<string, number | DestinationTarget>;
+  /** Source ports by service id (0 = free port). Default: every service on a free port. */
+  sourcePorts?: Record<string, number>;
+  sourceVersion?: ProtocolVersion;
+  tls?: boolean;
+  rechunk?: boolean;
+  logger?: Logger;
+  runtime?: Partial<ProxyRuntimeOptions>;
+}
+
+export interface Harness {
+  tunnelId: string;
+  sourceToken: string;
+  destinationToken: string;
+  service: TunnelService;
+  source: SourceProxy;
+  destination: DestinationAgent;
+  /** Local port of a service on the source side. */
+  port(serviceId: string): number;
+  listeners: ListenerInfo[];
+  close(): Promise<void>;
+}
+
+let tunnelCounter = 0;
+
+export function token(kind: string): string {
+  return `${kind}-${process.pid}-${++tunnelCounter}-${Math.random().toString(36).slice(2)}-token`;
+}
+
+export function proxyConfig(
+  mode: 'source' | 'destination',
+  servicePort: number,
+  accessToken: string,
+  mappings: ProxyConfig['mappings'],
+  extra: Partial<ProxyConfig> = {},
+): ProxyConfig {
+  return {
+    mode,
+    accessToken,
+    clientToken: crypto.randomUUID(),
+    clientTokenGenerated: true,
+    endpoint: { host: '127.0.0.1', port: servicePort, origin: 'test', secure: extra.endpoint?.secure ?? true },
+    tls: { verify: false },
+    mappings,
+    mappingFiles: [],
+    peerVersion: 'V3',
+    logLevel: LogLevel.Off,
+    ...extra,
+  };
+}
+
+export function debugLogger(): Logger {
+  return process.env.TUNNELDESK_TEST_LOG ? createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) }) : silentLogger;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const logger = options.logger ?? debugLogger();
+  const tls = options.tls ?? true;
+  const tunnelId = `t${++tunnelCounter}`;
+  const sourceToken = token('src');
+  const destinationToken = token('dst');
+  const service = new TunnelService({
+    tls: tls ? 'self-signed' : 'plain',
+    tunnels: [{ id: tunnelId, sourceToken, destinationToken, services: options.services }],
+    rechunk: options.rechunk ? { seed: 42 } : false,
+    logger: logger.child('service'),
+  });
+  await service.start();
+  const secure = { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: tls } };
+  const targets = new Map<string, DestinationTarget>();
+  for (const [id, target] of Object.entries(options.targets)) {
+    targets.set(id, typeof target === 'number' ? { kind: 'tcp', host: '127.0.0.1', port: target } : target);
+  }
+  const runtime = { pingIntervalMs: 5_000, ...options.runtime };
+  const destination = new DestinationAgent(
+    proxyConfig('destination', service.port, destinationToken, { mode: 'destination', targets }, secure),
+    { logger: logger.child('dst'), ...runtime },
+  );
+  await destination.start();
+  const ports = new Map<string, number>(
+    Object.entries(options.sourcePorts ?? Object.fromEntries(options.services.map((s) => [s, 0]))),
+  );
+  let listeners: ListenerInfo[] = [];
+  const source = new SourceProxy(
+    proxyConfig('source', service.port, sourceToken, { mode: 'source', ports }, { ...secure, peerVersion: options.sourceVersion ?? 'V3' }),
+    {
+      logger: logger.child('src'),
+      ...runtime,
+      events: { ...runtime.events, onReady: (l) => (listeners = [...l]) },
+    },
+  );
+  await source.start();
+  await waitFor(() => listeners.length > 0, 10_000, 'the source to be ready');
+  await waitFor(() => service.describeTunnel(tunnelId).destination.connected, 10_000, 'the destination');
+  return {
+    tunnelId,
+    sourceToken,
+    destinationToken,
+    service,
+    source,
+    destination,
+    get listeners() {
+      return listeners;
+    },
+    port(serviceId) {
+      const found = source.listenerInfo.find((l) => l.serviceId === serviceId) ?? source.listenerInfo[0];
+      if (!found) throw new Error(`no listener for ${serviceId}`);
+      return found.port;
+    },
+    async close() {
+      await source.close();
+      await destination.close();
+      await service.close();
+    },
+  };
+}

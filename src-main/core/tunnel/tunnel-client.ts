@@ -1,0 +1,169 @@
+/**
+ * Keeps one tunnel connected: connects, and after a drop reconnects with exponential backoff
+ * and jitter, reusing the client token so the same access token stays valid. A handshake
+ * rejected with 4xx, or a TLS failure, stops it: trying again would fail the same way.
+ */
+import type { Logger } from '../log/logger.js';
+import type { TunnelMessage } from '../protocol/message.js';
+import type { ProtocolVersion } from '../protocol/wire.js';
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { CloseReason } from './close-reason.js';
+import { TunnelConnection, type OpenInfo, type TunnelConnectionOptions } from './tunnel-connection.js';
+import { trustedCertificates } from './tls-trust.js';
+
+export type TunnelState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'connecting'; readonly attempt: number }
+  | {
+      readonly kind: 'connected';
+      readonly channelId: string | undefined;
+      readonly version: ProtocolVersion;
+      readonly since: number;
+      readonly via: string | undefined;
+    }
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly lastError: string }
+  | { readonly kind: 'closed'; readonly reason: string; readonly fatal: boolean };
+
+export interface TunnelClientHandler {
+  /** A connection is open: the multiplexer may start using it. */
+  onConnected(connection: TunnelConnection, info: OpenInfo): void;
+  onMessage(message: TunnelMessage): void;
+  /** The open connection is gone: every stream on it is dead. */
+  onDisconnected(reason: CloseReason): void;
+  /** Any state change, for status lines and the app. */
+  onState?(state: TunnelState): void;
+  /** The client stopped for good (fatal error or close()). */
+  onStopped?(reason: string, fatal: boolean): void;
+}
+
+export interface TunnelClientOptions extends Omit<TunnelConnectionOptions, 'ca'> {
+  backoff?: BackoffOptions;
+}
+
+export class TunnelClient {
+  private connection: TunnelConnection | undefined;
+  private readonly backoff: Backoff;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private everConnected = false;
+  private currentState: TunnelState = { kind: 'idle' };
+  private latency: number | undefined;
+  private reconnectCount = 0;
+  private readonly ca: string[] | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly options: TunnelClientOptions,
+    private readonly handler: TunnelClientHandler,
+  ) {
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.log = options.logger;
+    // Read the CA files once: a reconnect loop must not reread the disk every attempt.
+    this.ca = options.endpoint.secure === false ? undefined : trustedCertificates(options.tls.caPath);
+  }
+
+  get state(): TunnelState {
+    return this.currentState;
+  }
+
+  /** Round trip of the last WebSocket ping, ms. */
+  get latencyMs(): number | undefined {
+    return this.latency;
+  }
+
+  /** Reconnects after the first connection. */
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  start(): void {
+    if (this.stopped || this.connection) return;
+    this.connect();
+  }
+
+  /** Skips the wait before the next attempt (the app's "reconnect now"). */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.connect();
+    } else if (this.connection?.isOpen) {
+      this.connection.close({ kind: 'network', message: 'reconnect requested', retryable: true });
+    }
+  }
+
+  /** Stops for good: closes the connection and cancels any retry. */
+  close(reason = 'closed by the user'): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    connection?.close({ kind: 'closed-locally', message: reason, retryable: false });
+    this.setState({ kind: 'closed', reason, fatal: false });
+    this.handler.onStopped?.(reason, false);
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    this.setState({ kind: 'connecting', attempt: this.backoff.attempts + 1 });
+    let open = false;
+    const connection: TunnelConnection = new TunnelConnection(
+      { ...this.options, ca: this.ca },
+      {
+        onOpen: (info) => {
+          if (this.connection !== connection) return;
+          open = true;
+          if (this.everConnected) this.reconnectCount++;
+          this.everConnected = true;
+          this.backoff.reset();
+          this.log.info(
+            `connected to the tunnel service as ${this.options.mode} (${info.version}, channel-id ${info.channelId ?? 'none'})` +
+              (info.via ? ` through ${info.via}` : ''),
+          );
+          this.setState({ kind: 'connected', channelId: info.channelId, version: info.version, since: Date.now(), via: info.via });
+          this.handler.onConnected(connection, info);
+        },
+        onMessage: (message) => {
+          if (this.connection === connection) this.handler.onMessage(message);
+        },
+        onLatency: (ms) => {
+          this.latency = ms;
+        },
+        onClose: (reason) => {
+          if (this.connection !== connection) return;
+          this.connection = undefined;
+          if (open) this.handler.onDisconnected(reason);
+          this.afterClose(reason, open);
+        },
+      },
+    );
+    this.connection = connection;
+  }
+
+  private afterClose(reason: CloseReason, wasOpen: boolean): void {
+    if (this.stopped) return;
+    // A name that does not resolve on the very first try is almost always a typo in -e/-r.
+    const firstTryTypo = !this.everConnected && reason.kind === 'network' && reason.code === 'ENOTFOUND';
+    if (!reason.retryable || firstTryTypo) {
+      this.stopped = true;
+      this.log.error(reason.message);
+      this.setState({ kind: 'closed', reason: reason.message, fatal: true });
+      this.handler.onStopped?.(reason.message, true);
+      return;
+    }
+    const delay = this.backoff.next();
+    (wasOpen ? this.log.warn : this.log.warn)(
+      `${reason.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
+    );
+    this.setState({ kind: 'reconnecting', attempt: this.backoff.attempts, retryAt: Date.now() + delay, lastError: reason.message });
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private setState(state: TunnelState): void {
+    this.currentState = state;
+    this.handler.onState?.(state);
+  }
+}

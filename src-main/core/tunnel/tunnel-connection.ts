@@ -1,0 +1,316 @@
+/**
+ * One WebSocket connection to the tunnel service: the handshake exactly as the protocol
+ * guide describes it, the binary frame stream in both directions, pings for keep-alive and
+ * latency, and one CloseReason when it ends. Reconnecting is TunnelClient's business.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Agent } from 'node:http';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+import WebSocket from 'ws';
+import type { ServiceEndpoint, TlsOptions } from '../config/proxy-config.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { decodeFrameBody, type TunnelMessage } from '../protocol/message.js';
+import {
+  ACCESS_TOKEN_HEADER,
+  CHANNEL_ID_HEADER,
+  CLIENT_TOKEN_HEADER,
+  MAX_WEBSOCKET_MESSAGE_BYTES,
+  MODE_QUERY_PARAM,
+  SUBPROTOCOLS,
+  TUNNEL_PATH,
+  versionOfSubprotocol,
+  type ProtocolVersion,
+  type ProxyMode,
+} from '../protocol/wire.js';
+import type { Logger } from '../log/logger.js';
+import { classifyConnectError, explainHandshakeStatus, type CloseReason } from './close-reason.js';
+import { trustedCertificates } from './tls-trust.js';
+
+export interface TunnelConnectionOptions {
+  endpoint: ServiceEndpoint;
+  mode: ProxyMode;
+  /** Secret: sent in the `access-token` header only. */
+  accessToken: string;
+  /** Secret: sent in the `client-token` header; makes the access token reusable for reconnects. */
+  clientToken?: string;
+  /** The subprotocol version to offer. */
+  version: ProtocolVersion;
+  tls: TlsOptions;
+  /** Ping period; the reference pings every 5 s. */
+  pingIntervalMs: number;
+  handshakeTimeoutMs: number;
+  logger: Logger;
+  /** Precomputed CA list (computing it reads files; a reconnect loop reuses it). */
+  ca?: string[];
+}
+
+/** What the handshake told us. */
+export interface OpenInfo {
+  channelId: string | undefined;
+  version: ProtocolVersion;
+  /** The HTTP(S) proxy the WebSocket goes through, if any (credentials removed). */
+  via: string | undefined;
+}
+
+export interface TunnelConnectionHandler {
+  onOpen(info: OpenInfo): void;
+  onMessage(message: TunnelMessage): void;
+  /** Called exactly once, whether the connection ever opened or not. */
+  onClose(reason: CloseReason): void;
+  onLatency?(ms: number): void;
+}
+
+/** The service URL for an endpoint (the AWS data plane listens on 443 with TLS). */
+export function tunnelUrl(endpoint: ServiceEndpoint, mode: ProxyMode): string {
+  const scheme = endpoint.secure === false ? 'ws' : 'wss';
+  const host = endpoint.host.includes(':') && !endpoint.host.startsWith('[') ? `[${endpoint.host}]` : endpoint.host;
+  return `${scheme}://${host}:${endpoint.port}${TUNNEL_PATH}?${MODE_QUERY_PARAM}=${mode}`;
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(unparseable proxy URL)';
+  }
+}
+
+export class TunnelConnection {
+  private readonly ws: WebSocket;
+  private readonly decoder = new FrameDecoder();
+  private closeReason: CloseReason | undefined;
+  private finished = false;
+  private opened = false;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly pendingPings = new Map<string, number>();
+  private lastHeardAt = Date.now();
+  private channelId: string | undefined;
+  private inflight = 0;
+  private readonly where: string;
+
+  constructor(
+    private readonly options: TunnelConnectionOptions,
+    private readonly handler: TunnelConnectionHandler,
+  ) {
+    const { endpoint, mode } = options;
+    const url = tunnelUrl(endpoint, mode);
+    this.where = `${endpoint.host}:${endpoint.port}`;
+    const headers: Record<string, string> = { [ACCESS_TOKEN_HEADER]: options.accessToken };
+    if (options.clientToken) headers[CLIENT_TOKEN_HEADER] = options.clientToken;
+    headers['user-agent'] = `tunneldesk/${process.env.npm_package_version ?? '0'} node/${process.versions.node}`;
+
+    const proxyUrl = getProxyForUrl(url.replace(/^ws/, "http"));
+    let agent: Agent | undefined;
+    if (proxyUrl) agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent;
+    const secure = endpoint.secure !== false;
+    this.via = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
+
+    options.logger.debug(
+      `connecting to ${url} as ${mode}, offering ${SUBPROTOCOLS[options.version]}` +
+        (this.via ? ` through HTTP proxy ${this.via}` : '') +
+        (secure && !options.tls.verify ? ' (TLS verification OFF: -k)' : ''),
+    );
+    this.ws = new WebSocket(url, [SUBPROTOCOLS[options.version]], {
+      headers,
+      agent,
+      handshakeTimeout: options.handshakeTimeoutMs,
+      maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      followRedirects: false,
+      ...(secure
+        ? {
+            ca: options.ca ?? trustedCertificates(options.tls.caPath),
+            rejectUnauthorized: options.tls.verify,
+            servername: /^[\d.:[\]]+$/.test(endpoint.host) ? undefined : endpoint.host,
+          }
+        : {}),
+    });
+    this.ws.binaryType = 'nodebuffer';
+    this.ws.on('upgrade', (response) => {
+      this.channelId = headerValue(response.headers[CHANNEL_ID_HEADER]);
+    });
+    this.ws.on('unexpected-response', (request, response) => {
+      const status = response.statusCode ?? 0;
+      const channelId = headerValue(response.headers[CHANNEL_ID_HEADER]);
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (body.length < 500) body += chunk;
+      });
+      const done = (): void => {
+        const detail = body.trim().slice(0, 300);
+        this.finish({
+          kind: 'handshake-rejected',
+          status,
+          channelId,
+          detail,
+          retryable: status >= 500,
+          message:
+            explainHandshakeStatus(status, mode, detail) + (channelId ? ` (channel-id ${channelId})` : ''),
+        });
+        request.destroy();
+      };
+      response.on('end', done);
+      response.on('error', done);
+      response.on('aborted', done);
+    });
+    this.ws.on('open', () => this.onOpen());
+    this.ws.on('message', (data: Buffer, isBinary: boolean) => this.onData(data, isBinary));
+    this.ws.on('pong', (data: Buffer) => this.onPong(data));
+    this.ws.on('ping', () => {
+      this.lastHeardAt = Date.now();
+    });
+    this.ws.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.closeReason) return;
+      if (!this.opened) {
+        this.closeReason =
+          error.message.startsWith('Server sent') || error.message.startsWith('Unexpected server response')
+            ? { kind: 'network', message: `the handshake with ${this.where} failed: ${error.message}`, retryable: true }
+            : classifyConnectError(error, this.where);
+      } else {
+        this.closeReason = { kind: 'network', code: error.code, message: `tunnel WebSocket error: ${error.message}`, retryable: true };
+      }
+    });
+    this.ws.on('close', (code: number, reason: Buffer) => {
+      this.finish(
+        this.closeReason ?? {
+          kind: 'closed-by-service',
+          code,
+          message: `the service closed the tunnel WebSocket (code ${code}${reason.length ? `: ${reason.toString()}` : ''})`,
+          retryable: true,
+        },
+      );
+    });
+  }
+
+  /** The HTTP proxy in use, if any (without credentials). */
+  readonly via: string | undefined;
+
+  /** Bytes handed to the WebSocket that the socket has not yet taken. */
+  get inflightBytes(): number {
+    return this.inflight;
+  }
+
+  get isOpen(): boolean {
+    return this.opened && !this.finished;
+  }
+
+  /**
+   * Sends one binary WebSocket message (one or more whole tunnel frames). `onWritten` runs
+   * once the socket has taken the bytes, which is how callers measure backpressure.
+   */
+  send(message: Buffer, onWritten?: () => void): void {
+    if (!this.isOpen) return;
+    this.inflight += message.length;
+    this.ws.send(message, { binary: true }, () => {
+      this.inflight -= message.length;
+      onWritten?.();
+    });
+  }
+
+  /** Stops reading from the service (a local socket cannot keep up). */
+  pauseReading(): void {
+    if (this.isOpen) this.ws.pause();
+  }
+
+  resumeReading(): void {
+    if (this.isOpen) this.ws.resume();
+  }
+
+  /** Closes the connection; onClose follows with the given reason. */
+  close(reason: CloseReason = { kind: 'closed-locally', message: 'closed', retryable: false }): void {
+    if (this.finished) return;
+    this.closeReason ??= reason;
+    if (this.ws.readyState === WebSocket.OPEN) {
+      const code = reason.kind === 'protocol' ? 1002 : 1000;
+      this.ws.close(code, reason.message.slice(0, 120));
+      // A service that does not answer the close frame must not hold us: force it after a while.
+      setTimeout(() => this.ws.terminate(), 2_000).unref();
+    } else {
+      this.ws.terminate();
+    }
+  }
+
+  private onOpen(): void {
+    const version = versionOfSubprotocol(this.ws.protocol);
+    if (!version) {
+      this.close({
+        kind: 'network',
+        message: `the service chose subprotocol "${this.ws.protocol}", which is not one we offered`,
+        retryable: true,
+      });
+      return;
+    }
+    this.opened = true;
+    this.lastHeardAt = Date.now();
+    this.pingTimer = setInterval(() => this.ping(), this.options.pingIntervalMs);
+    this.pingTimer.unref();
+    this.ping();
+    this.handler.onOpen({ channelId: this.channelId, version, via: this.via });
+  }
+
+  private onData(data: Buffer, isBinary: boolean): void {
+    if (this.finished) return;
+    this.lastHeardAt = Date.now();
+    try {
+      if (!isBinary) {
+        throw new ProtocolError('text-frame', 'the service sent a text WebSocket message; the protocol is binary only');
+      }
+      this.decoder.push(data, (body) => {
+        const decoded = decodeFrameBody(body);
+        if (decoded.kind === 'ignored') {
+          this.options.logger.debug(`ignored a message of unknown type ${decoded.type} marked ignorable`);
+          return;
+        }
+        this.handler.onMessage(decoded.message);
+      });
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.options.logger.error(`protocol error from the service: ${error.message}`);
+      this.close({ kind: 'protocol', error, message: error.message, retryable: true });
+    }
+  }
+
+  private ping(): void {
+    const silentFor = Date.now() - this.lastHeardAt;
+    if (silentFor > 2 * this.options.pingIntervalMs + 1_000) {
+      this.close({
+        kind: 'ping-timeout',
+        message: `no pong or data from the service for ${Math.round(silentFor / 1000)} s (two ping periods)`,
+        retryable: true,
+      });
+      return;
+    }
+    const payload = randomBytes(8);
+    this.pendingPings.set(payload.toString('hex'), performance.now());
+    if (this.pendingPings.size > 8) this.pendingPings.delete(this.pendingPings.keys().next().value!);
+    this.ws.ping(payload);
+  }
+
+  private onPong(data: Buffer): void {
+    this.lastHeardAt = Date.now();
+    const sentAt = this.pendingPings.get(data.toString('hex'));
+    if (sentAt === undefined) return;
+    this.pendingPings.delete(data.toString('hex'));
+    this.handler.onLatency?.(performance.now() - sentAt);
+  }
+
+  private finish(reason: CloseReason): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closeReason ??= reason;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.decoder.reset();
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
+    this.handler.onClose(this.closeReason);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
