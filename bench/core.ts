@@ -16,7 +16,7 @@ import {
   patternHash,
   unusedPort,
 } from '../src-main/core/test-support/local-servers.js';
-import { startTunneldesk, type Proc } from './processes.js';
+import { startTunneldesk, type Proc } from '../src-main/core/test-support/processes.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -30,18 +30,28 @@ interface Setup {
 async function startTunnel(targets: Record<string, number>): Promise<Setup> {
   const servicePort = await unusedPort();
   const services = Object.keys(targets);
-  const service = startTunneldesk(['service', '--port', String(servicePort), '--tunnel', `bench:BENCH_SRC_TOKEN_0001:BENCH_DST_TOKEN_0001:${services.join(',')}`]);
+  const service = startTunneldesk([
+    'service',
+    '--port',
+    String(servicePort),
+    '--tunnel',
+    `bench:BENCH_SRC_TOKEN_0001:BENCH_DST_TOKEN_0001:${services.join(',')}`,
+  ]);
   await service.waitFor(/listening on/);
   const endpoint = ['-e', `127.0.0.1:${servicePort}`, '-k', '-v', '2'];
   const destination = startTunneldesk(
     ['proxy', ...endpoint, '-d', services.map((s) => `${s}=127.0.0.1:${targets[s]}`).join(',')],
     { AWSIOT_TUNNEL_ACCESS_TOKEN: 'BENCH_DST_TOKEN_0001' },
   );
-  const source = startTunneldesk(['proxy', ...endpoint, '-s', services.map((s) => `${s}=0`).join(',')], {
-    AWSIOT_TUNNEL_ACCESS_TOKEN: 'BENCH_SRC_TOKEN_0001',
-  });
+  const source = startTunneldesk(
+    ['proxy', ...endpoint, '-s', services.map((s) => `${s}=0`).join(',')],
+    {
+      AWSIOT_TUNNEL_ACCESS_TOKEN: 'BENCH_SRC_TOKEN_0001',
+    },
+  );
   const ports: Record<string, number> = {};
-  for (const s of services) ports[s] = Number((await source.waitFor(new RegExp(`^${s} [\\d.]+:(\\d+)$`)))[1]);
+  for (const s of services)
+    ports[s] = Number((await source.waitFor(new RegExp(`^${s} [\\d.]+:(\\d+)$`)))[1]);
   await new Promise((r) => setTimeout(r, 300)); // let the destination join
   return {
     ports,
@@ -68,7 +78,9 @@ export async function throughput(size = GiB): Promise<void> {
     let seconds = (performance.now() - start) / 1000;
     let cpuPerGiB = ((tunnel.source.cpuSeconds() - cpu) * GiB) / size;
     if (uploaded !== patternHash(size)) throw new Error('upload corrupted');
-    console.log(`upload    ${mbps(size, seconds)} MB/s   source CPU ${cpuPerGiB.toFixed(2)} s/GiB   (${size / MiB} MiB, hash ok)`);
+    console.log(
+      `upload    ${mbps(size, seconds)} MB/s   source CPU ${cpuPerGiB.toFixed(2)} s/GiB   (${size / MiB} MiB, hash ok)`,
+    );
 
     cpu = tunnel.source.cpuSeconds();
     start = performance.now();
@@ -76,7 +88,9 @@ export async function throughput(size = GiB): Promise<void> {
     seconds = (performance.now() - start) / 1000;
     cpuPerGiB = ((tunnel.source.cpuSeconds() - cpu) * GiB) / size;
     if (downloaded.sha256 !== download.sha256) throw new Error('download corrupted');
-    console.log(`download  ${mbps(size, seconds)} MB/s   source CPU ${cpuPerGiB.toFixed(2)} s/GiB   (${size / MiB} MiB, hash ok)`);
+    console.log(
+      `download  ${mbps(size, seconds)} MB/s   source CPU ${cpuPerGiB.toFixed(2)} s/GiB   (${size / MiB} MiB, hash ok)`,
+    );
   } finally {
     await tunnel.stop();
     await upload.close();

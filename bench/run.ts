@@ -21,5 +21,7 @@ if (!suite) {
   console.error(`unknown benchmark "${name}"; choose one of: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-console.log(`tunneldesk bench ${name}: node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `tunneldesk bench ${name}: node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
 await suite();

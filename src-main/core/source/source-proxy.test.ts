@@ -30,7 +30,9 @@ async function isFree(port: number): Promise<boolean> {
 }
 
 /** Starts a proxy built with `events` and resolves with the reason it stopped for. */
-async function runUntilStopped(build: (events: { onStopped: (reason: string) => void }) => SourceProxy): Promise<string> {
+async function runUntilStopped(
+  build: (events: { onStopped: (reason: string) => void }) => SourceProxy,
+): Promise<string> {
   let stopped: string | undefined;
   const source = build({ onStopped: (reason) => (stopped = reason) });
   await source.start();
@@ -47,7 +49,13 @@ describe('SourceProxy', () => {
     const busyPort = (busy.address() as net.AddressInfo).port;
     const freePort = await unusedPort();
     const source = new SourceProxy(
-      proxyConfig('source', 9, token('src'), { mode: 'source', ports: new Map([['HTTP1', freePort], ['SSH1', busyPort]]) }),
+      proxyConfig('source', 9, token('src'), {
+        mode: 'source',
+        ports: new Map([
+          ['HTTP1', freePort],
+          ['SSH1', busyPort],
+        ]),
+      }),
       { logger: debugLogger() },
     );
     const error = await source.start().then(
@@ -61,16 +69,27 @@ describe('SourceProxy', () => {
   });
 
   it('stops with the likely causes when the service refuses the token (403)', async () => {
-    const service = new TunnelService({ tls: 'plain', tunnels: [{ id: 'x', sourceToken: token('s'), destinationToken: token('d'), services: ['SSH1'] }] });
+    const service = new TunnelService({
+      tls: 'plain',
+      tunnels: [
+        { id: 'x', sourceToken: token('s'), destinationToken: token('d'), services: ['SSH1'] },
+      ],
+    });
     await service.start();
     cleanup.push(service);
     const port = await unusedPort();
     const reason = await runUntilStopped(
       (events) =>
         new SourceProxy(
-          proxyConfig('source', service.port, 'a-wrong-token-value', { mode: 'source', ports: new Map([['SSH1', port]]) }, {
-            endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false },
-          }),
+          proxyConfig(
+            'source',
+            service.port,
+            'a-wrong-token-value',
+            { mode: 'source', ports: new Map([['SSH1', port]]) },
+            {
+              endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false },
+            },
+          ),
           { logger: debugLogger(), events },
         ),
     );
@@ -87,7 +106,13 @@ describe('SourceProxy', () => {
     const reason = await runUntilStopped(
       (events) =>
         new SourceProxy(
-          proxyConfig('source', service.port, token('src'), { mode: 'source', ports: new Map() }, { tls: { verify: true } }),
+          proxyConfig(
+            'source',
+            service.port,
+            token('src'),
+            { mode: 'source', ports: new Map() },
+            { tls: { verify: true } },
+          ),
           { logger: debugLogger(), events },
         ),
     );
@@ -104,12 +129,19 @@ describe('SourceProxy', () => {
       {
         logger: debugLogger(),
         backoff: { initialMs: 50, maxMs: 100, minMs: 10 },
-        events: { onState: (s) => states.push(s.kind === 'reconnecting' ? `${s.kind}: ${s.lastError}` : s.kind) },
+        events: {
+          onState: (s) =>
+            states.push(s.kind === 'reconnecting' ? `${s.kind}: ${s.lastError}` : s.kind),
+        },
       },
     );
     cleanup.push(source);
     await source.start();
-    await waitFor(() => states.filter((s) => s.startsWith('reconnecting')).length >= 2, 5_000, 'two retries');
+    await waitFor(
+      () => states.filter((s) => s.startsWith('reconnecting')).length >= 2,
+      5_000,
+      'two retries',
+    );
     expect(states.find((s) => s.startsWith('reconnecting'))).toContain('connection refused');
   });
 

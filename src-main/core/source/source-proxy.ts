@@ -67,7 +67,8 @@ export class SourceProxy extends TunnelMux {
     private readonly runtime: ProxyRuntimeOptions,
   ) {
     super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
-    if (config.mappings.mode !== 'source') throw new Error('SourceProxy needs a source configuration');
+    if (config.mappings.mode !== 'source')
+      throw new Error('SourceProxy needs a source configuration');
     this.version = config.peerVersion;
     this.bindHost = config.bindAddress ?? '127.0.0.1';
     this.events = runtime.events ?? {};
@@ -175,12 +176,17 @@ export class SourceProxy extends TunnelMux {
   }
 
   protected onServiceIds(serviceIds: readonly string[]): void {
-    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: Error) => this.fail(error.message));
+    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: Error) =>
+      this.fail(error.message),
+    );
   }
 
   /** Source mode never accepts stream starts: the guide says close the WebSocket. */
   protected onStreamStart(): void {
-    throw new ProtocolError('forbidden-type', 'the service sent STREAM_START to a source; only a source starts streams');
+    throw new ProtocolError(
+      'forbidden-type',
+      'the service sent STREAM_START to a source; only a source starts streams',
+    );
   }
 
   protected onConnectionStart(message: TunnelMessage): void {
@@ -193,7 +199,12 @@ export class SourceProxy extends TunnelMux {
   protected onLocalConnectionEnded(connection: LocalConnection): void {
     const channel = connection.channel;
     if (this.version === 'V3') {
-      this.sendControl(MessageType.CONNECTION_RESET, channel, connection.streamId, connection.connectionId);
+      this.sendControl(
+        MessageType.CONNECTION_RESET,
+        channel,
+        connection.streamId,
+        connection.connectionId,
+      );
     } else {
       // V1/V2 peers have one connection per stream: its end is the stream's end.
       this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
@@ -223,7 +234,11 @@ export class SourceProxy extends TunnelMux {
             `map exactly the tunnel's services`,
         );
       }
-      if (missing.length > 0 && this.config.mappings.mode === 'source' && this.config.mappings.ports.size > 0) {
+      if (
+        missing.length > 0 &&
+        this.config.mappings.mode === 'source' &&
+        this.config.mappings.ports.size > 0
+      ) {
         // Like the reference: mappings given on the command line must name every service.
         throw new ConfigError(
           `the tunnel's services are ${serviceIds.join(', ')}, but the mappings leave out ${missing.join(', ')}; map every service`,
@@ -232,7 +247,10 @@ export class SourceProxy extends TunnelMux {
     }
     const missing = serviceIds.filter((id) => !this.channels.has(id));
     if (missing.length > 0) {
-      const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<string, number>;
+      const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<
+        string,
+        number
+      >;
       for (const id of missing) await this.openListener(id, fromFiles.get(id) ?? 0);
     }
     if (serviceIds.length === 0 && this.channels.size === 0) await this.openListener('', 0);
@@ -249,13 +267,17 @@ export class SourceProxy extends TunnelMux {
 
   private async openListener(serviceId: string, port: number): Promise<void> {
     const channel = new ServiceChannel(serviceId, undefined, this.version !== 'V1');
-    const listener = new ServiceListener(serviceId, this.bindHost, port, (socket) => this.accept(socket, listener));
+    const listener = new ServiceListener(serviceId, this.bindHost, port, (socket) =>
+      this.accept(socket, listener),
+    );
     await listener.listen();
     channel.local = listener.address;
     this.channels.set(serviceId, channel);
     this.listeners.set(channel, listener);
     if (port === 0) {
-      this.log.info(`${serviceId || 'the service'} has no port mapping: listening on free port ${listener.address}`);
+      this.log.info(
+        `${serviceId || 'the service'} has no port mapping: listening on free port ${listener.address}`,
+      );
     }
   }
 
@@ -270,7 +292,10 @@ export class SourceProxy extends TunnelMux {
     for (const entry of [...this.pending]) {
       this.pending.delete(entry);
       clearTimeout(entry.timer);
-      if (!entry.socket.destroyed) this.accept(entry.socket, entry.listener);
+      if (entry.socket.destroyed) continue;
+      // An explicitly paused stream stays paused when a 'data' listener is added.
+      entry.socket.resume();
+      this.accept(entry.socket, entry.listener);
     }
   }
 
@@ -293,7 +318,9 @@ export class SourceProxy extends TunnelMux {
       const connectionId = ++channel.lastConnectionId;
       this.sendControl(MessageType.CONNECTION_START, channel, channel.activeStreamId, connectionId);
       this.addConnection(channel, socket, channel.activeStreamId, connectionId, peer, false);
-      this.log.debug(`${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`);
+      this.log.debug(
+        `${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`,
+      );
       return;
     }
     if (this.version !== 'V3' && channel.connections.size > 0) {
@@ -322,7 +349,9 @@ export class SourceProxy extends TunnelMux {
       listener,
       timer: setTimeout(() => {
         this.pending.delete(entry);
-        this.log.warn(`dropped a connection on ${listener.address}: the tunnel did not become ready in time`);
+        this.log.warn(
+          `dropped a connection on ${listener.address}: the tunnel did not become ready in time`,
+        );
         socket.destroy();
       }, this.runtime.pendingTimeoutMs ?? 30_000),
     };

@@ -87,7 +87,9 @@ export async function startHashServer(): Promise<RunningServer> {
 }
 
 /** A TCP server that sends `size` deterministic bytes to each connection, then closes. */
-export async function startSourceOfBytes(size: number): Promise<RunningServer & { sha256: string }> {
+export async function startSourceOfBytes(
+  size: number,
+): Promise<RunningServer & { sha256: string }> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;
   const block = patternBlock();
@@ -167,7 +169,8 @@ export function patternBlock(): Buffer {
 export function patternHash(size: number): string {
   const block = patternBlock();
   const hash = createHash('sha256');
-  for (let sent = 0; sent < size; sent += block.length) hash.update(block.subarray(0, Math.min(block.length, size - sent)));
+  for (let sent = 0; sent < size; sent += block.length)
+    hash.update(block.subarray(0, Math.min(block.length, size - sent)));
   return hash.digest('hex');
 }
 
@@ -186,7 +189,7 @@ export async function sendAndHash(port: number, size: number): Promise<string> {
   header.writeBigUInt64BE(BigInt(size));
   socket.write(header);
   const block = patternBlock();
-  for (let sent = 0; sent < size; ) {
+  for (let sent = 0; sent < size;) {
     const n = Math.min(block.length, size - sent);
     sent += n;
     if (!socket.write(block.subarray(0, n))) await once(socket, 'drain');
@@ -248,7 +251,11 @@ export async function unusedPort(): Promise<number> {
 }
 
 /** Polls until `check` is true. */
-export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

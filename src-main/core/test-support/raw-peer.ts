@@ -4,7 +4,12 @@
  */
 import WebSocket from 'ws';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { decodeFrameBody, encodeFrame, type OutgoingMessage, type TunnelMessage } from '../protocol/message.js';
+import {
+  decodeFrameBody,
+  encodeFrame,
+  type OutgoingMessage,
+  type TunnelMessage,
+} from '../protocol/message.js';
 import { SUBPROTOCOLS, type ProtocolVersion, type ProxyMode } from '../protocol/wire.js';
 import { waitFor } from './local-servers.js';
 
@@ -33,10 +38,14 @@ export class RawPeer {
   }): Promise<RawPeer> {
     const headers: Record<string, string> = { 'access-token': options.token };
     if (options.clientToken) headers['client-token'] = options.clientToken;
-    const ws = new WebSocket(`${options.url}/tunnel?local-proxy-mode=${options.mode}`, [SUBPROTOCOLS[options.version]], {
-      headers,
-      rejectUnauthorized: false,
-    });
+    const ws = new WebSocket(
+      `${options.url}/tunnel?local-proxy-mode=${options.mode}`,
+      [SUBPROTOCOLS[options.version]],
+      {
+        headers,
+        rejectUnauthorized: false,
+      },
+    );
     const peer = new RawPeer(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -49,7 +58,10 @@ export class RawPeer {
     this.ws.send(encodeFrame(message));
   }
 
-  async next(predicate: (message: TunnelMessage) => boolean, what = 'a message'): Promise<TunnelMessage> {
+  async next(
+    predicate: (message: TunnelMessage) => boolean,
+    what = 'a message',
+  ): Promise<TunnelMessage> {
     await waitFor(() => this.received.some(predicate), 10_000, what);
     const index = this.received.findIndex(predicate);
     return this.received.splice(index, 1)[0]!;

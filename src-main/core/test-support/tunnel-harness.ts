@@ -7,7 +7,11 @@ import { DestinationAgent } from '../destination/destination-agent.js';
 import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { TunnelService } from '../service/tunnel-service.js';
-import { SourceProxy, type ListenerInfo, type ProxyRuntimeOptions } from '../source/source-proxy.js';
+import {
+  SourceProxy,
+  type ListenerInfo,
+  type ProxyRuntimeOptions,
+} from '../source/source-proxy.js';
 import { waitFor } from './local-servers.js';
 
 export interface HarnessOptions {
@@ -54,7 +58,12 @@ export function proxyConfig(
     accessToken,
     clientToken: crypto.randomUUID(),
     clientTokenGenerated: true,
-    endpoint: { host: '127.0.0.1', port: servicePort, origin: 'test', secure: extra.endpoint?.secure ?? true },
+    endpoint: {
+      host: '127.0.0.1',
+      port: servicePort,
+      origin: 'test',
+      secure: extra.endpoint?.secure ?? true,
+    },
     tls: { verify: false },
     mappings,
     mappingFiles: [],
@@ -65,7 +74,9 @@ export function proxyConfig(
 }
 
 export function debugLogger(): Logger {
-  return process.env.TUNNELDESK_TEST_LOG ? createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) }) : silentLogger;
+  return process.env.TUNNELDESK_TEST_LOG
+    ? createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) })
+    : silentLogger;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -81,14 +92,25 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger: logger.child('service'),
   });
   await service.start();
-  const secure = { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: tls } };
+  const secure = {
+    endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: tls },
+  };
   const targets = new Map<string, DestinationTarget>();
   for (const [id, target] of Object.entries(options.targets)) {
-    targets.set(id, typeof target === 'number' ? { kind: 'tcp', host: '127.0.0.1', port: target } : target);
+    targets.set(
+      id,
+      typeof target === 'number' ? { kind: 'tcp', host: '127.0.0.1', port: target } : target,
+    );
   }
   const runtime = { pingIntervalMs: 5_000, ...options.runtime };
   const destination = new DestinationAgent(
-    proxyConfig('destination', service.port, destinationToken, { mode: 'destination', targets }, secure),
+    proxyConfig(
+      'destination',
+      service.port,
+      destinationToken,
+      { mode: 'destination', targets },
+      secure,
+    ),
     { logger: logger.child('dst'), ...runtime },
   );
   await destination.start();
@@ -97,7 +119,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   );
   let listeners: ListenerInfo[] = [];
   const source = new SourceProxy(
-    proxyConfig('source', service.port, sourceToken, { mode: 'source', ports }, { ...secure, peerVersion: options.sourceVersion ?? 'V3' }),
+    proxyConfig(
+      'source',
+      service.port,
+      sourceToken,
+      { mode: 'source', ports },
+      { ...secure, peerVersion: options.sourceVersion ?? 'V3' },
+    ),
     {
       logger: logger.child('src'),
       ...runtime,
@@ -106,7 +134,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   );
   await source.start();
   await waitFor(() => listeners.length > 0, 10_000, 'the source to be ready');
-  await waitFor(() => service.describeTunnel(tunnelId).destination.connected, 10_000, 'the destination');
+  await waitFor(
+    () => service.describeTunnel(tunnelId).destination.connected,
+    10_000,
+    'the destination',
+  );
   return {
     tunnelId,
     sourceToken,
@@ -118,7 +150,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return listeners;
     },
     port(serviceId) {
-      const found = source.listenerInfo.find((l) => l.serviceId === serviceId) ?? source.listenerInfo[0];
+      const found =
+        source.listenerInfo.find((l) => l.serviceId === serviceId) ?? source.listenerInfo[0];
       if (!found) throw new Error(`no listener for ${serviceId}`);
       return found.port;
     },

@@ -9,7 +9,9 @@ describe('Backoff', () => {
     expect(ceilings).toEqual([100, 200, 400, 800, 1000, 1000]);
     const jittered = new Backoff({ initialMs: 100, maxMs: 1000, minMs: 10, random: () => 0.5 });
     expect([jittered.next(), jittered.next()]).toEqual([50, 100]);
-    expect(new Backoff({ initialMs: 100, maxMs: 1000, minMs: 10, random: () => 0 }).next()).toBe(10);
+    expect(new Backoff({ initialMs: 100, maxMs: 1000, minMs: 10, random: () => 0 }).next()).toBe(
+      10,
+    );
   });
 
   it('starts over after reset', () => {

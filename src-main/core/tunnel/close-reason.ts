@@ -6,7 +6,14 @@ import type { ProtocolError } from '../protocol/errors.js';
 
 export type CloseReason =
   /** The service answered the upgrade with an HTTP error. */
-  | { kind: 'handshake-rejected'; status: number; channelId?: string; detail: string; retryable: boolean; message: string }
+  | {
+      kind: 'handshake-rejected';
+      status: number;
+      channelId?: string;
+      detail: string;
+      retryable: boolean;
+      message: string;
+    }
   /** The endpoint could not be reached, or the connection dropped. */
   | { kind: 'network'; code?: string; message: string; retryable: boolean }
   /** TLS failed: an untrusted or mismatched certificate will not fix itself. */
@@ -67,12 +74,19 @@ export function classifyConnectError(error: NodeJS.ErrnoException, where: string
   const code = error.code;
   if (code && TLS_ERROR_CODES.has(code)) {
     const hint =
-      code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'EPROTO'
+      code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+      code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+      code === 'EPROTO'
         ? 'the endpoint does not speak TLS there (a plain ws:// service? then give -e ws://HOST:PORT)'
         : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
           ? 'the certificate is for another host name; check -e'
           : 'the certificate is not trusted; add its CA with -c DIR, or for a local test service only, skip verification with -k';
-      return { kind: 'tls', code, message: `TLS to ${where} failed (${code}: ${error.message}): ${hint}.`, retryable: false };
+    return {
+      kind: 'tls',
+      code,
+      message: `TLS to ${where} failed (${code}: ${error.message}): ${hint}.`,
+      retryable: false,
+    };
   }
   const text: Record<string, string> = {
     ECONNREFUSED: `nothing accepts connections at ${where} (connection refused)`,

@@ -44,7 +44,10 @@ export function readExtraCertificates(caPath: string): string[] {
   try {
     stat = statSync(caPath);
   } catch {
-    throw new ConfigError(`"${caPath}" does not exist; give a directory or file of PEM CA certificates`, '-c/--capath');
+    throw new ConfigError(
+      `"${caPath}" does not exist; give a directory or file of PEM CA certificates`,
+      '-c/--capath',
+    );
   }
   const files = stat.isDirectory()
     ? readdirSync(caPath)
@@ -53,7 +56,10 @@ export function readExtraCertificates(caPath: string): string[] {
     : [caPath];
   const certificates = files.flatMap((path) => pemCertificatesIn(readFileSync(path, 'utf8')));
   if (certificates.length === 0) {
-    throw new ConfigError(`no PEM certificate ("-----BEGIN CERTIFICATE-----") found in "${caPath}"`, '-c/--capath');
+    throw new ConfigError(
+      `no PEM certificate ("-----BEGIN CERTIFICATE-----") found in "${caPath}"`,
+      '-c/--capath',
+    );
   }
   return certificates;
 }

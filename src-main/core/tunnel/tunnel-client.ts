@@ -8,7 +8,11 @@ import type { TunnelMessage } from '../protocol/message.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { CloseReason } from './close-reason.js';
-import { TunnelConnection, type OpenInfo, type TunnelConnectionOptions } from './tunnel-connection.js';
+import {
+  TunnelConnection,
+  type OpenInfo,
+  type TunnelConnectionOptions,
+} from './tunnel-connection.js';
 import { trustedCertificates } from './tls-trust.js';
 
 export type TunnelState =
@@ -21,7 +25,12 @@ export type TunnelState =
       readonly since: number;
       readonly via: string | undefined;
     }
-  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly lastError: string }
+  | {
+      readonly kind: 'reconnecting';
+      readonly attempt: number;
+      readonly retryAt: number;
+      readonly lastError: string;
+    }
   | { readonly kind: 'closed'; readonly reason: string; readonly fatal: boolean };
 
 export interface TunnelClientHandler {
@@ -59,7 +68,8 @@ export class TunnelClient {
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
     this.log = options.logger;
     // Read the CA files once: a reconnect loop must not reread the disk every attempt.
-    this.ca = options.endpoint.secure === false ? undefined : trustedCertificates(options.tls.caPath);
+    this.ca =
+      options.endpoint.secure === false ? undefined : trustedCertificates(options.tls.caPath);
   }
 
   get state(): TunnelState {
@@ -123,7 +133,13 @@ export class TunnelClient {
             `connected to the tunnel service as ${this.options.mode} (${info.version}, channel-id ${info.channelId ?? 'none'})` +
               (info.via ? ` through ${info.via}` : ''),
           );
-          this.setState({ kind: 'connected', channelId: info.channelId, version: info.version, since: Date.now(), via: info.via });
+          this.setState({
+            kind: 'connected',
+            channelId: info.channelId,
+            version: info.version,
+            since: Date.now(),
+            via: info.via,
+          });
           this.handler.onConnected(connection, info);
         },
         onMessage: (message) => {
@@ -146,7 +162,8 @@ export class TunnelClient {
   private afterClose(reason: CloseReason, wasOpen: boolean): void {
     if (this.stopped) return;
     // A name that does not resolve on the very first try is almost always a typo in -e/-r.
-    const firstTryTypo = !this.everConnected && reason.kind === 'network' && reason.code === 'ENOTFOUND';
+    const firstTryTypo =
+      !this.everConnected && reason.kind === 'network' && reason.code === 'ENOTFOUND';
     if (!reason.retryable || firstTryTypo) {
       this.stopped = true;
       this.log.error(reason.message);
@@ -158,7 +175,12 @@ export class TunnelClient {
     (wasOpen ? this.log.warn : this.log.warn)(
       `${reason.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
     );
-    this.setState({ kind: 'reconnecting', attempt: this.backoff.attempts, retryAt: Date.now() + delay, lastError: reason.message });
+    this.setState({
+      kind: 'reconnecting',
+      attempt: this.backoff.attempts,
+      retryAt: Date.now() + delay,
+      lastError: reason.message,
+    });
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

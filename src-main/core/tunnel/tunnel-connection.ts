@@ -65,7 +65,10 @@ export interface TunnelConnectionHandler {
 /** The service URL for an endpoint (the AWS data plane listens on 443 with TLS). */
 export function tunnelUrl(endpoint: ServiceEndpoint, mode: ProxyMode): string {
   const scheme = endpoint.secure === false ? 'ws' : 'wss';
-  const host = endpoint.host.includes(':') && !endpoint.host.startsWith('[') ? `[${endpoint.host}]` : endpoint.host;
+  const host =
+    endpoint.host.includes(':') && !endpoint.host.startsWith('[')
+      ? `[${endpoint.host}]`
+      : endpoint.host;
   return `${scheme}://${host}:${endpoint.port}${TUNNEL_PATH}?${MODE_QUERY_PARAM}=${mode}`;
 }
 
@@ -102,9 +105,12 @@ export class TunnelConnection {
     this.where = `${endpoint.host}:${endpoint.port}`;
     const headers: Record<string, string> = { [ACCESS_TOKEN_HEADER]: options.accessToken };
     if (options.clientToken) headers[CLIENT_TOKEN_HEADER] = options.clientToken;
-    headers['user-agent'] = `tunneldesk/${process.env.npm_package_version ?? '0'} node/${process.versions.node}`;
+    headers['user-agent'] =
+      `tunneldesk/${process.env.npm_package_version ?? '0'} node/${process.versions.node}`;
 
-    const proxyUrl = getProxyForUrl(url.replace(/^ws/, "http"));
+    // The tunnel WebSocket always follows HTTPS_PROXY (and NO_PROXY), as the reference does,
+    // even for a plain ws:// test service.
+    const proxyUrl = getProxyForUrl(url.replace(/^wss?:/, 'https:'));
     let agent: Agent | undefined;
     if (proxyUrl) agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent;
     const secure = endpoint.secure !== false;
@@ -151,7 +157,8 @@ export class TunnelConnection {
           detail,
           retryable: status >= 500,
           message:
-            explainHandshakeStatus(status, mode, detail) + (channelId ? ` (channel-id ${channelId})` : ''),
+            explainHandshakeStatus(status, mode, detail) +
+            (channelId ? ` (channel-id ${channelId})` : ''),
         });
         request.destroy();
       };
@@ -169,11 +176,21 @@ export class TunnelConnection {
       if (this.closeReason) return;
       if (!this.opened) {
         this.closeReason =
-          error.message.startsWith('Server sent') || error.message.startsWith('Unexpected server response')
-            ? { kind: 'network', message: `the handshake with ${this.where} failed: ${error.message}`, retryable: true }
+          error.message.startsWith('Server sent') ||
+          error.message.startsWith('Unexpected server response')
+            ? {
+                kind: 'network',
+                message: `the handshake with ${this.where} failed: ${error.message}`,
+                retryable: true,
+              }
             : classifyConnectError(error, this.where);
       } else {
-        this.closeReason = { kind: 'network', code: error.code, message: `tunnel WebSocket error: ${error.message}`, retryable: true };
+        this.closeReason = {
+          kind: 'network',
+          code: error.code,
+          message: `tunnel WebSocket error: ${error.message}`,
+          retryable: true,
+        };
       }
     });
     this.ws.on('close', (code: number, reason: Buffer) => {
@@ -223,7 +240,9 @@ export class TunnelConnection {
   }
 
   /** Closes the connection; onClose follows with the given reason. */
-  close(reason: CloseReason = { kind: 'closed-locally', message: 'closed', retryable: false }): void {
+  close(
+    reason: CloseReason = { kind: 'closed-locally', message: 'closed', retryable: false },
+  ): void {
     if (this.finished) return;
     this.closeReason ??= reason;
     if (this.ws.readyState === WebSocket.OPEN) {
@@ -259,12 +278,17 @@ export class TunnelConnection {
     this.lastHeardAt = Date.now();
     try {
       if (!isBinary) {
-        throw new ProtocolError('text-frame', 'the service sent a text WebSocket message; the protocol is binary only');
+        throw new ProtocolError(
+          'text-frame',
+          'the service sent a text WebSocket message; the protocol is binary only',
+        );
       }
       this.decoder.push(data, (body) => {
         const decoded = decodeFrameBody(body);
         if (decoded.kind === 'ignored') {
-          this.options.logger.debug(`ignored a message of unknown type ${decoded.type} marked ignorable`);
+          this.options.logger.debug(
+            `ignored a message of unknown type ${decoded.type} marked ignorable`,
+          );
           return;
         }
         this.handler.onMessage(decoded.message);
@@ -288,7 +312,8 @@ export class TunnelConnection {
     }
     const payload = randomBytes(8);
     this.pendingPings.set(payload.toString('hex'), performance.now());
-    if (this.pendingPings.size > 8) this.pendingPings.delete(this.pendingPings.keys().next().value!);
+    if (this.pendingPings.size > 8)
+      this.pendingPings.delete(this.pendingPings.keys().next().value!);
     this.ws.ping(payload);
   }
 

@@ -3,15 +3,25 @@
  * through bin/tunneldesk.js, and reads their CPU time and peak memory from /proc.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/tunneldesk.js', import.meta.url));
+/** bin/tunneldesk.js, found from here whether this runs as TypeScript or from dist/. */
+function findBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return join(dir, 'bin/tunneldesk.js');
+}
+
+const BIN = findBin();
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 export interface Proc {
   child: ChildProcess;
   output: string[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
   /** Resolves with the first output line that matches. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** User + system CPU seconds so far. */
@@ -21,8 +31,9 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-export function startTunneldesk(args: string[], env: Record<string, string> = {}): Proc {
+export function startTunneldesk(args: string[], env: Record<string, string> = {}, cwd?: string): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,15 +58,22 @@ export function startTunneldesk(args: string[], env: Record<string, string> = {}
       lines.forEach(onLine);
     });
   }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     output,
+    exited,
     waitFor(pattern, timeoutMs = 15_000) {
       const seen = output.map((l) => l.match(pattern)).find(Boolean);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`timed out waiting for ${pattern} from tunneldesk ${args[0]}:\n${output.join('\n')}`)),
+          () =>
+            reject(
+              new Error(
+                `timed out waiting for ${pattern} from tunneldesk ${args[0]}:\n${output.join('\n')}`,
+              ),
+            ),
           timeoutMs,
         );
         waiters.push({

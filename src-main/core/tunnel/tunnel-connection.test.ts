@@ -1,0 +1,234 @@
+/**
+ * The tunnel WebSocket against a bare ws server that records what arrives: the handshake
+ * as the guide describes it, channel-id, latency, text frames, rejections, HTTPS_PROXY.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { silentLogger } from '../log/logger.js';
+import { encodeFrame, type TunnelMessage } from '../protocol/message.js';
+import { MessageType } from '../protocol/wire.js';
+import type { CloseReason } from './close-reason.js';
+import {
+  TunnelConnection,
+  type OpenInfo,
+  type TunnelConnectionOptions,
+} from './tunnel-connection.js';
+
+interface FakeService {
+  port: number;
+  requests: IncomingMessage[];
+  sockets: WebSocket[];
+  close(): Promise<void>;
+}
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+async function fakeService(reject?: { status: number; body: string }): Promise<FakeService> {
+  const server = http.createServer();
+  const requests: IncomingMessage[] = [];
+  const sockets: WebSocket[] = [];
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => [...protocols][0] ?? false,
+  });
+  wss.on('headers', (headers) => headers.push('channel-id: test-channel-1'));
+  server.on('upgrade', (request: IncomingMessage, socket: net.Socket, head: Buffer) => {
+    requests.push(request);
+    if (reject) {
+      socket.end(
+        `HTTP/1.1 ${reject.status} Nope\r\nchannel-id: rejected-channel\r\ncontent-length: ${reject.body.length}\r\nconnection: close\r\n\r\n${reject.body}`,
+      );
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => sockets.push(ws));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const result = {
+    port: (server.address() as net.AddressInfo).port,
+    requests,
+    sockets,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.terminate());
+        server.close(() => resolve());
+      }),
+  };
+  cleanup.push(result.close);
+  return result;
+}
+
+function options(
+  port: number,
+  extra: Partial<TunnelConnectionOptions> = {},
+): TunnelConnectionOptions {
+  return {
+    endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false },
+    mode: 'source',
+    accessToken: 'the-access-token-value',
+    clientToken: '2da438cf-9a30-4148-b236-c338182f243c',
+    version: 'V3',
+    tls: { verify: true },
+    pingIntervalMs: 100,
+    handshakeTimeoutMs: 5_000,
+    logger: silentLogger,
+    ...extra,
+  };
+}
+
+function open(opts: TunnelConnectionOptions) {
+  const events = {
+    info: undefined as OpenInfo | undefined,
+    messages: [] as TunnelMessage[],
+    closed: undefined as CloseReason | undefined,
+    latency: undefined as number | undefined,
+  };
+  const connection = new TunnelConnection(opts, {
+    onOpen: (info) => (events.info = info),
+    onMessage: (m) => events.messages.push(m),
+    onClose: (r) => (events.closed = r),
+    onLatency: (ms) => (events.latency = ms),
+  });
+  cleanup.push(() => connection.close());
+  return { connection, events };
+}
+
+async function until(check: () => unknown, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('TunnelConnection', () => {
+  it('makes the handshake of the guide and captures channel-id and latency', async () => {
+    const service = await fakeService();
+    const { events } = open(options(service.port));
+    await until(() => events.info);
+    const request = service.requests[0]!;
+    expect(request.url).toBe('/tunnel?local-proxy-mode=source');
+    expect(request.headers['access-token']).toBe('the-access-token-value');
+    expect(request.headers['client-token']).toBe('2da438cf-9a30-4148-b236-c338182f243c');
+    expect(request.headers['sec-websocket-protocol']).toBe('aws.iot.securetunneling-3.0');
+    expect(events.info).toEqual({ channelId: 'test-channel-1', version: 'V3', via: undefined });
+    await until(() => events.latency !== undefined);
+    expect(events.latency).toBeGreaterThanOrEqual(0);
+  });
+
+  it('offers the subprotocol of -y V1 and V2', async () => {
+    const service = await fakeService();
+    open(options(service.port, { version: 'V1' }));
+    open(options(service.port, { version: 'V2', mode: 'destination', clientToken: undefined }));
+    await until(() => service.requests.length === 2);
+    const offered = service.requests.map((r) => r.headers['sec-websocket-protocol']).sort();
+    expect(offered).toEqual(['aws.iot.securetunneling-1.0', 'aws.iot.securetunneling-2.0']);
+    expect(
+      service.requests.find((r) => r.url?.endsWith('destination'))!.headers['client-token'],
+    ).toBeUndefined();
+  });
+
+  it('parses frames split across WebSocket messages', async () => {
+    const service = await fakeService();
+    const { events } = open(options(service.port));
+    await until(() => service.sockets.length === 1);
+    const frame = Buffer.concat([
+      encodeFrame({ type: MessageType.SERVICE_IDS, availableServiceIds: ['SSH1'] }),
+      encodeFrame({
+        type: MessageType.DATA,
+        streamId: 1,
+        serviceId: 'SSH1',
+        payload: Buffer.from('abc'),
+      }),
+    ]);
+    service.sockets[0]!.send(frame.subarray(0, 5));
+    service.sockets[0]!.send(frame.subarray(5));
+    await until(() => events.messages.length === 2);
+    expect(events.messages.map((m) => m.type)).toEqual([MessageType.SERVICE_IDS, MessageType.DATA]);
+  });
+
+  it('closes on a text message with a protocol reason', async () => {
+    const service = await fakeService();
+    const { events } = open(options(service.port));
+    await until(() => service.sockets.length === 1);
+    service.sockets[0]!.send('hello', { binary: false });
+    await until(() => events.closed);
+    expect(events.closed).toMatchObject({ kind: 'protocol', retryable: true });
+    expect(events.closed!.message).toMatch(/text WebSocket message/);
+  });
+
+  it('names the likely causes of a 403 and does not retry it; retries a 5xx', async () => {
+    const forbidden = await fakeService({ status: 403, body: 'Invalid access token' });
+    const rejected = open(options(forbidden.port));
+    await until(() => rejected.events.closed);
+    expect(rejected.events.closed).toMatchObject({
+      kind: 'handshake-rejected',
+      status: 403,
+      retryable: false,
+      channelId: 'rejected-channel',
+    });
+    expect(rejected.events.closed!.message).toMatch(/already used/);
+    expect(rejected.events.closed!.message).toMatch(/Invalid access token/);
+    expect(rejected.events.closed!.message).not.toContain('the-access-token-value');
+
+    const broken = await fakeService({ status: 503, body: 'busy' });
+    const retry = open(options(broken.port));
+    await until(() => retry.events.closed);
+    expect(retry.events.closed).toMatchObject({
+      kind: 'handshake-rejected',
+      status: 503,
+      retryable: true,
+    });
+  });
+
+  it('detects a service that stops answering within two ping periods', async () => {
+    const service = await fakeService();
+    const { events } = open(options(service.port, { pingIntervalMs: 100 }));
+    await until(() => events.info && service.sockets.length === 1);
+    // A black hole: the service's socket stops reading and answering, without FIN.
+    (service.sockets[0] as unknown as { _socket: net.Socket })._socket.pause();
+    await until(() => events.closed, 3_000);
+    expect(events.closed).toMatchObject({ kind: 'ping-timeout', retryable: true });
+  });
+
+  it('goes through the HTTP proxy of HTTPS_PROXY', async () => {
+    const service = await fakeService();
+    const connects: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (request: IncomingMessage, client: net.Socket, head: Buffer) => {
+      connects.push(request.url ?? '');
+      const [host, port] = (request.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    cleanup.push(() => new Promise<void>((r) => proxy.close(() => r())));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTPS_PROXY = proxyUrl;
+    delete process.env.NO_PROXY;
+    cleanup.push(() => {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    });
+    const { events } = open(options(service.port));
+    await until(() => events.info);
+    expect(connects).toEqual([`127.0.0.1:${service.port}`]);
+    expect(events.info!.via).toBe(`${proxyUrl}/`);
+  });
+});
