@@ -14,9 +14,18 @@ const js = join(outDir, 'message.js');
 execFileSync(
   bin('pbjs'),
   [
-    '-t', 'static-module', '-w', 'es6',
-    '--no-create', '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl',
-    '-o', js, join(root, 'proto/Message.proto'),
+    '-t',
+    'static-module',
+    '-w',
+    'es6',
+    '--no-create',
+    '--no-verify',
+    '--no-convert',
+    '--no-delimited',
+    '--no-typeurl',
+    '-o',
+    js,
+    join(root, 'proto/Message.proto'),
   ],
   { stdio: 'inherit' },
 );

@@ -47,16 +47,46 @@ describe('tunneldesk (the command)', () => {
     const web = await startHttpServer();
     const echo = await startEchoServer();
     cleanup.push(web, echo);
-    const [servicePort, httpPort, sshPort] = [await unusedPort(), await unusedPort(), await unusedPort()];
-    const service = run(['service', '--port', String(servicePort), '--tunnel', 'demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1']);
+    const [servicePort, httpPort, sshPort] = [
+      await unusedPort(),
+      await unusedPort(),
+      await unusedPort(),
+    ];
+    const service = run([
+      'service',
+      '--port',
+      String(servicePort),
+      '--tunnel',
+      'demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1',
+    ]);
     await service.waitFor(/listening on wss:\/\/127\.0\.0\.1/);
-    run(['proxy', '-e', `127.0.0.1:${servicePort}`, '-k', '-t', 'DST_TOKEN', '-d', `HTTP1=${web.port},SSH1=${echo.port}`]);
-    const source = run(['proxy', '-e', `127.0.0.1:${servicePort}`, '-k', '-t', 'SRC_TOKEN', '-s', `HTTP1=${httpPort},SSH1=${sshPort}`]);
+    run([
+      'proxy',
+      '-e',
+      `127.0.0.1:${servicePort}`,
+      '-k',
+      '-t',
+      'DST_TOKEN',
+      '-d',
+      `HTTP1=${web.port},SSH1=${echo.port}`,
+    ]);
+    const source = run([
+      'proxy',
+      '-e',
+      `127.0.0.1:${servicePort}`,
+      '-k',
+      '-t',
+      'SRC_TOKEN',
+      '-s',
+      `HTTP1=${httpPort},SSH1=${sshPort}`,
+    ]);
     await source.waitFor(new RegExp(`^SSH1 127\\.0\\.0\\.1:${sshPort}$`));
     await source.waitFor(/connected to the tunnel service/);
     expect(await get(httpPort)).toContain('device status');
     const socket = await connect(sshPort);
-    expect((await echoRoundTrip(socket, Buffer.from('SSH-2.0-test\r\n'))).toString()).toBe('SSH-2.0-test\r\n');
+    expect((await echoRoundTrip(socket, Buffer.from('SSH-2.0-test\r\n'))).toString()).toBe(
+      'SSH-2.0-test\r\n',
+    );
     socket.destroy();
     // the token is never printed
     expect(source.output.join('\n')).not.toContain('SRC_TOKEN');
@@ -73,12 +103,41 @@ describe('tunneldesk (the command)', () => {
     mkdirSync(join(dir, 'dst'));
     writeFileSync(join(dir, 'src', 'SSHSource.ini'), `# operator side\nSSH1 = ${localPort}\n`);
     writeFileSync(join(dir, 'dst', 'SSHDestination.ini'), `SSH1 = 127.0.0.1:${echo.port}\n`);
-    const service = run(['service', '--port', String(servicePort), '--plain', '--tunnel', 'ini:SRC_TOKEN_2:DST_TOKEN_2:SSH1']);
+    const service = run([
+      'service',
+      '--port',
+      String(servicePort),
+      '--plain',
+      '--tunnel',
+      'ini:SRC_TOKEN_2:DST_TOKEN_2:SSH1',
+    ]);
     await service.waitFor(/listening on ws:\/\//);
-    run(['proxy', '-e', `ws://127.0.0.1:${servicePort}`, '-m', 'dst', '--config-dir', join(dir, 'dst')], { AWSIOT_TUNNEL_ACCESS_TOKEN: 'DST_TOKEN_2' });
-    const source = run(['proxy', '-e', `ws://127.0.0.1:${servicePort}`, '-m', 'src', '--config-dir', join(dir, 'src')], {
-      AWSIOT_TUNNEL_ACCESS_TOKEN: 'SRC_TOKEN_2',
-    });
+    run(
+      [
+        'proxy',
+        '-e',
+        `ws://127.0.0.1:${servicePort}`,
+        '-m',
+        'dst',
+        '--config-dir',
+        join(dir, 'dst'),
+      ],
+      { AWSIOT_TUNNEL_ACCESS_TOKEN: 'DST_TOKEN_2' },
+    );
+    const source = run(
+      [
+        'proxy',
+        '-e',
+        `ws://127.0.0.1:${servicePort}`,
+        '-m',
+        'src',
+        '--config-dir',
+        join(dir, 'src'),
+      ],
+      {
+        AWSIOT_TUNNEL_ACCESS_TOKEN: 'SRC_TOKEN_2',
+      },
+    );
     await source.waitFor(new RegExp(`^SSH1 127\\.0\\.0\\.1:${localPort}$`));
     await new Promise((r) => setTimeout(r, 300));
     const socket = await connect(localPort);
@@ -87,8 +146,8 @@ describe('tunneldesk (the command)', () => {
   });
 
   it.each([
-    [['proxy', '-r', 'us-east-1', '-s', 'SSH1=70000'], /70000/],
-    [['proxy', '-r', 'us-east-1', '-e', 'x:1', '-s', '5555'], /-e|-r/],
+    [['proxy', '-t', 'tok', '-r', 'us-east-1', '-s', 'SSH1=70000'], /70000/],
+    [['proxy', '-t', 'tok', '-r', 'us-east-1', '-e', 'x:1', '-s', '5555'], /-e|-r/],
     [['proxy', '-r', 'us-east-1', '-s', 'SSH1=5555'], /access token/i],
     [['proxy', '-t', 'tok', '-r', 'us-east-1', '-s', 'A=5555,B=5555'], /5555/],
     [['service', '--tunnel', 'broken'], /--tunnel/],

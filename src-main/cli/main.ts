@@ -55,7 +55,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         io.out(USAGE);
         return 0;
       default:
-        io.err(`tunneldesk: unknown command "${command}"; the commands are proxy and service\n\n${USAGE}`);
+        io.err(
+          `tunneldesk: unknown command "${command}"; the commands are proxy and service\n\n${USAGE}`,
+        );
         return 2;
     }
   } catch (error) {

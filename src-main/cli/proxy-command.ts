@@ -27,10 +27,14 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
   const logger = createLogger({ level: config.logLevel, sink: io.logSink ?? stderrSink, redactor });
   for (const warning of parsed.warnings) logger.warn(warning);
   if (config.clientTokenGenerated) {
-    logger.info('no client token given: generated one for this run, so the proxy can reconnect with the same access token');
+    logger.info(
+      'no client token given: generated one for this run, so the proxy can reconnect with the same access token',
+    );
   }
   if (config.endpoint.secure !== false && !config.tls.verify) {
-    logger.warn('TLS verification is OFF (-k): use this only with a local test service, never in production');
+    logger.warn(
+      'TLS verification is OFF (-k): use this only with a local test service, never in production',
+    );
   }
 
   return new Promise<number>((resolve, reject) => {
@@ -43,7 +47,8 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     };
     const events = {
       onReady: (listeners: readonly { serviceId: string; address: string }[]) => {
-        for (const listener of listeners) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
+        for (const listener of listeners)
+          io.out(`${listener.serviceId || 'service'} ${listener.address}`);
       },
       onStopped: (reason: string, fatal: boolean) => {
         if (fatal) io.err(`tunneldesk proxy: ${reason}`);
@@ -51,7 +56,10 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
       },
     };
     const runtime = { logger, events };
-    const proxy = config.mode === 'source' ? new SourceProxy(config, runtime) : new DestinationAgent(config, runtime);
+    const proxy =
+      config.mode === 'source'
+        ? new SourceProxy(config, runtime)
+        : new DestinationAgent(config, runtime);
     const onSignal = (): void => {
       logger.info('stopping: closing the tunnel and every listener');
       void proxy.close('stopped by signal');

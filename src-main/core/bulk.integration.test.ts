@@ -22,25 +22,29 @@ afterEach(async () => {
 });
 
 describe('bulk transfer', () => {
-  it('moves 256 MiB each way byte-exact with the service re-chunking', { timeout: 240_000 }, async () => {
-    const upload = await startHashServer();
-    const download = await startSourceOfBytes(SIZE);
-    cleanup.push(upload, download);
-    const tunnel = await startHarness({
-      services: ['UP', 'DOWN'],
-      targets: { UP: upload.port, DOWN: download.port },
-      rechunk: true,
-    });
-    cleanup.push(tunnel);
+  it(
+    'moves 256 MiB each way byte-exact with the service re-chunking',
+    { timeout: 240_000 },
+    async () => {
+      const upload = await startHashServer();
+      const download = await startSourceOfBytes(SIZE);
+      cleanup.push(upload, download);
+      const tunnel = await startHarness({
+        services: ['UP', 'DOWN'],
+        targets: { UP: upload.port, DOWN: download.port },
+        rechunk: true,
+      });
+      cleanup.push(tunnel);
 
-    const downloading = connect(tunnel.port('DOWN')).then(hashAll);
-    const uploaded = await sendAndHash(tunnel.port('UP'), SIZE);
-    const downloaded = await downloading;
+      const downloading = connect(tunnel.port('DOWN')).then(hashAll);
+      const uploaded = await sendAndHash(tunnel.port('UP'), SIZE);
+      const downloaded = await downloading;
 
-    expect(uploaded).toBe(patternHash(SIZE));
-    expect(downloaded.bytes).toBe(SIZE);
-    expect(downloaded.sha256).toBe(download.sha256);
-    // memory stayed bounded: nothing held the whole transfer
-    expect(process.memoryUsage().rss).toBeLessThan(1024 * MiB);
-  });
+      expect(uploaded).toBe(patternHash(SIZE));
+      expect(downloaded.bytes).toBe(SIZE);
+      expect(downloaded.sha256).toBe(download.sha256);
+      // memory stayed bounded: nothing held the whole transfer
+      expect(process.memoryUsage().rss).toBeLessThan(1024 * MiB);
+    },
+  );
 });

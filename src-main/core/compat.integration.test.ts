@@ -8,7 +8,13 @@ import { DestinationAgent } from './destination/destination-agent.js';
 import { MessageType, type ProtocolVersion } from './protocol/wire.js';
 import { TunnelService } from './service/tunnel-service.js';
 import { SourceProxy } from './source/source-proxy.js';
-import { connect, echoRoundTrip, startEchoServer, waitFor, type Closable } from './test-support/local-servers.js';
+import {
+  connect,
+  echoRoundTrip,
+  startEchoServer,
+  waitFor,
+  type Closable,
+} from './test-support/local-servers.js';
 import { RawPeer } from './test-support/raw-peer.js';
 import { debugLogger, proxyConfig, token } from './test-support/tunnel-harness.js';
 
@@ -20,33 +26,62 @@ afterEach(async () => {
 async function service(services: string[]) {
   const src = token('src');
   const dst = token('dst');
-  const svc = new TunnelService({ tls: 'plain', tunnels: [{ id: 'compat', sourceToken: src, destinationToken: dst, services }] });
+  const svc = new TunnelService({
+    tls: 'plain',
+    tunnels: [{ id: 'compat', sourceToken: src, destinationToken: dst, services }],
+  });
   await svc.start();
   cleanup.push(svc);
-  return { svc, src, dst, endpoint: { host: '127.0.0.1', port: svc.port, origin: 'test', secure: false } };
+  return {
+    svc,
+    src,
+    dst,
+    endpoint: { host: '127.0.0.1', port: svc.port, origin: 'test', secure: false },
+  };
 }
 
 describe.each<ProtocolVersion>(['V1', 'V2'])('our source with -y %s', (version) => {
   it(`speaks ${version} to a ${version} destination: no connection ids${version === 'V1' ? ', no service ids' : ''}`, async () => {
     const { svc, src, dst, endpoint } = await service(['ECHO1']);
-    const destination = await RawPeer.connect({ url: `ws://127.0.0.1:${svc.port}`, mode: 'destination', token: dst, version });
+    const destination = await RawPeer.connect({
+      url: `ws://127.0.0.1:${svc.port}`,
+      mode: 'destination',
+      token: dst,
+      version,
+    });
     cleanup.push(destination);
     // A bare destination that echoes each DATA back on the same stream.
     destination.onMessage = (message) => {
       if (message.type !== MessageType.DATA) return;
-      destination.send({ type: MessageType.DATA, streamId: message.streamId, serviceId: message.serviceId, payload: message.payload });
+      destination.send({
+        type: MessageType.DATA,
+        streamId: message.streamId,
+        serviceId: message.serviceId,
+        payload: message.payload,
+      });
     };
     const source = new SourceProxy(
-      proxyConfig('source', svc.port, src, { mode: 'source', ports: new Map([['ECHO1', 0]]) }, { endpoint, peerVersion: version }),
+      proxyConfig(
+        'source',
+        svc.port,
+        src,
+        { mode: 'source', ports: new Map([['ECHO1', 0]]) },
+        { endpoint, peerVersion: version },
+      ),
       { logger: debugLogger() },
     );
     cleanup.push(source);
     await source.start();
-    await waitFor(() => source.listenerInfo.length === 1 && source.snapshot().state.kind === 'connected');
+    await waitFor(
+      () => source.listenerInfo.length === 1 && source.snapshot().state.kind === 'connected',
+    );
 
     const first = await connect(source.listenerInfo[0]!.port);
     expect((await echoRoundTrip(first, Buffer.from('hello'))).toString()).toBe('hello');
-    const start = await destination.next((m) => m.type === MessageType.STREAM_START, 'STREAM_START');
+    const start = await destination.next(
+      (m) => m.type === MessageType.STREAM_START,
+      'STREAM_START',
+    );
     expect(start.connectionId).toBe(0);
     expect(start.serviceId).toBe(version === 'V1' ? '' : 'ECHO1');
     const data = await destination.next((m) => m.type === MessageType.DATA, 'DATA');
@@ -55,14 +90,20 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('our source with -y %s', (version) 
 
     // Its end is the stream's end: STREAM_RESET, never CONNECTION_RESET.
     first.destroy();
-    const reset = await destination.next((m) => m.type === MessageType.STREAM_RESET, 'STREAM_RESET');
+    const reset = await destination.next(
+      (m) => m.type === MessageType.STREAM_RESET,
+      'STREAM_RESET',
+    );
     expect(reset.streamId).toBe(start.streamId);
     expect(destination.received.some((m) => m.type === MessageType.CONNECTION_RESET)).toBe(false);
 
     // The next connection is a new stream with a higher id.
     const second = await connect(source.listenerInfo[0]!.port);
     expect((await echoRoundTrip(second, Buffer.from('again'))).toString()).toBe('again');
-    const restart = await destination.next((m) => m.type === MessageType.STREAM_START, 'second STREAM_START');
+    const restart = await destination.next(
+      (m) => m.type === MessageType.STREAM_START,
+      'second STREAM_START',
+    );
     expect(restart.streamId).toBeGreaterThan(start.streamId);
     expect(destination.received.some((m) => m.type === MessageType.CONNECTION_START)).toBe(false);
     second.destroy();
@@ -75,13 +116,27 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('a %s source against our destinatio
     cleanup.push(echo);
     const { svc, src, dst, endpoint } = await service(['ECHO1']);
     const destination = new DestinationAgent(
-      proxyConfig('destination', svc.port, dst, { mode: 'destination', targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]) }, { endpoint }),
+      proxyConfig(
+        'destination',
+        svc.port,
+        dst,
+        {
+          mode: 'destination',
+          targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
+        },
+        { endpoint },
+      ),
       { logger: debugLogger() },
     );
     cleanup.push(destination);
     await destination.start();
     await waitFor(() => svc.describeTunnel('compat').destination.connected);
-    const source = await RawPeer.connect({ url: `ws://127.0.0.1:${svc.port}`, mode: 'source', token: src, version });
+    const source = await RawPeer.connect({
+      url: `ws://127.0.0.1:${svc.port}`,
+      mode: 'source',
+      token: src,
+      version,
+    });
     cleanup.push(source);
     const serviceId = version === 'V1' ? '' : 'ECHO1';
     source.send({ type: MessageType.STREAM_START, streamId: 5, serviceId });
@@ -98,6 +153,10 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('a %s source against our destinatio
     expect(Buffer.from(fresh.payload).toString()).toBe('fresh');
     // the source ends the stream: the target connection closes
     source.send({ type: MessageType.STREAM_RESET, streamId: 5, serviceId });
-    await waitFor(() => destination.snapshot().services[0]!.connections.length === 0, 5_000, 'target closed');
+    await waitFor(
+      () => destination.snapshot().services[0]!.connections.length === 0,
+      5_000,
+      'target closed',
+    );
   });
 });

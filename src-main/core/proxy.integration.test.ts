@@ -47,17 +47,27 @@ describe('a tunnel through the local service', () => {
   it('carries HTTP and raw TCP over two services at once', async () => {
     const web = track(await startHttpServer());
     const echo = track(await startEchoServer());
-    const tunnel = track(await startHarness({ services: ['HTTP1', 'ECHO1'], targets: { HTTP1: web.port, ECHO1: echo.port } }));
+    const tunnel = track(
+      await startHarness({
+        services: ['HTTP1', 'ECHO1'],
+        targets: { HTTP1: web.port, ECHO1: echo.port },
+      }),
+    );
 
     const socket = await connect(tunnel.port('ECHO1'));
     const payload = randomBytes(300_000);
-    const [page, echoed] = await Promise.all([httpGet(tunnel.port('HTTP1'), '/status'), echoRoundTrip(socket, payload)]);
+    const [page, echoed] = await Promise.all([
+      httpGet(tunnel.port('HTTP1'), '/status'),
+      echoRoundTrip(socket, payload),
+    ]);
     socket.destroy();
 
     expect(page.status).toBe(200);
     expect(page.body).toContain('device status');
     expect(page.body).toContain('path /status');
-    expect(createHash('sha256').update(echoed).digest('hex')).toBe(createHash('sha256').update(payload).digest('hex'));
+    expect(createHash('sha256').update(echoed).digest('hex')).toBe(
+      createHash('sha256').update(payload).digest('hex'),
+    );
     const snapshot = tunnel.source.snapshot();
     expect(snapshot.services.map((s) => s.serviceId).sort()).toEqual(['ECHO1', 'HTTP1']);
     expect(snapshot.bytesOut).toBeGreaterThanOrEqual(payload.length);
@@ -65,10 +75,14 @@ describe('a tunnel through the local service', () => {
 
   it('carries 64 simultaneous connections on one service, byte-exact', async () => {
     const hashes = track(await startHashServer());
-    const tunnel = track(await startHarness({ services: ['BULK'], targets: { BULK: hashes.port } }));
+    const tunnel = track(
+      await startHarness({ services: ['BULK'], targets: { BULK: hashes.port } }),
+    );
     const size = 200_000;
     const { patternHash } = await import('./test-support/local-servers.js');
-    const results = await Promise.all(Array.from({ length: 64 }, () => sendAndHash(tunnel.port('BULK'), size)));
+    const results = await Promise.all(
+      Array.from({ length: 64 }, () => sendAndHash(tunnel.port('BULK'), size)),
+    );
     expect(results).toEqual(Array.from({ length: 64 }, () => patternHash(size)));
     expect(hashes.accepted).toBe(64);
     const service = tunnel.source.snapshot().services[0]!;
@@ -79,7 +93,12 @@ describe('a tunnel through the local service', () => {
   it('resets the client when the destination target refuses, and keeps serving', async () => {
     const echo = track(await startEchoServer());
     const closedPort = await unusedPort();
-    const tunnel = track(await startHarness({ services: ['DEAD', 'ECHO1'], targets: { DEAD: closedPort, ECHO1: echo.port } }));
+    const tunnel = track(
+      await startHarness({
+        services: ['DEAD', 'ECHO1'],
+        targets: { DEAD: closedPort, ECHO1: echo.port },
+      }),
+    );
 
     const refused = await connect(tunnel.port('DEAD'));
     const data = await readAll(refused);
@@ -87,20 +106,30 @@ describe('a tunnel through the local service', () => {
     // the next connection on the same service starts a new stream, and other services work
     const again = await connect(tunnel.port('DEAD'));
     expect((await readAll(again)).length).toBe(0);
-    expect(tunnel.source.snapshot().services.find((s) => s.serviceId === 'DEAD')!.streamsStarted).toBe(2);
+    expect(
+      tunnel.source.snapshot().services.find((s) => s.serviceId === 'DEAD')!.streamsStarted,
+    ).toBe(2);
     const socket = await connect(tunnel.port('ECHO1'));
-    expect((await echoRoundTrip(socket, Buffer.from('still alive'))).toString()).toBe('still alive');
+    expect((await echoRoundTrip(socket, Buffer.from('still alive'))).toString()).toBe(
+      'still alive',
+    );
     socket.destroy();
   });
 
   it('closes the target side when a local client closes half-way', async () => {
     const echo = track(await startEchoServer());
-    const tunnel = track(await startHarness({ services: ['ECHO1'], targets: { ECHO1: echo.port } }));
+    const tunnel = track(
+      await startHarness({ services: ['ECHO1'], targets: { ECHO1: echo.port } }),
+    );
     const first = await connect(tunnel.port('ECHO1'));
     first.write(randomBytes(100_000));
     first.destroy();
     await waitFor(() => echo.accepted === 1, 5_000, 'the target connection');
-    await waitFor(() => tunnel.destination.snapshot().services[0]!.connections.length === 0, 5_000, 'the target to close');
+    await waitFor(
+      () => tunnel.destination.snapshot().services[0]!.connections.length === 0,
+      5_000,
+      'the target to close',
+    );
     const second = await connect(tunnel.port('ECHO1'));
     expect((await echoRoundTrip(second, Buffer.from('next'))).toString()).toBe('next');
     second.destroy();
@@ -127,15 +156,30 @@ describe('a tunnel through the local service', () => {
       new TunnelService({
         port,
         tls: 'self-signed',
-        tunnels: [{ id: tunnel.tunnelId, sourceToken: tunnel.sourceToken, destinationToken: tunnel.destinationToken, services: spec.services }],
+        tunnels: [
+          {
+            id: tunnel.tunnelId,
+            sourceToken: tunnel.sourceToken,
+            destinationToken: tunnel.destinationToken,
+            services: spec.services,
+          },
+        ],
       }),
     );
     await restarted.start();
-    await waitFor(() => {
-      const state = restarted.describeTunnel(tunnel.tunnelId);
-      return state.source.connected && state.destination.connected;
-    }, 15_000, 'both proxies to reconnect');
-    await waitFor(() => tunnel.source.snapshot().state.kind === 'connected', 5_000, 'source connected');
+    await waitFor(
+      () => {
+        const state = restarted.describeTunnel(tunnel.tunnelId);
+        return state.source.connected && state.destination.connected;
+      },
+      15_000,
+      'both proxies to reconnect',
+    );
+    await waitFor(
+      () => tunnel.source.snapshot().state.kind === 'connected',
+      5_000,
+      'source connected',
+    );
     const after = await connect(tunnel.port('ECHO1'));
     expect((await echoRoundTrip(after, Buffer.from('after'))).toString()).toBe('after');
     after.destroy();

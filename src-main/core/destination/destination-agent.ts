@@ -18,7 +18,9 @@ import { ServiceChannel } from '../mux/service-channel.js';
 import type { ProxyEvents, ProxyRuntimeOptions } from '../source/source-proxy.js';
 
 export function describeTarget(target: DestinationTarget): string {
-  return target.kind === 'unix' ? target.path : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  return target.kind === 'unix'
+    ? target.path
+    : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
 export class DestinationAgent extends TunnelMux {
@@ -32,7 +34,8 @@ export class DestinationAgent extends TunnelMux {
     runtime: ProxyRuntimeOptions,
   ) {
     super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
-    if (config.mappings.mode !== 'destination') throw new Error('DestinationAgent needs a destination configuration');
+    if (config.mappings.mode !== 'destination')
+      throw new Error('DestinationAgent needs a destination configuration');
     this.events = runtime.events ?? {};
     for (const [serviceId, target] of config.mappings.targets) this.addService(serviceId, target);
     this.client = new TunnelClient(
@@ -110,7 +113,9 @@ export class DestinationAgent extends TunnelMux {
     this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
     try {
       this.applyServiceIds(serviceIds);
-      const list = [...this.channels.values()].map((c) => `${c.serviceId || 'service'} -> ${c.local}`);
+      const list = [...this.channels.values()].map(
+        (c) => `${c.serviceId || 'service'} -> ${c.local}`,
+      );
       this.log.info(`ready: ${list.join(', ')}`);
       this.events.onReady?.([]);
     } catch (error) {
@@ -138,7 +143,10 @@ export class DestinationAgent extends TunnelMux {
     }
     const missing = serviceIds.filter((id) => !this.targets.has(id));
     if (missing.length === 0) return;
-    const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'destination') as Map<string, DestinationTarget>;
+    const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'destination') as Map<
+      string,
+      DestinationTarget
+    >;
     const stillMissing = missing.filter((id) => !fromFiles.has(id));
     if (stillMissing.length > 0) {
       throw new ConfigError(
@@ -158,7 +166,9 @@ export class DestinationAgent extends TunnelMux {
     }
     if (channel.activeStreamId !== 0) {
       // A new stream replaces the active one: its connections are over.
-      this.log.debug(`${channel.serviceId}: stream ${message.streamId} replaces stream ${channel.activeStreamId}`);
+      this.log.debug(
+        `${channel.serviceId}: stream ${message.streamId} replaces stream ${channel.activeStreamId}`,
+      );
       this.endStream(channel);
     }
     // Answer in the format the source speaks: its service id (or none for V1).
@@ -176,7 +186,9 @@ export class DestinationAgent extends TunnelMux {
     }
     if (message.connectionId === 0 || channel.connections.has(message.connectionId)) {
       // The guide: a connection id that is already open is an error answered with a reset.
-      this.log.warn(`${channel.serviceId}: CONNECTION_START for connection ${message.connectionId}, which is open or invalid`);
+      this.log.warn(
+        `${channel.serviceId}: CONNECTION_START for connection ${message.connectionId}, which is open or invalid`,
+      );
       this.replyReset(MessageType.CONNECTION_RESET, message);
       return;
     }
@@ -190,29 +202,62 @@ export class DestinationAgent extends TunnelMux {
         `${channel.serviceId || 'service'}: cannot connect to ${channel.local}: ${error?.message ?? 'closed'}`,
       );
     }
-    const resetsStream = connection.connectionId === 0 || (connection.opensStream && !connection.everConnected);
+    const resetsStream =
+      connection.connectionId === 0 || (connection.opensStream && !connection.everConnected);
     if (resetsStream) {
       this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
       this.endStream(channel);
     } else {
-      this.sendControl(MessageType.CONNECTION_RESET, channel, connection.streamId, connection.connectionId);
+      this.sendControl(
+        MessageType.CONNECTION_RESET,
+        channel,
+        connection.streamId,
+        connection.connectionId,
+      );
     }
   }
 
-  private connectTarget(channel: ServiceChannel, streamId: number, connectionId: number, opensStream: boolean): void {
+  private connectTarget(
+    channel: ServiceChannel,
+    streamId: number,
+    connectionId: number,
+    opensStream: boolean,
+  ): void {
     const target = this.targets.get(channel.serviceId) ?? this.targets.values().next().value!;
     const socket =
       target.kind === 'unix'
         ? net.connect({ path: target.path })
-        : net.connect({ host: target.host, port: target.port, localAddress: this.config.bindAddress, noDelay: true });
-    const connection = this.addConnection(channel, socket, streamId, connectionId, describeTarget(target), true);
+        : net.connect({
+            host: target.host,
+            port: target.port,
+            localAddress: this.config.bindAddress,
+            noDelay: true,
+          });
+    const connection = this.addConnection(
+      channel,
+      socket,
+      streamId,
+      connectionId,
+      describeTarget(target),
+      true,
+    );
     connection.opensStream = opensStream;
-    this.log.debug(`${channel.serviceId || 'service'}: stream ${streamId} connection ${connectionId} -> ${describeTarget(target)}`);
+    this.log.debug(
+      `${channel.serviceId || 'service'}: stream ${streamId} connection ${connectionId} -> ${describeTarget(target)}`,
+    );
   }
 
-  private replyReset(type: MessageType.STREAM_RESET | MessageType.CONNECTION_RESET, message: TunnelMessage): void {
+  private replyReset(
+    type: MessageType.STREAM_RESET | MessageType.CONNECTION_RESET,
+    message: TunnelMessage,
+  ): void {
     const channel = new ServiceChannel(message.serviceId, undefined, true);
-    this.sendControl(type, channel, message.streamId, type === MessageType.CONNECTION_RESET ? message.connectionId : 0);
+    this.sendControl(
+      type,
+      channel,
+      message.streamId,
+      type === MessageType.CONNECTION_RESET ? message.connectionId : 0,
+    );
   }
 
   private fail(reason: string): void {

@@ -18,7 +18,11 @@ describe('logger', () => {
     const redactor = new SecretRedactor();
     const token = 'AQGAAXiVzSmRL1VaJ22G7eRb_CrPABsAAgABQQAMOTAw';
     redactor.add(token);
-    const log = createLogger({ level: LogLevel.Trace, sink: (r) => records.push(r), redactor }).child('tunnel');
+    const log = createLogger({
+      level: LogLevel.Trace,
+      sink: (r) => records.push(r),
+      redactor,
+    }).child('tunnel');
     log.info(`header access-token: ${token} sent`);
     expect(records[0]!.message).toBe('header access-token: <redacted> sent');
     expect(records[0]!.scope).toBe('tunnel');

@@ -109,7 +109,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: (m) => emit(LogLevel.Debug, m),
     trace: (m) => emit(LogLevel.Trace, m),
     enabled: (at) => at !== LogLevel.Off && at <= level,
-    child: (child) => createLogger({ level, sink, redactor, scope: scope ? `${scope}/${child}` : child }),
+    child: (child) =>
+      createLogger({ level, sink, redactor, scope: scope ? `${scope}/${child}` : child }),
   };
 }
 

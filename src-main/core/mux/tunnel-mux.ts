@@ -24,7 +24,10 @@ export interface MuxLimits extends TunnelWriterOptions {
   maxWriteBufferBytes: number;
 }
 
-export const DEFAULT_MUX_LIMITS: MuxLimits = { ...DEFAULT_WRITER_OPTIONS, maxWriteBufferBytes: 2 * 1024 * 1024 };
+export const DEFAULT_MUX_LIMITS: MuxLimits = {
+  ...DEFAULT_WRITER_OPTIONS,
+  maxWriteBufferBytes: 2 * 1024 * 1024,
+};
 
 export abstract class TunnelMux implements LocalConnectionHooks {
   protected readonly channels = new Map<string, ServiceChannel>();
@@ -88,7 +91,10 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   protected abstract onStreamStart(message: TunnelMessage): void;
   protected abstract onConnectionStart(message: TunnelMessage): void;
   /** What to tell the peer when a local connection ends by itself. */
-  protected abstract onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void;
+  protected abstract onLocalConnectionEnded(
+    connection: LocalConnection,
+    error: Error | undefined,
+  ): void;
 
   /** The channel a message belongs to: by service id, or the only one for V1 peers (no id). */
   protected channelFor(serviceId: string): ServiceChannel | undefined {
@@ -161,7 +167,12 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   // ---- sending control frames -----------------------------------------------------------
 
-  protected sendControl(type: MessageType, channel: ServiceChannel, streamId: number, connectionId = 0): void {
+  protected sendControl(
+    type: MessageType,
+    channel: ServiceChannel,
+    streamId: number,
+    connectionId = 0,
+  ): void {
     const message = {
       type,
       streamId,
@@ -169,7 +180,9 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       connectionId,
     };
     if (this.log.enabled(6)) {
-      this.log.trace(`sending ${MessageType[type]} stream=${streamId} connection=${connectionId} service=${message.serviceId}`);
+      this.log.trace(
+        `sending ${MessageType[type]} stream=${streamId} connection=${connectionId} service=${message.serviceId}`,
+      );
     }
     this.counters.framesOut++;
     this.writer.sendFrame(encodeFrame(message));
@@ -201,9 +214,13 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       this.log.trace(`dropped stale DATA for stream ${message.streamId} of "${message.serviceId}"`);
       return;
     }
-    const connection = channel.connections.get(message.connectionId) ?? this.onlyConnection(channel, message.connectionId);
+    const connection =
+      channel.connections.get(message.connectionId) ??
+      this.onlyConnection(channel, message.connectionId);
     if (!connection) {
-      this.log.trace(`dropped DATA for closed connection ${message.connectionId} of "${channel.serviceId}"`);
+      this.log.trace(
+        `dropped DATA for closed connection ${message.connectionId} of "${channel.serviceId}"`,
+      );
       return;
     }
     const length = message.payload.length;
@@ -214,7 +231,10 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   }
 
   /** A peer that sends no connection id (V2) or id 1 for a lone connection (V3 reading a V2 stream). */
-  private onlyConnection(channel: ServiceChannel, connectionId: number): LocalConnection | undefined {
+  private onlyConnection(
+    channel: ServiceChannel,
+    connectionId: number,
+  ): LocalConnection | undefined {
     if (connectionId > 1 || channel.connections.size !== 1) return undefined;
     const only = channel.connections.values().next().value!;
     return only.connectionId === 0 || connectionId === 0 ? only : undefined;
@@ -222,7 +242,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   private onStreamReset(message: TunnelMessage): void {
     const channel = this.channelFor(message.serviceId);
-    if (!channel || channel.activeStreamId === 0 || message.streamId !== channel.activeStreamId) return;
+    if (!channel || channel.activeStreamId === 0 || message.streamId !== channel.activeStreamId)
+      return;
     this.log.debug(`stream ${message.streamId} of "${channel.serviceId}" reset by the peer`);
     this.endStream(channel);
   }
@@ -230,7 +251,9 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   private onConnectionReset(message: TunnelMessage): void {
     const channel = this.channelFor(message.serviceId);
     if (!channel || message.streamId !== channel.activeStreamId) return;
-    const connection = channel.connections.get(message.connectionId) ?? this.onlyConnection(channel, message.connectionId);
+    const connection =
+      channel.connections.get(message.connectionId) ??
+      this.onlyConnection(channel, message.connectionId);
     if (!connection) return;
     channel.connections.delete(connection.connectionId);
     this.congestedWriters.delete(connection);
@@ -272,21 +295,23 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     const services = [...this.channels.values()].map((channel): ServiceSnapshot => {
       const serviceKey = `service:${channel.serviceId}`;
       seen.add(serviceKey);
-      const connections = [...channel.connections.values()].map((connection): ConnectionSnapshot => {
-        const key = `connection:${connection.key}`;
-        seen.add(key);
-        return {
-          key: connection.key,
-          serviceId: channel.serviceId,
-          streamId: connection.streamId,
-          connectionId: connection.connectionId,
-          state: connection.state,
-          openedAt: connection.openedAt,
-          peer: connection.peer,
-          ...connection.counters,
-          ...this.rates.rate(key, connection.counters, now),
-        };
-      });
+      const connections = [...channel.connections.values()].map(
+        (connection): ConnectionSnapshot => {
+          const key = `connection:${connection.key}`;
+          seen.add(key);
+          return {
+            key: connection.key,
+            serviceId: channel.serviceId,
+            streamId: connection.streamId,
+            connectionId: connection.connectionId,
+            state: connection.state,
+            openedAt: connection.openedAt,
+            peer: connection.peer,
+            ...connection.counters,
+            ...this.rates.rate(key, connection.counters, now),
+          };
+        },
+      );
       return {
         serviceId: channel.serviceId,
         local: channel.local,

@@ -29,7 +29,8 @@ function decodeAll(messages: Buffer[]) {
   for (const message of messages) {
     decoder.push(message, (body) => {
       const decoded = decodeFrameBody(body);
-      if (decoded.kind === 'message') out.push({ type: decoded.message.type, bytes: decoded.message.payload.length });
+      if (decoded.kind === 'message')
+        out.push({ type: decoded.message.type, bytes: decoded.message.payload.length });
     });
   }
   return out;
@@ -40,7 +41,14 @@ describe('TunnelWriter', () => {
     const sink = recordingSink();
     const writer = new TunnelWriter({ highWaterBytes: 1 << 20, lowWaterBytes: 1 << 18 });
     writer.attach(sink);
-    writer.sendFrame(encodeFrame({ type: MessageType.STREAM_START, streamId: 3, serviceId: 'SSH1', connectionId: 1 }));
+    writer.sendFrame(
+      encodeFrame({
+        type: MessageType.STREAM_START,
+        streamId: 3,
+        serviceId: 'SSH1',
+        connectionId: 1,
+      }),
+    );
     writer.sendData(header, Buffer.alloc(10, 1));
     writer.sendData(header, Buffer.alloc(20, 2));
     await tick();
@@ -58,7 +66,9 @@ describe('TunnelWriter', () => {
     writer.attach(sink);
     writer.sendData(header, Buffer.alloc(1_000_000, 7));
     await tick();
-    expect(Math.max(...sink.messages.map((m) => m.length))).toBeLessThanOrEqual(MAX_WEBSOCKET_MESSAGE_BYTES);
+    expect(Math.max(...sink.messages.map((m) => m.length))).toBeLessThanOrEqual(
+      MAX_WEBSOCKET_MESSAGE_BYTES,
+    );
     const frames = decodeAll(sink.messages);
     expect(frames.every((f) => f.bytes <= 64_512)).toBe(true);
     expect(frames.reduce((sum, f) => sum + f.bytes, 0)).toBe(1_000_000);

@@ -7,13 +7,20 @@ import { MAX_PAYLOAD_BYTES, MessageType } from './wire.js';
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const uint32 = fc.integer({ min: 0, max: 0xffffffff });
 /** Ids edge-heavy: zero, varint boundaries, extremes. */
-const edgyInt32 = fc.oneof(int32, fc.constantFrom(0, 1, 127, 128, 16383, 16384, 0x7fffffff, -1, -0x80000000));
+const edgyInt32 = fc.oneof(
+  int32,
+  fc.constantFrom(0, 1, 127, 128, 16383, 16384, 0x7fffffff, -1, -0x80000000),
+);
 const edgyUint32 = fc.oneof(uint32, fc.constantFrom(0, 1, 127, 128, 2097151, 2097152, 0xffffffff));
 const payload = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
   fc.integer({ min: 0, max: MAX_PAYLOAD_BYTES }).map((n) => new Uint8Array(n).fill(0xa5)),
 );
-const serviceId = fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const serviceId = fc.oneof(
+  fc.constant(''),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 
 describe('the hand-written DATA frame encoder', () => {
   it('writes exactly the bytes protobufjs writes, for every field combination', () => {
@@ -62,7 +69,10 @@ describe('the hand-written DATA frame encoder', () => {
   });
 
   it('matches a known byte fixture', () => {
-    const frame = encodeDataFrame({ streamId: 1, connectionId: 1, serviceId: Buffer.from('A') }, Buffer.from([0xff]));
+    const frame = encodeDataFrame(
+      { streamId: 1, connectionId: 1, serviceId: Buffer.from('A') },
+      Buffer.from([0xff]),
+    );
     // len=0x000c (12) | type=DATA | streamId=1 | payload=[ff] | serviceId="A" | connectionId=1
     expect(frame.toString('hex')).toBe('000c' + '0801' + '1001' + '2201ff' + '2a0141' + '3801');
   });

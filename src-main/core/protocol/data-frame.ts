@@ -90,7 +90,9 @@ export function writeDataFrame(
 ): number {
   const bodySize = dataFrameBodySize(header, payload.length);
   if (bodySize > MAX_FRAME_BODY_BYTES) {
-    throw new RangeError(`a tunnel frame body is at most ${MAX_FRAME_BODY_BYTES} bytes, got ${bodySize}`);
+    throw new RangeError(
+      `a tunnel frame body is at most ${MAX_FRAME_BODY_BYTES} bytes, got ${bodySize}`,
+    );
   }
   target[offset++] = bodySize >>> 8;
   target[offset++] = bodySize & 0xff;

@@ -8,22 +8,41 @@ import { MessageType } from './wire.js';
 function frames(): Buffer[] {
   return [
     encodeFrame({ type: MessageType.SERVICE_IDS, availableServiceIds: ['SSH1', 'HTTP1'] }),
-    encodeFrame({ type: MessageType.STREAM_START, streamId: 1, serviceId: 'SSH1', connectionId: 1 }),
-    encodeFrame({ type: MessageType.DATA, streamId: 1, serviceId: 'SSH1', connectionId: 1, payload: Buffer.alloc(700, 7) }),
-    encodeFrame({ type: MessageType.CONNECTION_RESET, streamId: 1, serviceId: 'SSH1', connectionId: 1 }),
+    encodeFrame({
+      type: MessageType.STREAM_START,
+      streamId: 1,
+      serviceId: 'SSH1',
+      connectionId: 1,
+    }),
+    encodeFrame({
+      type: MessageType.DATA,
+      streamId: 1,
+      serviceId: 'SSH1',
+      connectionId: 1,
+      payload: Buffer.alloc(700, 7),
+    }),
+    encodeFrame({
+      type: MessageType.CONNECTION_RESET,
+      streamId: 1,
+      serviceId: 'SSH1',
+      connectionId: 1,
+    }),
   ];
 }
 
 function collect(decoder: FrameDecoder, chunks: Buffer[]): string[] {
   const out: string[] = [];
-  for (const chunk of chunks) decoder.push(chunk, (_body, frame) => out.push(frame.toString('hex')));
+  for (const chunk of chunks)
+    decoder.push(chunk, (_body, frame) => out.push(frame.toString('hex')));
   return out;
 }
 
 describe('FrameDecoder', () => {
   it('yields many frames from one message', () => {
     const all = frames();
-    expect(collect(new FrameDecoder(), [Buffer.concat(all)])).toEqual(all.map((f) => f.toString('hex')));
+    expect(collect(new FrameDecoder(), [Buffer.concat(all)])).toEqual(
+      all.map((f) => f.toString('hex')),
+    );
   });
 
   it('parses the stream cut at every split point', () => {
@@ -43,11 +62,14 @@ describe('FrameDecoder', () => {
     const bytes = [...stream].map((b) => Buffer.from([b]));
     expect(collect(new FrameDecoder(), bytes)).toEqual(expected);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 12 }), (cuts) => {
-        const points = [0, ...cuts.sort((a, b) => a - b), stream.length];
-        const chunks = points.slice(1).map((end, i) => stream.subarray(points[i], end));
-        expect(collect(new FrameDecoder(), chunks)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 12 }),
+        (cuts) => {
+          const points = [0, ...cuts.sort((a, b) => a - b), stream.length];
+          const chunks = points.slice(1).map((end, i) => stream.subarray(points[i], end));
+          expect(collect(new FrameDecoder(), chunks)).toEqual(expected);
+        },
+      ),
     );
   });
 

@@ -17,7 +17,10 @@ describe('decodeFrameBody', () => {
     const decoded = decodeFrameBody(
       encodeMessageBody({ type: MessageType.SERVICE_IDS, availableServiceIds: ['HTTP1', 'SSH1'] }),
     );
-    expect(decoded.kind === 'message' && decoded.message.availableServiceIds).toEqual(['HTTP1', 'SSH1']);
+    expect(decoded.kind === 'message' && decoded.message.availableServiceIds).toEqual([
+      'HTTP1',
+      'SSH1',
+    ]);
   });
 
   it('rejects an empty body: type unset and not ignorable', () => {
@@ -26,11 +29,15 @@ describe('decodeFrameBody', () => {
 
   it('rejects an unknown type without ignorable, and skips it with ignorable', () => {
     expect(codeOf(encodeMessageBody({ type: 42 as MessageType }))).toBe('unknown-type');
-    expect(decodeFrameBody(encodeMessageBody({ type: 42 as MessageType, ignorable: true }))).toEqual({
+    expect(
+      decodeFrameBody(encodeMessageBody({ type: 42 as MessageType, ignorable: true })),
+    ).toEqual({
       kind: 'ignored',
       type: 42,
     });
-    expect(decodeFrameBody(encodeMessageBody({ type: MessageType.UNKNOWN, ignorable: true })).kind).toBe('ignored');
+    expect(
+      decodeFrameBody(encodeMessageBody({ type: MessageType.UNKNOWN, ignorable: true })).kind,
+    ).toBe('ignored');
   });
 
   it('rejects bytes that are not a Message', () => {
@@ -41,12 +48,19 @@ describe('decodeFrameBody', () => {
   });
 
   it('rejects a payload over 64,512 bytes', () => {
-    const body = encodeMessageBody({ type: MessageType.DATA, streamId: 1, payload: Buffer.alloc(64_513) });
+    const body = encodeMessageBody({
+      type: MessageType.DATA,
+      streamId: 1,
+      payload: Buffer.alloc(64_513),
+    });
     expect(codeOf(body)).toBe('payload-too-large');
   });
 
   it('keeps fields outside the schema so that the service can refuse them', () => {
-    const body = Buffer.concat([encodeMessageBody({ type: MessageType.DATA, streamId: 1 }), Buffer.from('4001', 'hex')]);
+    const body = Buffer.concat([
+      encodeMessageBody({ type: MessageType.DATA, streamId: 1 }),
+      Buffer.from('4001', 'hex'),
+    ]);
     const decoded = decodeFrameBody(body);
     expect(decoded.kind === 'message' && decoded.message.$unknowns?.length).toBe(1);
   });
@@ -55,8 +69,20 @@ describe('decodeFrameBody', () => {
 describe('MessageType', () => {
   it('mirrors the generated enum of proto/Message.proto value for value', async () => {
     const { com } = await import('./generated/message.js');
-    const generated = com.amazonaws.iot.securedtunneling.Message.Type as unknown as Record<string, number>;
-    for (const name of ['UNKNOWN', 'DATA', 'STREAM_START', 'STREAM_RESET', 'SESSION_RESET', 'SERVICE_IDS', 'CONNECTION_START', 'CONNECTION_RESET']) {
+    const generated = com.amazonaws.iot.securedtunneling.Message.Type as unknown as Record<
+      string,
+      number
+    >;
+    for (const name of [
+      'UNKNOWN',
+      'DATA',
+      'STREAM_START',
+      'STREAM_RESET',
+      'SESSION_RESET',
+      'SERVICE_IDS',
+      'CONNECTION_START',
+      'CONNECTION_RESET',
+    ]) {
       expect(MessageType[name as keyof typeof MessageType], name).toBe(generated[name]);
     }
   });

@@ -43,14 +43,18 @@ export interface OutgoingMessage {
 /** Encodes a message body (no length prefix) with protobufjs. */
 export function encodeMessageBody(message: OutgoingMessage): Uint8Array {
   // Our MessageType mirrors the generated enum value for value (message.test.ts checks it).
-  return ProtoMessage.encode(message as unknown as com.amazonaws.iot.securedtunneling.Message.$Properties).finish();
+  return ProtoMessage.encode(
+    message as unknown as com.amazonaws.iot.securedtunneling.Message.$Properties,
+  ).finish();
 }
 
 /** Encodes a whole tunnel frame: 2-byte big-endian length, then the message. */
 export function encodeFrame(message: OutgoingMessage): Buffer {
   const body = encodeMessageBody(message);
   if (body.length > MAX_FRAME_BODY_BYTES) {
-    throw new RangeError(`a tunnel frame body is at most ${MAX_FRAME_BODY_BYTES} bytes, got ${body.length}`);
+    throw new RangeError(
+      `a tunnel frame body is at most ${MAX_FRAME_BODY_BYTES} bytes, got ${body.length}`,
+    );
   }
   const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + body.length);
   frame.writeUInt16BE(body.length, 0);
@@ -106,6 +110,7 @@ export function describeMessage(message: TunnelMessage): string {
   if (message.connectionId) parts.push(`connection=${message.connectionId}`);
   if (message.serviceId) parts.push(`service=${message.serviceId}`);
   if (message.payload.length) parts.push(`${message.payload.length} bytes`);
-  if (message.availableServiceIds.length) parts.push(`services=${message.availableServiceIds.join(',')}`);
+  if (message.availableServiceIds.length)
+    parts.push(`services=${message.availableServiceIds.join(',')}`);
   return parts.join(' ');
 }

@@ -25,7 +25,10 @@ export interface Rates {
  * over the interval between two snapshots whatever the caller's polling period.
  */
 export class RateMeter {
-  private readonly last = new Map<string, { at: number; bytesIn: number; bytesOut: number; rates: Rates }>();
+  private readonly last = new Map<
+    string,
+    { at: number; bytesIn: number; bytesOut: number; rates: Rates }
+  >();
 
   constructor(private readonly minIntervalMs = 200) {}
 
@@ -33,7 +36,12 @@ export class RateMeter {
     const previous = this.last.get(key);
     if (!previous) {
       const rates = { bytesInPerSecond: 0, bytesOutPerSecond: 0 };
-      this.last.set(key, { at: now, bytesIn: counters.bytesIn, bytesOut: counters.bytesOut, rates });
+      this.last.set(key, {
+        at: now,
+        bytesIn: counters.bytesIn,
+        bytesOut: counters.bytesOut,
+        rates,
+      });
       return rates;
     }
     const elapsed = now - previous.at;

@@ -31,7 +31,11 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-export function startTunneldesk(args: string[], env: Record<string, string> = {}, cwd?: string): Proc {
+export function startTunneldesk(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, ...env },
@@ -58,7 +62,9 @@ export function startTunneldesk(args: string[], env: Record<string, string> = {}
       lines.forEach(onLine);
     });
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     child,
     output,
