@@ -1,19 +1,102 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+/** The layers of design.md, as import rules: each may use the ones below it, never above. */
+const NO_ELECTRON = {
+  group: ['electron', '**/electron/**'],
+  message: 'Only src-main/electron may use Electron.',
+};
+const NO_RENDERER = { group: ['**/src-renderer/**'], message: 'main never imports the renderer.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'src-main/core/protocol/generated/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'release/',
+      'test-results/',
+      'playwright-report/',
+      'src-main/core/protocol/generated/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // The core is pure Node: the Electron shell and the UI stand on it, never the reverse.
+      'no-restricted-imports': ['error', { patterns: [NO_ELECTRON, NO_RENDERER] }],
+    },
+  },
+  {
+    // The shell: Electron is allowed, but raw IPC only in the typed wrappers (GitHub Desktop's rule).
+    files: ['src-main/electron/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['electron', '**/electron/**', '**/src-renderer/**'] },
+        {
+          patterns: [NO_RENDERER],
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Use the typed IPC wrappers (ipc-main.ts, preload.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/electron/ipc-main.ts', 'src-main/electron/preload.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_RENDERER] }] },
+  },
+  {
+    // The contract is shared by both sides: zod only.
+    files: ['src-main/ipc/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            NO_RENDERER,
+            {
+              group: ['node:*', '../core/**', '../app/**'],
+              message: 'The contract imports only zod.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer is untrusted and talks to main only through the contract.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [
+                'node:*',
+                '**/src-main/core/**',
+                '**/src-main/app/**',
+                '**/src-main/web/**',
+                '**/src-main/cli/**',
+              ],
+              message: 'The renderer reaches main only through the IPC contract (src-main/ipc).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -60,7 +60,7 @@ describe('tunneldesk (the command)', () => {
       'demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1',
     ]);
     await service.waitFor(/listening on wss:\/\/127\.0\.0\.1/);
-    run([
+    const device = run([
       'proxy',
       '-e',
       `127.0.0.1:${servicePort}`,
@@ -70,6 +70,8 @@ describe('tunneldesk (the command)', () => {
       '-d',
       `HTTP1=${web.port},SSH1=${echo.port}`,
     ]);
+    // The service resets a stream at once while no device is connected: start with one.
+    await device.waitFor(/ready: HTTP1 -> /);
     const source = run([
       'proxy',
       '-e',
@@ -112,7 +114,7 @@ describe('tunneldesk (the command)', () => {
       'ini:SRC_TOKEN_2:DST_TOKEN_2:SSH1',
     ]);
     await service.waitFor(/listening on ws:\/\//);
-    run(
+    const device = run(
       [
         'proxy',
         '-e',
@@ -124,6 +126,7 @@ describe('tunneldesk (the command)', () => {
       ],
       { AWSIOT_TUNNEL_ACCESS_TOKEN: 'DST_TOKEN_2' },
     );
+    await device.waitFor(/ready: SSH1 -> /);
     const source = run(
       [
         'proxy',
@@ -139,7 +142,6 @@ describe('tunneldesk (the command)', () => {
       },
     );
     await source.waitFor(new RegExp(`^SSH1 127\\.0\\.0\\.1:${localPort}$`));
-    await new Promise((r) => setTimeout(r, 300));
     const socket = await connect(localPort);
     expect((await echoRoundTrip(socket, Buffer.from('over ini'))).toString()).toBe('over ini');
     socket.destroy();

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/config/proxy-config.js';
 import type { CommandIo } from './io.js';
 import { runProxyCommand } from './proxy-command.js';
-import { runServiceCommand } from './service-command.js';
+import { runServiceCommand, type RunningService } from './service-command.js';
+import { runWebCommand } from './web-command.js';
 
 function packageVersion(): string {
   try {
@@ -25,6 +26,8 @@ Commands:
             e.g. tunneldesk proxy -r us-east-1 -s SSH1=3333,HTTP1=5555   (token in AWSIOT_TUNNEL_ACCESS_TOKEN)
   service   A local tunnel service (the AWS data plane, for tests and demos)
             e.g. tunneldesk service --port 8443 --tunnel demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1
+  web       The desktop app in your browser, on 127.0.0.1 (browser mode)
+            e.g. tunneldesk web --no-open
 
 Run 'tunneldesk <command> --help' for the options of a command.`;
 
@@ -34,16 +37,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     switch (command) {
       case 'proxy':
         return await runProxyCommand(rest, io);
-      case 'service': {
-        const running = await runServiceCommand(rest, { out: io.out, err: io.err });
-        if (!running) return 0;
-        await new Promise<void>((resolve) => {
-          io.onSignals?.(() => {
-            void running.stop().then(resolve);
-          });
-        });
-        return 0;
-      }
+      case 'service':
+        return await untilSignal(await runServiceCommand(rest, io), io);
+      case 'web':
+        return await untilSignal(await runWebCommand(rest, io), io);
       case '--version':
       case '-V':
         io.out(io.version);
@@ -56,7 +53,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       default:
         io.err(
-          `tunneldesk: unknown command "${command}"; the commands are proxy and service\n\n${USAGE}`,
+          `tunneldesk: unknown command "${command}"; the commands are proxy, service and web\n\n${USAGE}`,
         );
         return 2;
     }
@@ -69,6 +66,19 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.err(`tunneldesk ${command}: ${(error as Error).stack ?? String(error)}`);
     return 1;
   }
+}
+
+/** Runs a started command until Ctrl-C (or SIGTERM), then stops it; 0 when it stopped cleanly. */
+async function untilSignal(running: RunningService | undefined, io: CommandIo): Promise<number> {
+  if (!running) return 0;
+  await new Promise<void>((resolve) => {
+    const onSignal = (): void => {
+      io.offSignals?.(onSignal);
+      void running.stop().then(resolve);
+    };
+    io.onSignals?.(onSignal);
+  });
+  return 0;
 }
 
 /** The process entry point (bin/tunneldesk.js). */

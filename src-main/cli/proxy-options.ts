@@ -9,8 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
 import { resolveMappingFiles } from '../core/config/mapping-files.js';
-import { parseDestinationMappings, parseSourceMappings } from '../core/config/port-mapping.js';
+import {
+  parseBindAddress,
+  parseDestinationMappings,
+  parseSourceMappings,
+} from '../core/config/port-mapping.js';
 import {
   ConfigError,
   type DestinationMappings,
@@ -36,17 +41,9 @@ export const CLIENT_TOKEN_ENV = 'AWSIOT_TUNNEL_CLIENT_TOKEN';
 export const ENDPOINT_ENV = 'AWSIOT_TUNNEL_ENDPOINT';
 export const REGION_ENV = 'AWSIOT_TUNNEL_REGION';
 
-/** The port of the AWS data plane (and the default of `-e HOST`). */
-const DEFAULT_SERVICE_PORT = 443;
-/** Regions whose endpoint is under amazonaws.com.cn (the reference's region overrides). */
-const CHINA_REGIONS = new Set(['cn-north-1', 'cn-northwest-1']);
-
 // Limits of the reference's InputValidation.
 const MAX_ACCESS_TOKEN_LENGTH = 4096;
-const MAX_ENDPOINT_LENGTH = 253;
-const MAX_REGION_LENGTH = 64;
 const MAX_PATH_LENGTH = 4096;
-const MAX_BIND_ADDRESS_LENGTH = 253;
 
 /** An option that a `--config` file or the environment may set too: its long name. */
 type SettingKey =
@@ -401,75 +398,8 @@ function checkClientToken(setting: Setting): string {
   return setting.value;
 }
 
-/** The data plane host of a region, as the reference builds it. */
-export function regionEndpointHost(region: string): string {
-  const domain = CHINA_REGIONS.has(region) ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `data.tunneling.iot.${region}.${domain}`;
-}
-
 function checkRegion(setting: Setting): ServiceEndpoint {
-  const region = setting.value.trim();
-  if (region === '' || region.length > MAX_REGION_LENGTH || !/^[a-z0-9-]+$/.test(region)) {
-    throw new ConfigError(
-      `"${setting.value}" is not a region; a region is lowercase letters, digits and "-", e.g. us-east-1`,
-      setting.where,
-    );
-  }
-  return {
-    host: regionEndpointHost(region),
-    port: DEFAULT_SERVICE_PORT,
-    secure: true,
-    origin: `region ${region} (${setting.origin})`,
-  };
-}
-
-/**
- * `-e`: `host[:port]`, `[IPv6][:port]`, optionally `wss://` (the default) or `ws://` (a
- * plain local test service). Lower-cased, as the reference does; port 443 by default.
- */
-export function parseServiceEndpoint(text: string, where: string, origin: string): ServiceEndpoint {
-  const rule = 'give HOST[:PORT], e.g. data.tunneling.iot.us-east-1.amazonaws.com:443';
-  let rest = text.trim().toLowerCase();
-  let secure = true;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(rest);
-  if (scheme) {
-    if (scheme[1] !== 'ws' && scheme[1] !== 'wss') {
-      throw new ConfigError(
-        `"${text}": ${scheme[1]}:// is not a tunnel scheme; leave it out (TLS), or write ws:// for a plain local test service`,
-        where,
-      );
-    }
-    secure = scheme[1] === 'wss';
-    rest = rest.slice(scheme[0].length).replace(/\/$/, '');
-  }
-  if (rest === '' || rest.length > MAX_ENDPOINT_LENGTH || !/^[a-z0-9.:[\]-]+$/.test(rest)) {
-    throw new ConfigError(`"${text}" is not an endpoint; ${rule}`, where);
-  }
-  let host: string;
-  let port: string | undefined;
-  const bracketed = /^\[([0-9a-f:.]+)\](?::(.*))?$/.exec(rest);
-  if (bracketed) {
-    host = bracketed[1]!;
-    port = bracketed[2];
-  } else {
-    const colon = rest.lastIndexOf(':');
-    host = colon < 0 ? rest : rest.slice(0, colon);
-    port = colon < 0 ? undefined : rest.slice(colon + 1);
-    if (host === '' || /[:[\]]/.test(host)) {
-      throw new ConfigError(
-        `"${text}" is not an endpoint; ${rule} (an IPv6 address goes in brackets: [::1]:8443)`,
-        where,
-      );
-    }
-  }
-  let portNumber = secure ? DEFAULT_SERVICE_PORT : 80;
-  if (port !== undefined) {
-    portNumber = /^[0-9]+$/.test(port) ? Number(port) : NaN;
-    if (!(portNumber >= 1 && portNumber <= 65_535)) {
-      throw new ConfigError(`"${text}": the port is 1 to 65535 (443 when left out)`, where);
-    }
-  }
-  return { host, port: portNumber, secure, origin };
+  return parseRegionEndpoint(setting.value, setting.where, setting.origin);
 }
 
 function checkVerbosity(setting: Setting | undefined): LogLevel {
@@ -513,19 +443,7 @@ function checkPeerVersion(setting: Setting): ProtocolVersion {
 }
 
 function checkBindAddress(setting: Setting): string {
-  const address = setting.value.trim();
-  if (
-    address === '' ||
-    address.length > MAX_BIND_ADDRESS_LENGTH ||
-    !/^[a-zA-Z0-9.:[\]-]+$/.test(address)
-  ) {
-    throw new ConfigError(
-      `"${setting.value}" is not an address; give a host name or IP address, e.g. 127.0.0.1 or ::1`,
-      setting.where,
-    );
-  }
-  // Sockets take a bare IPv6 address: `[::1]` becomes `::1`.
-  return address.replace(/^\[(.*)\]$/, '$1');
+  return parseBindAddress(setting.value, setting.where);
 }
 
 function checkPath(setting: Setting, cwd: string): string {

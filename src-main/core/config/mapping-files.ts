@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import ini from 'ini';
-import { parseDestinationTarget, parseListenPort } from './port-mapping.js';
+import { parseDestinationTarget, parseListenPort, validateServiceId } from './port-mapping.js';
 import { ConfigError, type DestinationTarget } from './proxy-config.js';
 
 /** The directory read when `--config-dir` is not given, relative to the working directory. */
@@ -145,8 +145,13 @@ function scanLines(text: string, file: string): Map<string, KeyLine[]> {
   return keys;
 }
 
+interface ParsedFile {
+  values: Record<string, unknown>;
+  lines: Map<string, KeyLine[]>;
+}
+
 /** Reads one file: its lines checked, its values parsed by `ini`. */
-function readOne(file: string): { values: Record<string, unknown>; lines: Map<string, KeyLine[]> } {
+function readOne(file: string): ParsedFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -156,6 +161,10 @@ function readOne(file: string): { values: Record<string, unknown>; lines: Map<st
       displayPath(file),
     );
   }
+  return parseText(text, file);
+}
+
+function parseText(text: string, file: string): ParsedFile {
   const lines = scanLines(text, file);
   let values: Record<string, unknown>;
   try {
@@ -208,41 +217,89 @@ export function readMappingFiles(
     const { values, lines } = readOne(file);
     for (const serviceId of wanted) {
       if (found.has(serviceId)) continue;
-      const at = lines.get(serviceId);
-      const value = Object.hasOwn(values, serviceId) ? values[serviceId] : undefined;
-      if (at === undefined || at[0] === undefined || value === undefined) continue;
-      const where = `${displayPath(file)}:${at[0].line}`;
-      const item = `"${at[0].text}"`;
-      if (at[1] !== undefined) {
-        // `ini` would keep the last one and the reference skips the whole file: neither is
-        // what the author meant, so say so.
-        throw new ConfigError(
-          `${item}: ${serviceId} is mapped again on line ${at[1].line}; map each service once in a file`,
-          where,
-        );
-      }
-      if (typeof value !== 'string') {
-        // `SSH1 = true` (ini makes a boolean) or `SSH1[] = ...` (a list): no port, no target.
-        throw new ConfigError(
-          `${item} is not a ${mode === 'source' ? 'port' : 'target'}; write ${serviceId} = ${mode === 'source' ? '5555' : 'HOST:PORT'}`,
-          where,
-        );
-      }
-      if (mode === 'source') {
-        const port = parseListenPort(value, item, where);
-        const owner = portOwners.get(port);
-        if (port !== 0 && owner !== undefined) {
-          throw new ConfigError(
-            `${item}: port ${port} is already taken by ${owner}; each service needs its own port (0 picks a free one)`,
-            where,
-          );
-        }
-        portOwners.set(port, `${serviceId} (${where})`);
-        found.set(serviceId, port);
-      } else {
-        found.set(serviceId, parseDestinationTarget(value, item, where));
-      }
+      const value = mappedValue({ values, lines }, serviceId, file, mode, portOwners);
+      if (value !== undefined) found.set(serviceId, value);
     }
   }
   return found as Map<string, number> | Map<string, DestinationTarget>;
+}
+
+/** One service's value in a parsed file, checked; undefined when the file does not map it. */
+function mappedValue(
+  { values, lines }: ParsedFile,
+  serviceId: string,
+  file: string,
+  mode: 'source' | 'destination',
+  portOwners: Map<number, string>,
+): number | DestinationTarget | undefined {
+  const at = lines.get(serviceId);
+  const value = Object.hasOwn(values, serviceId) ? values[serviceId] : undefined;
+  if (at === undefined || at[0] === undefined || value === undefined) return undefined;
+  const where = `${displayPath(file)}:${at[0].line}`;
+  const item = `"${at[0].text}"`;
+  if (at[1] !== undefined) {
+    // `ini` would keep the last one and the reference skips the whole file: neither is
+    // what the author meant, so say so.
+    throw new ConfigError(
+      `${item}: ${serviceId} is mapped again on line ${at[1].line}; map each service once in a file`,
+      where,
+    );
+  }
+  if (typeof value !== 'string') {
+    // `SSH1 = true` (ini makes a boolean) or `SSH1[] = ...` (a list): no port, no target.
+    throw new ConfigError(
+      `${item} is not a ${mode === 'source' ? 'port' : 'target'}; write ${serviceId} = ${mode === 'source' ? '5555' : 'HOST:PORT'}`,
+      where,
+    );
+  }
+  if (mode === 'destination') return parseDestinationTarget(value, item, where);
+  const port = parseListenPort(value, item, where);
+  const owner = portOwners.get(port);
+  if (port !== 0 && owner !== undefined) {
+    throw new ConfigError(
+      `${item}: port ${port} is already taken by ${owner}; each service needs its own port (0 picks a free one)`,
+      where,
+    );
+  }
+  portOwners.set(port, `${serviceId} (${where})`);
+  return port;
+}
+
+/**
+ * Reads every mapping of a source mapping file's text (an import in the app): service id
+ * to port, 0 for "any free port". Errors name the file and line, as for --config-dir.
+ */
+export function parseSourceMappingText(text: string, fileName: string): Map<string, number> {
+  const parsed = parseText(text, fileName);
+  const ports = new Map<string, number>();
+  const portOwners = new Map<number, string>();
+  for (const serviceId of parsed.lines.keys()) {
+    validateServiceId(
+      serviceId,
+      `"${serviceId}"`,
+      `${fileName}:${parsed.lines.get(serviceId)![0]!.line}`,
+    );
+    const port = mappedValue(parsed, serviceId, fileName, 'source', portOwners);
+    if (typeof port === 'number') ports.set(serviceId, port);
+  }
+  if (ports.size === 0) {
+    throw new ConfigError(
+      'maps no service; write lines of SERVICE = PORT, e.g. SSH1 = 3333',
+      fileName,
+    );
+  }
+  return ports;
+}
+
+/** A source mapping file as the reference reads it (`Config/SSHSource.ini`). */
+export function formatSourceMappingText(
+  ports: ReadonlyMap<string, number>,
+  comment: string,
+): string {
+  const lines = [
+    `# ${comment}`,
+    '# SERVICE = LOCAL PORT (the reference localproxy reads this in --config-dir)',
+  ];
+  for (const [serviceId, port] of ports) lines.push(`${serviceId} = ${port}`);
+  return lines.join('\n') + '\n';
 }

@@ -126,6 +126,27 @@ export function parseDestinationTarget(
   return { kind: 'tcp', host, port: parseDestinationPort(port, item, where) };
 }
 
+const MAX_BIND_ADDRESS_LENGTH = 253;
+
+/**
+ * Parses a listen (or connect-from) address: a host name or an IP address, IPv6 with or
+ * without brackets. Returns it as sockets take it (`[::1]` becomes `::1`).
+ */
+export function parseBindAddress(text: string, where?: string): string {
+  const address = text.trim();
+  if (
+    address === '' ||
+    address.length > MAX_BIND_ADDRESS_LENGTH ||
+    !/^[a-zA-Z0-9.:[\]-]+$/.test(address)
+  ) {
+    throw new ConfigError(
+      `"${text}" is not an address; give a host name or IP address, e.g. 127.0.0.1 or ::1`,
+      where,
+    );
+  }
+  return address.replace(/^\[(.*)\]$/, '$1');
+}
+
 /** Checks a service id against the reference's rules. */
 export function validateServiceId(serviceId: string, item: string, where?: string): void {
   if (serviceId === '') {

@@ -33,6 +33,8 @@ export interface SourceMappings {
   readonly mode: 'source';
   /** Service id ('' for the single-port V1 form `-s 5555`) to port. */
   readonly ports: ReadonlyMap<string, number>;
+  /** Listen address per service, where it differs from `bindAddress` (the app's mapping rows). */
+  readonly bindAddresses?: ReadonlyMap<string, string>;
 }
 
 /** What the destination side maps: service id to a target. */

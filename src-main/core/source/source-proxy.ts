@@ -21,6 +21,8 @@ import { ServiceListener } from './service-listener.js';
 /** A bound local port, as shown to the user. */
 export interface ListenerInfo {
   readonly serviceId: string;
+  /** The listen address (bind address). */
+  readonly host: string;
   readonly address: string;
   readonly port: number;
   /** True when the port was picked because none was configured. */
@@ -30,6 +32,8 @@ export interface ListenerInfo {
 export interface ProxyEvents {
   /** Every service has its local port: connections can be made. */
   onReady?(listeners: readonly ListenerInfo[]): void;
+  /** The tunnel's services arrived (SERVICE_IDS), before listeners are opened for them. */
+  onServiceIds?(serviceIds: readonly string[]): void;
   onState?(state: TunnelState): void;
   /** Stopped for good; `fatal` when by an error rather than close(). */
   onStopped?(reason: string, fatal: boolean): void;
@@ -61,6 +65,7 @@ export class SourceProxy extends TunnelMux {
   private stopped = false;
   private readonly version: ProtocolVersion;
   private readonly events: ProxyEvents;
+  private peerServices: readonly string[] = [];
 
   constructor(
     private readonly config: ProxyConfig,
@@ -143,13 +148,62 @@ export class SourceProxy extends TunnelMux {
     this.client.reconnectNow();
   }
 
-  get listenerInfo(): ListenerInfo[] {
-    return [...this.listeners].map(([channel, listener]) => ({
+  /** Round trip of the last WebSocket ping, ms. */
+  get latencyMs(): number | undefined {
+    return this.client.latencyMs;
+  }
+
+  /** Reconnects since the first connection. */
+  get reconnects(): number {
+    return this.client.reconnects;
+  }
+
+  /** The services the tunnel carries, from the last SERVICE_IDS (empty before, and for V1). */
+  get serviceIds(): readonly string[] {
+    return this.peerServices;
+  }
+
+  /**
+   * Moves one service to another local port or address while the tunnel stays up. The new
+   * listener is bound first, so a port in use changes nothing (a ConfigError names it);
+   * connections already open on the old port carry on.
+   */
+  async rebind(serviceId: string, port: number, bindAddress: string): Promise<ListenerInfo> {
+    const channel = this.channels.get(serviceId);
+    const old = channel && this.listeners.get(channel);
+    if (!channel || !old) throw new ConfigError(`the tunnel has no service "${serviceId}"`);
+    if (port !== 0 && port === old.port && bindAddress === old.host) return this.infoOf(channel);
+    const replacement: ServiceListener = new ServiceListener(
+      serviceId,
+      bindAddress,
+      port,
+      (socket) => this.accept(socket, replacement),
+    );
+    await replacement.listen();
+    if (this.stopped || this.listeners.get(channel) !== old) {
+      await replacement.close();
+      throw new ConfigError(`service "${serviceId}" changed or closed while rebinding`);
+    }
+    this.listeners.set(channel, replacement);
+    channel.local = replacement.address;
+    await old.close();
+    this.log.info(`${serviceId || 'service'} now listening on ${replacement.address}`);
+    return this.infoOf(channel);
+  }
+
+  private infoOf(channel: ServiceChannel): ListenerInfo {
+    const listener = this.listeners.get(channel)!;
+    return {
       serviceId: channel.serviceId,
+      host: listener.host,
       address: listener.address,
       port: listener.port,
       picked: listener.requestedPort === 0,
-    }));
+    };
+  }
+
+  get listenerInfo(): ListenerInfo[] {
+    return [...this.listeners.keys()].map((channel) => this.infoOf(channel));
   }
 
   snapshot(now = Date.now()): TunnelSnapshot {
@@ -214,6 +268,8 @@ export class SourceProxy extends TunnelMux {
 
   private async applyServiceIds(serviceIds: string[]): Promise<void> {
     const configured = [...this.channels.keys()];
+    this.peerServices = serviceIds;
+    this.events.onServiceIds?.(serviceIds);
     this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
     const bare = configured.length === 1 && configured[0] === '';
     if (bare) {
@@ -267,7 +323,11 @@ export class SourceProxy extends TunnelMux {
 
   private async openListener(serviceId: string, port: number): Promise<void> {
     const channel = new ServiceChannel(serviceId, undefined, this.version !== 'V1');
-    const listener = new ServiceListener(serviceId, this.bindHost, port, (socket) =>
+    const mappings = this.config.mappings;
+    const host =
+      (mappings.mode === 'source' ? mappings.bindAddresses?.get(serviceId) : undefined) ??
+      this.bindHost;
+    const listener = new ServiceListener(serviceId, host, port, (socket) =>
       this.accept(socket, listener),
     );
     await listener.listen();

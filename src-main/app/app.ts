@@ -1,0 +1,398 @@
+/**
+ * The application facade: everything the renderer can ask for, written against the IPC
+ * contract and not against Electron, so that the Electron shell and browser mode drive the
+ * very same object. It owns the sessions (one per tunnel), the sandbox, the settings and
+ * the log, and pushes batched events to whoever subscribes.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
+import { formatSourceMappingText, parseSourceMappingText } from '../core/config/mapping-files.js';
+import {
+  ConfigError,
+  type ProxyConfig,
+  type ServiceEndpoint,
+} from '../core/config/proxy-config.js';
+import {
+  createLogger,
+  LogLevel,
+  SecretRedactor,
+  type Logger,
+  type LogSink,
+} from '../core/log/logger.js';
+import {
+  AppError,
+  type AppInfo,
+  type EventName,
+  type EventPayload,
+  type RequestHandlers,
+  type RequestInput,
+  type ServiceMapping,
+  type SessionView,
+} from '../ipc/contract.js';
+import {
+  browserUrl,
+  checkLocalUrl,
+  checkSshUser,
+  hostKeyAlias,
+  launchTerminal,
+  sshArgs,
+  type LaunchDeps,
+} from './launchers.js';
+import { LogBuffer } from './log-buffer.js';
+import {
+  appErrorFrom,
+  checkMappingRow,
+  checkMappings,
+  DEFAULT_BIND_ADDRESS,
+} from './mapping-rules.js';
+import { Sandbox } from './sandbox.js';
+import { Session } from './session.js';
+import { SettingsStore } from './settings-store.js';
+
+export interface AppEnvironment {
+  readonly runtime: 'electron' | 'web';
+  readonly version: string;
+  /** Where settings are kept; undefined keeps them in memory. */
+  readonly settingsFile?: string;
+  /** Whether secrets could be kept across restarts (Electron safeStorage), or only in memory. */
+  readonly secretStorage: 'os-keychain' | 'memory';
+  readonly launch: LaunchDeps;
+  readonly logLevel?: LogLevel;
+  /** Also print log records (browser mode prints them to stderr). */
+  readonly logTee?: LogSink;
+  /** How often live figures are pushed, ms (a few times a second). */
+  readonly statsIntervalMs?: number;
+  /** Tunnel keep-alive ping period (tests shorten it). */
+  readonly pingIntervalMs?: number;
+}
+
+export type AppEventListener = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
+
+type Input<K extends keyof RequestHandlers> = Parameters<RequestHandlers[K]>[0];
+
+export class TunnelDeskApp implements RequestHandlers {
+  readonly logs: LogBuffer;
+  readonly logger: Logger;
+  private readonly redactor = new SecretRedactor();
+  private readonly sessions = new Map<string, Session>();
+  private readonly sandbox: Sandbox;
+  private readonly settings: SettingsStore;
+  private readonly subscribers = new Set<AppEventListener>();
+  private readonly timer: NodeJS.Timeout;
+  private sessionsChangedScheduled = false;
+  private shuttingDown: Promise<void> | undefined;
+  private sandboxCount = 0;
+
+  constructor(private readonly env: AppEnvironment) {
+    this.logs = new LogBuffer(5_000, env.logTee);
+    this.logger = createLogger({
+      level: env.logLevel ?? LogLevel.Debug,
+      sink: this.logs.sink,
+      redactor: this.redactor,
+    });
+    this.settings = new SettingsStore(env.settingsFile, this.logger.child('settings'));
+    this.sandbox = new Sandbox(this.logger.child('sandbox'), this.redactor);
+    this.timer = setInterval(() => this.tick(), env.statsIntervalMs ?? 250);
+    this.timer.unref();
+  }
+
+  /** Receives every event; returns the unsubscribe function. */
+  subscribe(listener: AppEventListener): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  /** Closes every tunnel and listener, and the sandbox. Safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      clearInterval(this.timer);
+      await Promise.all([...this.sessions.values()].map((s) => s.close('the app is quitting')));
+      await this.sandbox.close();
+      this.logger.info('shut down: every tunnel and listener closed');
+    })();
+    return this.shuttingDown;
+  }
+
+  // ---- requests ---------------------------------------------------------------------------
+
+  getAppInfo(): AppInfo {
+    return {
+      version: this.env.version,
+      runtime: this.env.runtime,
+      platform: this.env.launch.platform,
+      secretStorage: this.env.secretStorage,
+    };
+  }
+
+  listSessions(): SessionView[] {
+    return [...this.sessions.values()].map((s) => s.view());
+  }
+
+  async openSandbox(input: Input<'openSandbox'>): Promise<SessionView> {
+    this.refuseWhileQuitting();
+    const mappings = checkMappings(input.services);
+    const name = input.deviceName?.trim() || `sandbox-device-${++this.sandboxCount}`;
+    const tunnel = await this.sandbox.openTunnel(
+      name,
+      mappings.map((m) => m.serviceId),
+    );
+    const session = await this.startSession({
+      kind: 'sandbox',
+      name,
+      mappings,
+      endpoint: { host: tunnel.host, port: tunnel.port, secure: true, origin: 'sandbox' },
+      accessToken: tunnel.sourceToken,
+      // The sandbox's certificate is self-signed, and it is ours, on loopback.
+      verifyTls: false,
+      peerVersion: 'V3',
+      afterClose: () => this.sandbox.closeTunnel(tunnel.tunnelId),
+    });
+    return session.view();
+  }
+
+  async connectWithToken(input: Input<'connectWithToken'>): Promise<SessionView> {
+    this.refuseWhileQuitting();
+    const mappings = checkMappings(input.services);
+    let endpoint: ServiceEndpoint;
+    try {
+      endpoint =
+        input.target.kind === 'region'
+          ? parseRegionEndpoint(input.target.region, 'region', 'the region field')
+          : parseServiceEndpoint(input.target.endpoint, 'endpoint', 'the endpoint field');
+    } catch (error) {
+      throw new AppError(
+        'invalid-input',
+        (error as Error).message,
+        input.target.kind === 'region' ? 'target.region' : 'target.endpoint',
+      );
+    }
+    if (input.peerVersion === 'V1' && mappings.length > 1) {
+      throw new AppError(
+        'invalid-mapping',
+        'a V1 destination carries one service; map exactly one',
+        'services',
+      );
+    }
+    const session = await this.startSession({
+      kind: 'token',
+      name: input.name?.trim() || `Tunnel to ${endpoint.host}`,
+      mappings,
+      endpoint,
+      accessToken: input.accessToken.trim(),
+      verifyTls: input.verifyTls,
+      peerVersion: input.peerVersion,
+    });
+    return session.view();
+  }
+
+  async closeSession({ sessionId }: Input<'closeSession'>): Promise<void> {
+    await this.session(sessionId).close();
+  }
+
+  async forgetSession({ sessionId }: Input<'forgetSession'>): Promise<void> {
+    const session = this.session(sessionId);
+    await session.close();
+    this.sessions.delete(sessionId);
+    this.sessionsChanged();
+  }
+
+  reconnectNow({ sessionId }: Input<'reconnectNow'>): void {
+    this.session(sessionId).reconnectNow();
+  }
+
+  checkMapping(input: Input<'checkMapping'>) {
+    return checkMappingRow(input);
+  }
+
+  async updateMapping({ sessionId, mapping }: Input<'updateMapping'>) {
+    const [checked] = checkMappings([mapping]);
+    return this.session(sessionId).remap(checked!);
+  }
+
+  parseMappingFile({ fileName, text }: Input<'parseMappingFile'>): ServiceMapping[] {
+    try {
+      const ports = parseSourceMappingText(text, fileName || 'mapping file');
+      return [...ports].map(([serviceId, port]) => ({
+        serviceId,
+        port: port === 0 ? 'auto' : port,
+        bindAddress: DEFAULT_BIND_ADDRESS,
+      }));
+    } catch (error) {
+      throw appErrorFrom(error, 'text');
+    }
+  }
+
+  exportMappingFile({ sessionId }: Input<'exportMappingFile'>) {
+    const session = this.session(sessionId);
+    return {
+      fileName: 'SSHSource.ini',
+      text: formatSourceMappingText(
+        session.currentPorts(),
+        `TunnelDesk: local ports of "${session.name}", exported ${new Date().toISOString()}`,
+      ),
+    };
+  }
+
+  async openInBrowser({ sessionId, serviceId, scheme }: Input<'openInBrowser'>) {
+    const session = this.session(sessionId);
+    const { port, bindAddress } = session.servedPort(serviceId);
+    const url = checkLocalUrl(browserUrl(scheme, bindAddress, port));
+    try {
+      await this.env.launch.openExternal(url);
+    } catch (error) {
+      throw new AppError('launch-failed', `cannot open ${url}: ${(error as Error).message}`);
+    }
+    const key = `${session.name}/${serviceId}`;
+    if (this.settings.get().browserSchemes[key] !== scheme) {
+      this.updateSettings({
+        browserSchemes: { ...this.settings.get().browserSchemes, [key]: scheme },
+      });
+    }
+    this.logger.info(`opened ${url} (${serviceId} of "${session.name}") in the browser`);
+    return { url };
+  }
+
+  async openSsh(input: Input<'openSsh'>) {
+    const { command, session } = this.sshCommand(input);
+    const terminal = await launchTerminal(this.env.launch, command);
+    this.rememberSshUser(session.name, input.user);
+    this.logger.info(`opened ${terminal} with: ${command.join(' ')}`);
+    return { command: command.join(' '), terminal };
+  }
+
+  getSshCommand(input: Input<'getSshCommand'>) {
+    const { command, session } = this.sshCommand(input);
+    this.rememberSshUser(session.name, input.user);
+    return { command: command.join(' ') };
+  }
+
+  getHistory({ sessionId }: Input<'getHistory'>) {
+    return this.session(sessionId).historyPoints();
+  }
+
+  getLogs() {
+    return this.logs.all();
+  }
+
+  getSettings() {
+    return this.settings.get();
+  }
+
+  updateSettings(change: Input<'updateSettings'>) {
+    const settings = this.settings.update(change);
+    this.emit('settings', settings);
+    return settings;
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private async startSession(options: {
+    kind: 'sandbox' | 'token';
+    name: string;
+    mappings: ServiceMapping[];
+    endpoint: ServiceEndpoint;
+    accessToken: string;
+    verifyTls: boolean;
+    peerVersion: 'V1' | 'V2' | 'V3';
+    afterClose?: () => Promise<void>;
+  }): Promise<Session> {
+    const id = randomUUID().slice(0, 8);
+    const clientToken = randomUUID();
+    this.redactor.add(options.accessToken);
+    this.redactor.add(clientToken);
+    const bindAddresses = new Map(options.mappings.map((m) => [m.serviceId, m.bindAddress]));
+    const config: ProxyConfig = {
+      mode: 'source',
+      accessToken: options.accessToken,
+      clientToken,
+      clientTokenGenerated: true,
+      endpoint: options.endpoint,
+      tls: { verify: options.verifyTls },
+      bindAddress: DEFAULT_BIND_ADDRESS,
+      mappings: {
+        mode: 'source',
+        ports: new Map(options.mappings.map((m) => [m.serviceId, m.port === 'auto' ? 0 : m.port])),
+        bindAddresses,
+      },
+      mappingFiles: [],
+      peerVersion: options.peerVersion,
+      logLevel: LogLevel.Debug,
+    };
+    let session: Session;
+    try {
+      session = await Session.open({
+        id,
+        kind: options.kind,
+        name: options.name,
+        config,
+        mappings: options.mappings,
+        logger: this.logger.child(`tunnel ${options.name}`),
+        onChange: () => this.sessionsChanged(),
+        afterClose: options.afterClose,
+        pingIntervalMs: this.env.pingIntervalMs,
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) throw appErrorFrom(error);
+      throw error;
+    }
+    this.sessions.set(id, session);
+    this.logger.info(
+      `opened tunnel "${options.name}" to ${options.endpoint.host}:${options.endpoint.port}`,
+    );
+    this.sessionsChanged();
+    return session;
+  }
+
+  private sshCommand({ sessionId, serviceId, user }: RequestInput<'getSshCommand'>) {
+    const session = this.session(sessionId);
+    const { port, bindAddress } = session.servedPort(serviceId);
+    return {
+      session,
+      command: sshArgs(port, checkSshUser(user), hostKeyAlias(session.name), bindAddress),
+    };
+  }
+
+  private rememberSshUser(device: string, user: string): void {
+    const users = this.settings.get().sshUsers;
+    if (users[device] !== user.trim()) {
+      this.updateSettings({ sshUsers: { ...users, [device]: user.trim() } });
+    }
+  }
+
+  private session(id: string): Session {
+    const session = this.sessions.get(id);
+    if (!session) throw new AppError('not-found', `no tunnel with id ${id}`, 'sessionId');
+    return session;
+  }
+
+  private refuseWhileQuitting(): void {
+    if (this.shuttingDown) throw new AppError('failed', 'the app is quitting');
+  }
+
+  private sessionsChanged(): void {
+    if (this.sessionsChangedScheduled) return;
+    this.sessionsChangedScheduled = true;
+    setImmediate(() => {
+      this.sessionsChangedScheduled = false;
+      this.emit('sessions', this.listSessions());
+    });
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const stats = [...this.sessions.values()].filter((s) => !s.isClosed).map((s) => s.sample(now));
+    if (stats.length > 0) this.emit('stats', { at: now, sessions: stats });
+    const logs = this.logs.takePending();
+    if (logs.length > 0) this.emit('logs', logs);
+  }
+
+  private emit<K extends EventName>(name: K, payload: EventPayload<K>): void {
+    for (const listener of this.subscribers) {
+      try {
+        listener(name, payload);
+      } catch (error) {
+        this.logger.debug(`an event listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * One tunnel the operator opened: a source proxy, the mappings the operator chose, its
+ * state as the renderer shows it, and a throughput history for the plot. It holds the
+ * access token only inside its proxy configuration; nothing it hands out carries it.
+ */
+import type { ProxyConfig } from '../core/config/proxy-config.js';
+import type { Logger } from '../core/log/logger.js';
+import { SourceProxy } from '../core/source/source-proxy.js';
+import type { TunnelSnapshot } from '../core/stats/snapshot.js';
+import type { TunnelState } from '../core/tunnel/tunnel-client.js';
+import type {
+  HistoryPoint,
+  ListenerView,
+  ServiceMapping,
+  SessionState,
+  SessionStats,
+  SessionView,
+} from '../ipc/contract.js';
+import { AppError } from '../ipc/contract.js';
+import { appErrorFrom } from './mapping-rules.js';
+
+/** One point a second, ten minutes. */
+export const HISTORY_POINTS = 600;
+
+export interface SessionOptions {
+  readonly id: string;
+  readonly kind: 'sandbox' | 'token';
+  readonly name: string;
+  readonly config: ProxyConfig;
+  readonly mappings: readonly ServiceMapping[];
+  readonly logger: Logger;
+  /** Something the renderer shows changed (state, listeners, services). */
+  readonly onChange: () => void;
+  /** Runs after the proxy closed (the sandbox closes its tunnel and device). */
+  readonly afterClose?: () => Promise<void>;
+  readonly pingIntervalMs?: number;
+}
+
+export function toSessionState(state: TunnelState): SessionState {
+  switch (state.kind) {
+    case 'idle':
+      return { kind: 'connecting', attempt: 0 };
+    case 'connecting':
+      return { kind: 'connecting', attempt: state.attempt };
+    case 'connected':
+      return {
+        kind: 'connected',
+        channelId: state.channelId ?? null,
+        version: state.version,
+        since: state.since,
+        via: state.via ?? null,
+      };
+    case 'reconnecting':
+      return {
+        kind: 'reconnecting',
+        attempt: state.attempt,
+        retryAt: state.retryAt,
+        lastError: state.lastError,
+      };
+    case 'closed':
+      return { kind: 'closed', reason: state.reason, fatal: state.fatal };
+  }
+}
+
+export class Session {
+  readonly createdAt = Date.now();
+  private readonly proxy: SourceProxy;
+  private mappings: ServiceMapping[];
+  private state: SessionState = { kind: 'connecting', attempt: 0 };
+  private readonly history: HistoryPoint[] = [];
+  private lastHistory: { at: number; bytesIn: number; bytesOut: number } | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: SessionOptions) {
+    this.mappings = [...options.mappings];
+    this.proxy = new SourceProxy(options.config, {
+      logger: options.logger,
+      pingIntervalMs: options.pingIntervalMs,
+      events: {
+        onState: (state) => {
+          // A closed proxy's state is final: a later "closed by the user" must not hide why.
+          if (this.state.kind === 'closed') return;
+          this.state = toSessionState(state);
+          options.onChange();
+        },
+        onReady: () => options.onChange(),
+        onServiceIds: () => options.onChange(),
+        onStopped: (reason, fatal) => {
+          if (this.state.kind !== 'closed') this.state = { kind: 'closed', reason, fatal };
+          options.onChange();
+          if (fatal) void this.close(reason);
+        },
+      },
+    });
+  }
+
+  /** Binds the ports and connects; a port in use rejects and leaves nothing open. */
+  static async open(options: SessionOptions): Promise<Session> {
+    const session = new Session(options);
+    try {
+      await session.proxy.start();
+    } catch (error) {
+      await options.afterClose?.();
+      throw appErrorFrom(error);
+    }
+    return session;
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get isClosed(): boolean {
+    return this.state.kind === 'closed';
+  }
+
+  view(): SessionView {
+    const endpoint = this.options.config.endpoint;
+    return {
+      id: this.options.id,
+      kind: this.options.kind,
+      name: this.options.name,
+      endpoint: `${endpoint.secure === false ? 'ws' : 'wss'}://${endpoint.host}:${endpoint.port}`,
+      createdAt: this.createdAt,
+      state: this.state,
+      latencyMs: this.isClosed ? null : (this.proxy.latencyMs ?? null),
+      reconnects: this.proxy.reconnects,
+      peerServices: [...this.proxy.serviceIds],
+      listeners: this.listeners(),
+      peerVersion: this.options.config.peerVersion,
+    };
+  }
+
+  /** The listener of each service: bound, or why not. */
+  listeners(): ListenerView[] {
+    const bound = this.isClosed ? [] : this.proxy.listenerInfo;
+    const views: ListenerView[] = bound.map((info) => {
+      const mapping = this.mappings.find((m) => m.serviceId === info.serviceId);
+      return {
+        serviceId: info.serviceId,
+        bindAddress: info.host,
+        requested: mapping?.port ?? 'auto',
+        port: info.port,
+        error: null,
+      };
+    });
+    for (const mapping of this.mappings) {
+      if (views.some((v) => v.serviceId === mapping.serviceId)) continue;
+      views.push({
+        serviceId: mapping.serviceId,
+        bindAddress: mapping.bindAddress,
+        requested: mapping.port,
+        port: null,
+        error: this.isClosed ? 'the tunnel is closed' : null,
+      });
+    }
+    return views;
+  }
+
+  /** The mappings as they stand (for export): every service with its bound or chosen port. */
+  currentPorts(): Map<string, number> {
+    const ports = new Map<string, number>();
+    for (const view of this.listeners()) {
+      ports.set(view.serviceId, view.requested === 'auto' ? (view.port ?? 0) : view.requested);
+    }
+    return ports;
+  }
+
+  /** A listening service's port and address, for the launchers; an error if it has none. */
+  servedPort(serviceId: string): { port: number; bindAddress: string } {
+    const view = this.listeners().find((v) => v.serviceId === serviceId);
+    if (!view || view.port === null) {
+      throw new AppError(
+        'not-found',
+        `${serviceId} has no local port in tunnel "${this.options.name}"${this.isClosed ? ' (the tunnel is closed)' : ''}`,
+      );
+    }
+    return { port: view.port, bindAddress: view.bindAddress };
+  }
+
+  /** Moves one service to another port or address; only its listener restarts. */
+  async remap(mapping: ServiceMapping): Promise<ListenerView> {
+    if (this.isClosed) throw new AppError('failed', 'the tunnel is closed');
+    try {
+      await this.proxy.rebind(
+        mapping.serviceId,
+        mapping.port === 'auto' ? 0 : mapping.port,
+        mapping.bindAddress,
+      );
+    } catch (error) {
+      throw appErrorFrom(error, 'mapping.port');
+    }
+    this.mappings = [...this.mappings.filter((m) => m.serviceId !== mapping.serviceId), mapping];
+    this.options.onChange();
+    return this.listeners().find((v) => v.serviceId === mapping.serviceId)!;
+  }
+
+  reconnectNow(): void {
+    this.proxy.reconnectNow();
+  }
+
+  /** Live figures; also records a history point once a second. */
+  sample(now: number): SessionStats {
+    const snapshot = this.proxy.snapshot(now);
+    this.recordHistory(snapshot, now);
+    return {
+      sessionId: this.options.id,
+      latencyMs: snapshot.latencyMs ?? null,
+      bytesIn: snapshot.bytesIn,
+      bytesOut: snapshot.bytesOut,
+      bytesInPerSecond: snapshot.bytesInPerSecond,
+      bytesOutPerSecond: snapshot.bytesOutPerSecond,
+      services: snapshot.services.map((service) => ({
+        serviceId: service.serviceId,
+        activeStreamId: service.activeStreamId,
+        streamsStarted: service.streamsStarted,
+        connectionsOpened: service.connectionsOpened,
+        bytesIn: service.bytesIn,
+        bytesOut: service.bytesOut,
+        bytesInPerSecond: service.bytesInPerSecond,
+        bytesOutPerSecond: service.bytesOutPerSecond,
+        connections: service.connections.map((c) => ({
+          key: c.key,
+          streamId: c.streamId,
+          connectionId: c.connectionId,
+          state: c.state,
+          openedAt: c.openedAt,
+          peer: c.peer,
+          bytesIn: c.bytesIn,
+          bytesOut: c.bytesOut,
+          bytesInPerSecond: c.bytesInPerSecond,
+          bytesOutPerSecond: c.bytesOutPerSecond,
+        })),
+      })),
+    };
+  }
+
+  historyPoints(): HistoryPoint[] {
+    return [...this.history];
+  }
+
+  /** Closes the tunnel and every listener; idempotent. */
+  close(reason = 'closed by the operator'): Promise<void> {
+    this.closing ??= (async () => {
+      await this.proxy.close(reason);
+      if (this.state.kind !== 'closed') this.state = { kind: 'closed', reason, fatal: false };
+      await this.options.afterClose?.();
+      this.options.onChange();
+    })();
+    return this.closing;
+  }
+
+  private recordHistory(snapshot: TunnelSnapshot, now: number): void {
+    const last = this.lastHistory;
+    if (last && now - last.at < 1_000) return;
+    if (last) {
+      const seconds = (now - last.at) / 1000;
+      this.history.push({
+        at: now,
+        bytesInPerSecond: (snapshot.bytesIn - last.bytesIn) / seconds,
+        bytesOutPerSecond: (snapshot.bytesOut - last.bytesOut) / seconds,
+      });
+      if (this.history.length > HISTORY_POINTS) this.history.shift();
+    }
+    this.lastHistory = { at: now, bytesIn: snapshot.bytesIn, bytesOut: snapshot.bytesOut };
+  }
+}

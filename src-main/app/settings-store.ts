@@ -1,0 +1,62 @@
+/**
+ * The app's settings: one JSON file, validated against the contract's schema when read
+ * (a hand-edited or corrupt file falls back to defaults and says so), written atomically.
+ * Without a file (tests) settings live in memory.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Settings } from '../ipc/contract.js';
+import type { Logger } from '../core/log/logger.js';
+
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', sshUsers: {}, browserSchemes: {} };
+
+export class SettingsStore {
+  private current: Settings;
+
+  constructor(
+    private readonly file: string | undefined,
+    private readonly log: Logger,
+  ) {
+    this.current = this.load();
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  update(change: Partial<Settings>): Settings {
+    this.current = Settings.parse({ ...this.current, ...change });
+    this.save();
+    return this.current;
+  }
+
+  private load(): Settings {
+    if (!this.file) return DEFAULT_SETTINGS;
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return DEFAULT_SETTINGS;
+    }
+    try {
+      return Settings.parse({ ...DEFAULT_SETTINGS, ...(JSON.parse(text) as object) });
+    } catch (error) {
+      this.log.warn(
+        `settings file ${this.file} is not valid (${(error as Error).message.split('\n')[0]}); using defaults`,
+      );
+      return DEFAULT_SETTINGS;
+    }
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(this.current, null, 2) + '\n', { mode: 0o600 });
+      renameSync(temporary, this.file);
+    } catch (error) {
+      this.log.error(`cannot save settings to ${this.file}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The app as tests build it: the real facade, real sockets and sandbox, with launching
+ * recorded instead of done (a test cannot open a browser or a terminal window here).
+ */
+import type { AppEnvironment } from './app.js';
+import { TunnelDeskApp } from './app.js';
+import type { LaunchDeps } from './launchers.js';
+import { LogLevel } from '../core/log/logger.js';
+
+export interface RecordedLaunches {
+  urls: string[];
+  programs: { program: string; args: readonly string[] }[];
+}
+
+export function recordingLaunchDeps(
+  platform: NodeJS.Platform = 'linux',
+  available: readonly string[] = ['x-terminal-emulator'],
+): LaunchDeps & { launched: RecordedLaunches } {
+  const launched: RecordedLaunches = { urls: [], programs: [] };
+  return {
+    platform,
+    launched,
+    openExternal: async (url) => {
+      launched.urls.push(url);
+    },
+    spawnDetached: async (program, args) => {
+      launched.programs.push({ program, args });
+    },
+    findProgram: (name) => (available.includes(name) ? `/usr/bin/${name}` : undefined),
+  };
+}
+
+export function testApp(overrides: Partial<AppEnvironment> = {}): {
+  app: TunnelDeskApp;
+  launched: RecordedLaunches;
+} {
+  const launch = recordingLaunchDeps();
+  const app = new TunnelDeskApp({
+    runtime: 'web',
+    version: 'test',
+    secretStorage: 'memory',
+    launch,
+    logLevel: process.env.TUNNELDESK_TEST_LOG ? LogLevel.Trace : LogLevel.Debug,
+    statsIntervalMs: 50,
+    ...overrides,
+  });
+  return { app, launched: launch.launched };
+}

@@ -1,0 +1,136 @@
+/**
+ * `tunneldesk web`: the desktop app in plain Node, its UI in the browser. Listens on
+ * 127.0.0.1 only, prints the URL (with this run's secret) on a line of its own, and opens
+ * it in the default browser unless --no-open.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { TunnelDeskApp } from '../app/app.js';
+import { defaultSettingsFile, nodeLaunchDeps } from '../app/node-environment.js';
+import { ConfigError } from '../core/config/proxy-config.js';
+import { formatRecord, LogLevel, toLogLevel } from '../core/log/logger.js';
+import { WebServer } from '../web/web-server.js';
+import type { CommandIo } from './io.js';
+import type { RunningService } from './service-command.js';
+
+/** The package root (where package.json is), from dist/ or from the sources. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+function buildCommand(): Command {
+  return new Command('tunneldesk web')
+    .description(
+      'TunnelDesk in the browser: the desktop app served on 127.0.0.1, guarded by a per-run secret.',
+    )
+    .helpOption(false)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} })
+    .addOption(new Option('-h, --help', 'show this help and exit'))
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1 (a free one by default)'))
+    .addOption(new Option('--no-open', 'do not open the default browser'))
+    .addOption(
+      new Option('-v, --verbose <level>', 'log level printed to stderr, 0 to 6 (3, warnings)'),
+    );
+}
+
+export async function runWebCommand(
+  argv: string[],
+  io: CommandIo,
+): Promise<RunningService | undefined> {
+  const program = buildCommand();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      throw new ConfigError(
+        error.message.replace(/^error: /, '') + "; 'tunneldesk web --help' lists the options",
+      );
+    }
+    throw error;
+  }
+  const options = program.opts<{
+    help?: boolean;
+    port?: string;
+    open: boolean;
+    verbose?: string;
+  }>();
+  if (options.help) {
+    io.out(program.helpInformation());
+    return undefined;
+  }
+  if (program.args.length > 0) throw new ConfigError(`unexpected argument "${program.args[0]}"`);
+  let port = 0;
+  if (options.port !== undefined) {
+    if (!/^[0-9]+$/.test(options.port) || Number(options.port) > 65_535) {
+      throw new ConfigError(
+        `"${options.port}" is not a port; give 1 to 65535, or leave --port out for a free one`,
+        '--port',
+      );
+    }
+    port = Number(options.port);
+  }
+  let printLevel = LogLevel.Warn;
+  if (options.verbose !== undefined) {
+    if (!/^[0-9]{1,3}$/.test(options.verbose))
+      throw new ConfigError(`"${options.verbose}" is not a level; give 0 to 6`, '-v');
+    printLevel = toLogLevel(Number(options.verbose));
+  }
+  const rendererDir = join(packageRoot(), 'out', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(
+      `the app's UI is not built (${rendererDir} is missing): run \`npm run build\` first`,
+    );
+  }
+  const app = new TunnelDeskApp({
+    runtime: 'web',
+    version: io.version,
+    settingsFile: io.env.TUNNELDESK_SETTINGS_FILE ?? defaultSettingsFile(io.env),
+    secretStorage: 'memory',
+    launch: nodeLaunchDeps(),
+    logTee: (record) => {
+      if (record.level <= printLevel) io.err(formatRecord(record));
+    },
+  });
+  const server = new WebServer({ app, rendererDir, port });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (error) {
+    await app.shutdown();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new ConfigError(
+        `port ${port} is already in use on 127.0.0.1; choose another, or leave --port out`,
+        '--port',
+      );
+    throw error;
+  }
+  io.out(
+    "TunnelDesk is running in browser mode. Open this URL (it carries this run's secret; keep it private):",
+  );
+  io.out(url);
+  if (options.open) {
+    try {
+      await nodeLaunchDeps().openExternal(url);
+    } catch (error) {
+      io.err(
+        `could not open the browser (${(error as Error).message}); open the URL above yourself`,
+      );
+    }
+  }
+  return {
+    stop: async () => {
+      await server.close();
+      await app.shutdown();
+    },
+  };
+}

@@ -1,0 +1,383 @@
+/**
+ * The one IPC contract between the renderer and main: every request the renderer invokes
+ * and every event main pushes, with a runtime schema for each payload. The Electron preload
+ * and the browser-mode bridge are two transports of this contract; main validates every
+ * request here before a handler sees it, and the renderer validates every event.
+ *
+ * This module imports nothing from Electron, Node or the UI, so both sides can load it.
+ * Channel names say their direction: `renderer:` requests, `main:` events.
+ */
+import { z } from 'zod';
+
+// ---- shared shapes --------------------------------------------------------------------------
+
+const ServiceId = z.string().min(1).max(64);
+const SessionId = z.string().min(1).max(64);
+/** A listening port: a number, or 'auto' for any free one. */
+const PortChoice = z.union([z.number().int().min(1).max(65_535), z.literal('auto')]);
+const BindAddress = z.string().min(1).max(253);
+
+export const ServiceMapping = z.strictObject({
+  serviceId: ServiceId,
+  port: PortChoice,
+  bindAddress: BindAddress,
+});
+export type ServiceMapping = z.infer<typeof ServiceMapping>;
+
+export const ProtocolVersion = z.enum(['V1', 'V2', 'V3']);
+
+/** A tunnel's state, as the renderer shows it. */
+export const SessionState = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('connecting'), attempt: z.number() }),
+  z.strictObject({
+    kind: z.literal('connected'),
+    channelId: z.string().nullable(),
+    version: ProtocolVersion,
+    since: z.number(),
+    via: z.string().nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('reconnecting'),
+    attempt: z.number(),
+    retryAt: z.number(),
+    lastError: z.string(),
+  }),
+  z.strictObject({ kind: z.literal('closed'), reason: z.string(), fatal: z.boolean() }),
+]);
+export type SessionState = z.infer<typeof SessionState>;
+
+/** One service's local listener. */
+export const ListenerView = z.strictObject({
+  serviceId: z.string(),
+  bindAddress: z.string(),
+  requested: PortChoice,
+  /** The port actually bound; null while not listening. */
+  port: z.number().nullable(),
+  /** Why it is not listening, when it is not. */
+  error: z.string().nullable(),
+});
+export type ListenerView = z.infer<typeof ListenerView>;
+
+export const SessionView = z.strictObject({
+  id: SessionId,
+  kind: z.enum(['sandbox', 'token']),
+  /** The device (thing) name, or a label the user gave. */
+  name: z.string(),
+  /** Where the tunnel service is, e.g. wss://data.tunneling.iot.us-east-1.amazonaws.com:443. */
+  endpoint: z.string(),
+  createdAt: z.number(),
+  state: SessionState,
+  latencyMs: z.number().nullable(),
+  reconnects: z.number(),
+  /** The services the tunnel carries (SERVICE_IDS), once known. */
+  peerServices: z.array(z.string()),
+  listeners: z.array(ListenerView),
+  /** The destination's protocol version the source speaks (-y). */
+  peerVersion: ProtocolVersion,
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+const Rates = {
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  bytesInPerSecond: z.number(),
+  bytesOutPerSecond: z.number(),
+};
+
+export const ConnectionStats = z.strictObject({
+  key: z.string(),
+  streamId: z.number(),
+  connectionId: z.number(),
+  state: z.enum(['connecting', 'open', 'closing', 'closed']),
+  openedAt: z.number(),
+  peer: z.string(),
+  ...Rates,
+});
+export type ConnectionStats = z.infer<typeof ConnectionStats>;
+
+export const ServiceStats = z.strictObject({
+  serviceId: z.string(),
+  activeStreamId: z.number(),
+  streamsStarted: z.number(),
+  connectionsOpened: z.number(),
+  connections: z.array(ConnectionStats),
+  ...Rates,
+});
+export type ServiceStats = z.infer<typeof ServiceStats>;
+
+export const SessionStats = z.strictObject({
+  sessionId: SessionId,
+  latencyMs: z.number().nullable(),
+  services: z.array(ServiceStats),
+  ...Rates,
+});
+export type SessionStats = z.infer<typeof SessionStats>;
+
+/** One point of a tunnel's throughput history (one per second). */
+export const HistoryPoint = z.strictObject({
+  at: z.number(),
+  bytesInPerSecond: z.number(),
+  bytesOutPerSecond: z.number(),
+});
+export type HistoryPoint = z.infer<typeof HistoryPoint>;
+
+export const LogEntry = z.strictObject({
+  seq: z.number(),
+  time: z.number(),
+  /** The `-v` scale: 1 fatal, 2 error, 3 warning, 4 info, 5 debug, 6 trace. */
+  level: z.number().int().min(1).max(6),
+  scope: z.string(),
+  message: z.string(),
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+export const Settings = z.strictObject({
+  theme: z.enum(['system', 'light', 'dark']),
+  /** SSH user name per device. */
+  sshUsers: z.record(z.string(), z.string()),
+  /** http or https per device and service, for "Open in browser". */
+  browserSchemes: z.record(z.string(), z.enum(['http', 'https'])),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const AppInfo = z.strictObject({
+  version: z.string(),
+  runtime: z.enum(['electron', 'web']),
+  platform: z.string(),
+  /** Where secrets could be kept across restarts: the OS keychain, or nowhere (memory). */
+  secretStorage: z.enum(['os-keychain', 'memory']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** The result of checking one mapping row as the user types. */
+export const MappingCheck = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), mapping: ServiceMapping }),
+  z.strictObject({
+    ok: z.literal(false),
+    field: z.enum(['serviceId', 'port', 'bindAddress']),
+    message: z.string(),
+  }),
+]);
+export type MappingCheck = z.infer<typeof MappingCheck>;
+
+const Empty = z.void();
+
+// ---- requests: renderer -> main ----------------------------------------------------------------
+
+/** Every request: its channel, the input main accepts, and the output the renderer gets. */
+export const requests = {
+  getAppInfo: { channel: 'renderer:get-app-info', input: Empty, output: AppInfo },
+  listSessions: { channel: 'renderer:list-sessions', input: Empty, output: z.array(SessionView) },
+  openSandbox: {
+    channel: 'renderer:open-sandbox',
+    input: z.strictObject({
+      deviceName: z.string().min(1).max(128).optional(),
+      services: z.array(ServiceMapping).min(1).max(3),
+    }),
+    output: SessionView,
+  },
+  connectWithToken: {
+    channel: 'renderer:connect-with-token',
+    input: z.strictObject({
+      name: z.string().max(128).optional(),
+      /** Secret: kept in main, never sent back. */
+      accessToken: z.string().min(1).max(4096),
+      target: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('region'), region: z.string().min(1).max(64) }),
+        z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string().min(1).max(300) }),
+      ]),
+      services: z.array(ServiceMapping).max(16),
+      peerVersion: ProtocolVersion,
+      verifyTls: z.boolean(),
+    }),
+    output: SessionView,
+  },
+  closeSession: {
+    channel: 'renderer:close-session',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: Empty,
+  },
+  forgetSession: {
+    channel: 'renderer:forget-session',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: Empty,
+  },
+  reconnectNow: {
+    channel: 'renderer:reconnect-now',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: Empty,
+  },
+  checkMapping: {
+    channel: 'renderer:check-mapping',
+    input: z.strictObject({
+      serviceId: z.string().max(200),
+      port: z.string().max(20),
+      bindAddress: z.string().max(300),
+    }),
+    output: MappingCheck,
+  },
+  updateMapping: {
+    channel: 'renderer:update-mapping',
+    input: z.strictObject({ sessionId: SessionId, mapping: ServiceMapping }),
+    output: ListenerView,
+  },
+  parseMappingFile: {
+    channel: 'renderer:parse-mapping-file',
+    input: z.strictObject({ fileName: z.string().max(300), text: z.string().max(1_000_000) }),
+    output: z.array(ServiceMapping),
+  },
+  exportMappingFile: {
+    channel: 'renderer:export-mapping-file',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.strictObject({ fileName: z.string(), text: z.string() }),
+  },
+  openInBrowser: {
+    channel: 'renderer:open-in-browser',
+    input: z.strictObject({
+      sessionId: SessionId,
+      serviceId: ServiceId,
+      scheme: z.enum(['http', 'https']),
+    }),
+    output: z.strictObject({ url: z.string() }),
+  },
+  openSsh: {
+    channel: 'renderer:open-ssh',
+    input: z.strictObject({ sessionId: SessionId, serviceId: ServiceId, user: z.string().max(64) }),
+    output: z.strictObject({ command: z.string(), terminal: z.string() }),
+  },
+  getSshCommand: {
+    channel: 'renderer:get-ssh-command',
+    input: z.strictObject({ sessionId: SessionId, serviceId: ServiceId, user: z.string().max(64) }),
+    output: z.strictObject({ command: z.string() }),
+  },
+  getHistory: {
+    channel: 'renderer:get-history',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: z.array(HistoryPoint),
+  },
+  getLogs: { channel: 'renderer:get-logs', input: Empty, output: z.array(LogEntry) },
+  getSettings: { channel: 'renderer:get-settings', input: Empty, output: Settings },
+  updateSettings: {
+    channel: 'renderer:update-settings',
+    input: Settings.partial(),
+    output: Settings,
+  },
+} as const satisfies Record<string, RequestSpec>;
+
+// ---- events: main -> renderer ------------------------------------------------------------------
+
+export const events = {
+  /** Sessions were added, removed, or changed state, listeners or services. */
+  sessions: { channel: 'main:sessions', payload: z.array(SessionView) },
+  /** Live figures of every open session, a few times a second. */
+  stats: {
+    channel: 'main:stats',
+    payload: z.strictObject({ at: z.number(), sessions: z.array(SessionStats) }),
+  },
+  /** New log lines, batched. */
+  logs: { channel: 'main:logs', payload: z.array(LogEntry) },
+  settings: { channel: 'main:settings', payload: Settings },
+} as const satisfies Record<string, EventSpec>;
+
+// ---- types derived from the tables -----------------------------------------------------------
+
+export interface RequestSpec {
+  readonly channel: `renderer:${string}`;
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+}
+
+export interface EventSpec {
+  readonly channel: `main:${string}`;
+  readonly payload: z.ZodType;
+}
+
+export type RequestName = keyof typeof requests;
+export type EventName = keyof typeof events;
+export type RequestInput<K extends RequestName> = z.input<(typeof requests)[K]['input']>;
+export type RequestOutput<K extends RequestName> = z.output<(typeof requests)[K]['output']>;
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
+
+/** What main implements: one handler per request, given validated input. */
+export type RequestHandlers = {
+  [K in RequestName]: (
+    input: z.output<(typeof requests)[K]['input']>,
+  ) => Promise<RequestOutput<K>> | RequestOutput<K>;
+};
+
+/** `onSessions`, `onStats`, ... */
+export type EventMethodName<K extends EventName> = `on${Capitalize<K>}`;
+
+/** What the renderer calls: one named function per request and per event. */
+export type TunnelDeskApi = {
+  [K in RequestName]: (input: RequestInput<K>) => Promise<RequestOutput<K>>;
+} & {
+  [K in EventName as EventMethodName<K>]: (
+    listener: (payload: EventPayload<K>) => void,
+  ) => () => void;
+};
+
+export function eventMethodName<K extends EventName>(name: K): EventMethodName<K> {
+  return `on${name[0]!.toUpperCase()}${name.slice(1)}` as EventMethodName<K>;
+}
+
+// ---- errors and the envelope every transport carries -----------------------------------------
+
+/**
+ * A failure a handler reports to the operator. `code` is stable; `message` says what was
+ * wrong and what is allowed; `field` names the input field when one is to blame.
+ *
+ * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
+ * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
+ * `launch-failed`, `failed` (anything else).
+ */
+export const AppErrorShape = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  field: z.string().nullable(),
+});
+export type AppErrorShape = z.infer<typeof AppErrorShape>;
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+  }
+
+  toShape(): AppErrorShape {
+    return { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+/** What crosses a transport for a request: a value, or an error; never a thrown exception. */
+export const Reply = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), value: z.unknown() }),
+  z.strictObject({ ok: z.literal(false), error: AppErrorShape }),
+]);
+export type Reply = z.infer<typeof Reply>;
+
+/** The request whose channel this is, if any (transports refuse unknown channels). */
+export function requestByChannel(channel: string): RequestName | undefined {
+  for (const [name, spec] of Object.entries(requests)) {
+    if (spec.channel === channel) return name as RequestName;
+  }
+  return undefined;
+}
+
+/** Formats a schema failure so that it names the field: `services[0].port: ...`. */
+export function describeSchemaError(error: z.ZodError): { message: string; field: string | null } {
+  const issue = error.issues[0];
+  if (!issue) return { message: 'invalid input', field: null };
+  const field = issue.path.length
+    ? issue.path
+        .map((part, index) =>
+          typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${String(part)}`,
+        )
+        .join('')
+    : null;
+  return { message: field ? `${field}: ${issue.message}` : issue.message, field };
+}
