@@ -2,6 +2,7 @@
  * The arguments of `tunneldesk service`, the local tunnel service. Nothing here prints or
  * exits: help and every mistake come back to the caller.
  */
+import { randomInt } from 'node:crypto';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { DEFAULT_LOG_LEVEL, toLogLevel, type LogLevel } from '../core/log/logger.js';
@@ -26,12 +27,14 @@ const TUNNEL_FORMAT =
   'ID:SOURCE_TOKEN:DESTINATION_TOKEN:SERVICES (services comma-separated, e.g. demo:SRC:DST:HTTP1,SSH1)';
 
 function buildCommand(): Command {
+  // allowExcessArguments: stray arguments come back in `args`, so the error can name the one.
   return new Command('tunneldesk service')
     .description(
       'A local stand-in for the AWS IoT Secure Tunneling data plane: local proxies connect to it ' +
         'as they would to data.tunneling.iot.REGION.amazonaws.com.',
     )
     .helpOption(false)
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} })
     .configureHelp({ helpWidth: 100 })
@@ -44,9 +47,10 @@ function buildCommand(): Command {
     )
     .addOption(new Option('--host <address>', 'address to listen on (127.0.0.1)'))
     .addOption(
-      new Option('--tunnel <spec>', `a tunnel, repeatable: ${TUNNEL_FORMAT}`).argParser(
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-      ),
+      new Option(
+        '--tunnel <spec>',
+        `a tunnel (at least one; repeatable): ${TUNNEL_FORMAT}`,
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
     .addOption(
       new Option('--cert <file>', 'PEM certificate for TLS (with --key); self-signed when absent'),
@@ -56,18 +60,27 @@ function buildCommand(): Command {
     .addOption(
       new Option(
         '--rechunk [seed]',
-        "cut the relayed byte stream at random WebSocket message sizes (a test of peers' parsers)",
+        "cut the relayed byte stream at random WebSocket message sizes (a test of peers' parsers); " +
+          'a random seed unless one is given',
       ),
     )
-    .addOption(new Option('-v, --verbose <level>', 'log level 0 to 6 (4, info, by default)'));
+    .addOption(
+      new Option(
+        '-v, --verbose <level>',
+        'log level: 0 off, 1 fatal, 2 error, 3 warning, 4 info (the default), 5 debug, 6 trace',
+      ),
+    );
 }
 
 /** Parses `ID:SRC:DST:SERVICES`; tokens may not hold ":". */
 export function parseTunnelSpec(text: string): TunnelSpec {
   const parts = text.split(':');
   if (parts.length !== 4 || parts.slice(0, 3).some((part) => part === '')) {
+    // Never echo the text: it holds access tokens, and errors end up in terminals and CI logs.
+    const id = parts.length > 1 ? `"${parts[0]!.slice(0, 60)}:..."` : 'a value';
     throw new ConfigError(
-      `"${text.length > 60 ? `${text.slice(0, 60)}...` : text}" is not ${TUNNEL_FORMAT}`,
+      `${id} has ${parts.length} ":"-separated field${parts.length === 1 ? '' : 's'}` +
+        `${parts.length === 4 ? ', one of them empty' : ''}; a tunnel is ${TUNNEL_FORMAT}`,
       '--tunnel',
     );
   }
@@ -92,8 +105,12 @@ function parsePort(text: string): number {
   return Number(text);
 }
 
+/**
+ * A seed given, or a random one when `--rechunk` has none: each run then tries other cuts,
+ * and the command prints the seed so that a failing run can be replayed.
+ */
 function parseSeed(value: unknown): number {
-  if (value === true || value === undefined) return 1;
+  if (value === true || value === undefined) return randomInt(0, 0x1_0000_0000);
   const text = String(value);
   if (!/^[0-9]{1,10}$/.test(text) || Number(text) > 0xffffffff) {
     throw new ConfigError(`seed "${text}" is not a whole number from 0 to 4294967295`, '--rechunk');
@@ -101,19 +118,64 @@ function parseSeed(value: unknown): number {
   return Number(text);
 }
 
+/**
+ * Every `--tunnel`, checked as a set: ids and tokens must be unique across tunnels (the
+ * service would refuse them at start, without naming the flag), and at least one is needed,
+ * as a service without tunnels refuses every handshake.
+ */
+function parseTunnels(texts: readonly string[]): TunnelSpec[] {
+  if (texts.length === 0) {
+    throw new ConfigError(
+      `give at least one tunnel, as ${TUNNEL_FORMAT}; without one every handshake is refused`,
+      '--tunnel',
+    );
+  }
+  const tunnels = texts.map(parseTunnelSpec);
+  const ids = new Set<string>();
+  const tokens = new Map<string, string>();
+  for (const tunnel of tunnels) {
+    if (ids.has(tunnel.id)) {
+      throw new ConfigError(
+        `tunnel id ${tunnel.id} is given twice; each tunnel needs its own`,
+        '--tunnel',
+      );
+    }
+    ids.add(tunnel.id);
+    for (const token of [tunnel.sourceToken, tunnel.destinationToken]) {
+      const owner = tokens.get(token);
+      if (owner !== undefined) {
+        throw new ConfigError(
+          `tunnel ${tunnel.id} reuses an access token of tunnel ${owner}; every token must open one side of one tunnel`,
+          '--tunnel',
+        );
+      }
+      tokens.set(token, tunnel.id);
+    }
+  }
+  return tunnels;
+}
+
+/** A commander error as a ConfigError that names the flag or argument. */
+function commanderMistake(error: CommanderError, argv: readonly string[]): ConfigError {
+  const flag = /option '(-[^', ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'commander.unknownOption':
+      return new ConfigError(
+        `unknown option "${flag ?? argv.find((arg) => arg.startsWith('-'))}"; 'tunneldesk service --help' lists the options`,
+      );
+    case 'commander.optionMissingArgument':
+      return new ConfigError('needs a value', flag);
+    default:
+      return new ConfigError(error.message.replace(/^error: /, ''));
+  }
+}
+
 export function parseServiceArgs(argv: string[]): ServiceParseResult {
   const program = buildCommand();
   try {
     program.parse(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      const unknown = /unknown option '([^']+)'/.exec(error.message);
-      throw new ConfigError(
-        unknown
-          ? `unknown option "${unknown[1]}"; 'tunneldesk service --help' lists the options`
-          : error.message.replace(/^error: /, ''),
-      );
-    }
+    if (error instanceof CommanderError) throw commanderMistake(error, argv);
     throw error;
   }
   const options = program.opts<{
@@ -133,19 +195,26 @@ export function parseServiceArgs(argv: string[]): ServiceParseResult {
       `unexpected argument "${program.args[0]}"; 'tunneldesk service --help' lists the options`,
     );
   }
+  if (options.plain && (options.cert !== undefined || options.key !== undefined)) {
+    throw new ConfigError(
+      'serves ws:// without TLS, so it takes no --cert or --key; give one or the other',
+      '--plain',
+    );
+  }
   if ((options.cert === undefined) !== (options.key === undefined)) {
     throw new ConfigError(
       'give --cert and --key together (or neither, for a self-signed certificate)',
+      options.cert === undefined ? '--key' : '--cert',
     );
   }
-  if (options.plain && options.cert !== undefined) {
-    throw new ConfigError('--plain serves ws:// without TLS; it takes no --cert/--key');
-  }
-  const tunnels = (options.tunnel ?? []).map(parseTunnelSpec);
+  const tunnels = parseTunnels(options.tunnel ?? []);
   let logLevel = DEFAULT_LOG_LEVEL;
   if (options.verbose !== undefined) {
     if (!/^[0-9]{1,3}$/.test(options.verbose) || Number(options.verbose) > 255) {
-      throw new ConfigError(`"${options.verbose}" is not a level; give 0 to 6`, '-v/--verbose');
+      throw new ConfigError(
+        `"${options.verbose}" is not a log level; a level is 0 to 255: 0 off, 1 fatal, 2 error, 3 warning, 4 info, 5 debug, 6 or more trace`,
+        '-v/--verbose',
+      );
     }
     logLevel = toLogLevel(Number(options.verbose));
   }

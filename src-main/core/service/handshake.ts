@@ -93,10 +93,11 @@ export function readHandshake(request: IncomingMessage): HandshakeResult {
     );
   }
   const mode = modes[0];
+  // An empty value is no token: "no access token" says more than "unknown token" would.
   const tokens = [
     ...headerValues(request, ACCESS_TOKEN_HEADER),
     ...cookieValues(request, ACCESS_TOKEN_COOKIE),
-  ];
+  ].filter((token) => token !== '');
   if (tokens.length === 0) {
     return reject(
       400,

@@ -135,7 +135,10 @@ export class PeerLink {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    if (this.closed) return;
+    // Once the service has begun closing this peer (a violation, a replacement, a closed
+    // tunnel), ws still delivers what was already on the wire; none of it may be relayed,
+    // and after a violation the frame stream has lost its footing anyway.
+    if (!this.isOpen) return;
     const frames: Buffer[] = [];
     try {
       if (!isBinary) {

@@ -30,6 +30,8 @@ export interface SideDescription {
   readonly connectedAt?: number;
   /** Connections accepted on this side so far (a reconnect counts). */
   readonly connections: number;
+  /** Bytes relayed to this side's peer and not yet written to its socket. */
+  readonly bufferedBytes: number;
 }
 
 export interface TunnelDescription {
@@ -161,6 +163,9 @@ export class ServiceTunnel implements PeerLinkHooks {
       this.log.info(`${mode} replaced by a new connection with the same tokens`);
       previous.close(CLOSE_NORMAL, 'replaced by a new connection with the same tokens');
       this.endStreams(mode);
+      // The other peer may have been paused because `previous` stopped reading; no drain
+      // will ever come from it now, so the new connection starts with the other side reading.
+      this.other(mode).peer?.resumeReading();
     }
     this.log.info(`${mode} connected (${request.version}, channel-id ${channelId})`);
     // V2 and V3 peers learn the tunnel's services first; V1 knows no service ids.
@@ -200,8 +205,9 @@ export class ServiceTunnel implements PeerLinkHooks {
             channelId: s.peer.options.channelId,
             connectedAt: s.peer.connectedAt,
             connections: s.connections,
+            bufferedBytes: s.peer.inflightBytes,
           }
-        : { connected: false, connections: s.connections };
+        : { connected: false, connections: s.connections, bufferedBytes: 0 };
     return {
       id: this.spec.id,
       services: [...this.spec.services],
@@ -218,7 +224,7 @@ export class ServiceTunnel implements PeerLinkHooks {
 
   onMessage(link: PeerLink, message: TunnelMessage): void {
     if (!this.isCurrent(link)) return;
-    const other = this.other(link.mode).peer;
+    const other = this.connectedPeer(this.other(link.mode));
     switch (message.type) {
       case MessageType.STREAM_START:
         this.activeStreams.set(message.serviceId, message.streamId);
@@ -261,7 +267,7 @@ export class ServiceTunnel implements PeerLinkHooks {
 
   onFrames(link: PeerLink, frames: Buffer): void {
     if (!this.isCurrent(link)) return;
-    const other = this.other(link.mode).peer;
+    const other = this.connectedPeer(this.other(link.mode));
     if (!other) {
       this.relayed.dropped += frames.length;
       return;
@@ -291,6 +297,14 @@ export class ServiceTunnel implements PeerLinkHooks {
 
   private isCurrent(link: PeerLink): boolean {
     return this.sides[link.mode].peer === link;
+  }
+
+  /**
+   * The side's peer if it can still receive. One the service is closing (its close
+   * handshake can take a while) counts as absent: what would be sent to it is lost.
+   */
+  private connectedPeer(side: Side): PeerLink | undefined {
+    return side.peer?.isOpen ? side.peer : undefined;
   }
 
   private other(mode: ProxyMode): Side {

@@ -14,7 +14,12 @@ import { MAX_SERVICE_ID_LENGTH, SERVICE_ID_PATTERN } from '../config/port-mappin
 import { silentLogger, type Logger } from '../log/logger.js';
 import { CHANNEL_ID_HEADER, MAX_WEBSOCKET_MESSAGE_BYTES } from '../protocol/wire.js';
 import { selfSignedCertificate, type TlsMaterial } from './certificate.js';
-import { readHandshake, type HandshakeRejection, type HandshakeRequest } from './handshake.js';
+import {
+  MAX_HANDSHAKE_REQUEST_BYTES,
+  readHandshake,
+  type HandshakeRejection,
+  type HandshakeRequest,
+} from './handshake.js';
 import { CLOSE_GOING_AWAY } from './peer-link.js';
 import { ServiceTunnel, type TunnelDescription, type TunnelSpec } from './service-tunnel.js';
 
@@ -42,9 +47,9 @@ const HTTP_REASONS: Record<HandshakeRejection['status'], string> = {
   404: 'Not Found',
 };
 
-/** A channel id in the shape AWS uses: five dash-separated hex groups. */
+/** A channel id in the shape AWS uses: hex groups of 16, 8, 8, 16 and 8 digits. */
 function newChannelId(): string {
-  const hex = randomBytes(26).toString('hex');
+  const hex = randomBytes(28).toString('hex');
   return [
     hex.slice(0, 16),
     hex.slice(16, 24),
@@ -115,6 +120,13 @@ export class TunnelService {
       const channelId = chosen.get(request)?.channelId;
       if (channelId) headers.push(`${CHANNEL_ID_HEADER}: ${channelId}`);
     });
+    // A request our checks passed but ws cannot upgrade (a bad Sec-WebSocket-Key, a
+    // subprotocol offered twice): answer it like every other refusal, with a channel-id.
+    this.wss.on('wsClientError', (error: Error, socket: Socket, request: http.IncomingMessage) => {
+      const channelId = chosen.get(request)?.channelId ?? newChannelId();
+      chosen.delete(request);
+      this.refuse(socket, { status: 400, message: error.message }, channelId);
+    });
     for (const spec of options.tunnels ?? []) this.addTunnel(spec);
   }
 
@@ -153,7 +165,9 @@ export class TunnelService {
     server.on('secureConnection', (socket: Socket) => {
       socket.on('error', () => {});
     });
-    server.on('clientError', (_error, socket: Socket) => socket.destroy());
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+      this.onClientError(error, socket),
+    );
     server.on('tlsClientError', (error) =>
       this.log.debug(`TLS handshake failed: ${error.message}`),
     );
@@ -161,14 +175,19 @@ export class TunnelService {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         reject(
-          new ConfigError(
-            error.code === 'EADDRINUSE'
-              ? `port ${this.options.port} is already in use on ${host}; choose another, or 0 for a free one`
-              : error.code === 'EADDRNOTAVAIL'
-                ? `${host} is not an address of this machine`
-                : `cannot listen on ${host}:${this.options.port ?? 0}: ${error.message}`,
-            '--port',
-          ),
+          error.code === 'EADDRINUSE'
+            ? new ConfigError(
+                `port ${this.options.port} is already in use on ${host}; choose another, or 0 for a free one`,
+                '--port',
+              )
+            : error.code === 'EADDRNOTAVAIL'
+              ? new ConfigError(`${host} is not an address of this machine`, '--host')
+              : error.code === 'ENOTFOUND'
+                ? new ConfigError(`${host} does not resolve to an address`, '--host')
+                : new ConfigError(
+                    `cannot listen on ${host}:${this.options.port ?? 0}: ${error.message}`,
+                    error.code === 'EACCES' ? '--port' : '--host',
+                  ),
         );
       };
       server.once('error', onError);
@@ -257,6 +276,23 @@ export class TunnelService {
     );
   }
 
+  /**
+   * A request Node's HTTP parser gave up on. The usual one is over Node's 16 KiB header
+   * limit, so it never reached readHandshake's 4 KiB check: answer it the same way rather
+   * than drop the connection without a word.
+   */
+  private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const message =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? `the upgrade request is over ${MAX_HANDSHAKE_REQUEST_BYTES} bytes`
+        : `the request is not valid HTTP (${error.code ?? error.message})`;
+    this.refuse(socket, { status: 400, message }, newChannelId());
+  }
+
   private onUpgrade(request: http.IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on('error', () => {});
     const channelId = newChannelId();
@@ -281,7 +317,7 @@ export class TunnelService {
     this.wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       chosen.delete(request);
       // The tokens may have changed while the upgrade completed (a racing handshake).
-      const late = tunnel.admit(handshake, mode);
+      const late = tunnel.admit(handshake, mode) ?? this.clientTokenClash(handshake, tunnel, mode);
       if (late) {
         ws.close(1008, late.message.slice(0, 120));
         return;

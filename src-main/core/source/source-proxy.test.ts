@@ -99,6 +99,86 @@ describe('SourceProxy', () => {
     expect(await isFree(port)).toBe(true);
   });
 
+  it.each([
+    [
+      ['HTTP1'],
+      /the tunnel's services are SSH1, but the mappings name HTTP1, which it does not have/,
+    ],
+    [['SSH1', 'HTTP1'], /mappings name HTTP1/],
+  ])(
+    'stops when the mappings %j name a service the tunnel does not have, closing its listeners',
+    async (mapped, message) => {
+      const src = token('s');
+      const service = new TunnelService({
+        tls: 'plain',
+        tunnels: [{ id: 'x', sourceToken: src, destinationToken: token('d'), services: ['SSH1'] }],
+      });
+      await service.start();
+      cleanup.push(service);
+      const ports = await Promise.all(mapped.map(() => unusedPort()));
+      const reason = await runUntilStopped(
+        (events) =>
+          new SourceProxy(
+            proxyConfig(
+              'source',
+              service.port,
+              src,
+              { mode: 'source', ports: new Map(mapped.map((id, i) => [id, ports[i]!])) },
+              {
+                endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false },
+              },
+            ),
+            { logger: debugLogger(), events },
+          ),
+      );
+      expect(reason).toMatch(message);
+      for (const port of ports) expect(await isFree(port)).toBe(true);
+    },
+  );
+
+  it("stops when the mappings leave out one of the tunnel's services", async () => {
+    const src = token('s');
+    const service = new TunnelService({
+      tls: 'plain',
+      tunnels: [
+        { id: 'x', sourceToken: src, destinationToken: token('d'), services: ['SSH1', 'HTTP1'] },
+      ],
+    });
+    await service.start();
+    cleanup.push(service);
+    const reason = await runUntilStopped(
+      (events) =>
+        new SourceProxy(
+          proxyConfig(
+            'source',
+            service.port,
+            src,
+            { mode: 'source', ports: new Map([['SSH1', 0]]) },
+            { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
+          ),
+          { logger: debugLogger(), events },
+        ),
+    );
+    expect(reason).toMatch(/the mappings leave out HTTP1; map every service/);
+  });
+
+  it('stops at once, naming -e/-r, when the endpoint host does not resolve', async () => {
+    const reason = await runUntilStopped(
+      (events) =>
+        new SourceProxy(
+          proxyConfig(
+            'source',
+            443,
+            token('src'),
+            { mode: 'source', ports: new Map() },
+            { endpoint: { host: 'no-such-host.invalid', port: 443, origin: 'test', secure: true } },
+          ),
+          { logger: debugLogger(), events },
+        ),
+    );
+    expect(reason).toMatch(/cannot be resolved \(check -e or -r\)/);
+  });
+
   it('says it is TLS, and how to fix it, when the certificate is not trusted', async () => {
     const service = new TunnelService({ tls: 'self-signed', tunnels: [] });
     await service.start();
