@@ -284,3 +284,19 @@ describe('parseServiceArgs: mistakes', () => {
     expect(mistake(['--tunnel', DEMO, '-v'])).toBe('-v: needs a value');
   });
 });
+
+describe('parseServiceArgs: --rate', () => {
+  it('caps each direction at the given bytes per second', () => {
+    const parsed = parseServiceArgs(['--tunnel', 'a:S1:D1:SSH1', '--rate', '800000']);
+    expect(parsed.kind === 'run' && parsed.settings.service.rateBytesPerSecond).toBe(800_000);
+  });
+
+  it.each(['fast', '0', '-5', '1.5', '100'])(
+    'refuses --rate %s, naming the flag and the rule',
+    (rate) => {
+      expect(() => parseServiceArgs(['--tunnel', 'a:S1:D1:SSH1', '--rate', rate])).toThrow(
+        /^--rate: ".*" is not a rate; give bytes per second as a whole number from 1024 up/,
+      );
+    },
+  );
+});

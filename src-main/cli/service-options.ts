@@ -66,10 +66,29 @@ function buildCommand(): Command {
     )
     .addOption(
       new Option(
+        '--rate <bytes-per-second>',
+        'cap each direction of every tunnel, as AWS caps a tunnel (about 800000); the service reads slower',
+      ),
+    )
+    .addOption(
+      new Option(
         '-v, --verbose <level>',
         'log level: 0 off, 1 fatal, 2 error, 3 warning, 4 info (the default), 5 debug, 6 trace',
       ),
     );
+}
+
+/** The smallest cap that still carries a keystroke and a control frame at once. */
+const MIN_RATE = 1_024;
+
+function parseRate(text: string): number {
+  if (!/^[0-9]{1,12}$/.test(text) || Number(text) < MIN_RATE) {
+    throw new ConfigError(
+      `"${text}" is not a rate; give bytes per second as a whole number from ${MIN_RATE} up, e.g. 800000`,
+      '--rate',
+    );
+  }
+  return Number(text);
 }
 
 /** Parses `ID:SRC:DST:SERVICES`; tokens may not hold ":". */
@@ -187,6 +206,7 @@ export function parseServiceArgs(argv: string[]): ServiceParseResult {
     key?: string;
     plain?: boolean;
     rechunk?: string | boolean;
+    rate?: string;
     verbose?: string;
   }>();
   if (options.help) return { kind: 'help', text: program.helpInformation() };
@@ -232,6 +252,7 @@ export function parseServiceArgs(argv: string[]): ServiceParseResult {
             : 'self-signed',
         tunnels,
         rechunk: options.rechunk === undefined ? false : { seed: parseSeed(options.rechunk) },
+        rateBytesPerSecond: options.rate === undefined ? undefined : parseRate(options.rate),
       },
     },
   };

@@ -463,3 +463,33 @@ describe('backpressure', () => {
     expect(reset).toMatchObject({ streamId: 1, serviceId: 'HTTP1' });
   });
 });
+
+describe('the bandwidth cap (--rate)', () => {
+  it('reads each direction no faster than the cap, and still delivers every byte', async () => {
+    const rate = 400_000;
+    const tunnel = spec();
+    const service = await startService([tunnel], { rateBytesPerSecond: rate });
+    const { source, destination } = await pair(service, tunnel);
+    const start = encodeFrame({ type: MessageType.STREAM_START, streamId: 1, serviceId: 'HTTP1' });
+    source.sendBytes(start);
+    const frame = encodeFrame({
+      type: MessageType.DATA,
+      streamId: 1,
+      serviceId: 'HTTP1',
+      connectionId: 1,
+      payload: Buffer.alloc(MAX_PAYLOAD_BYTES, 0x33),
+    });
+    const total = start.length + 16 * frame.length;
+    const started = performance.now();
+    for (let i = 0; i < 16; i++) source.sendBytes(frame);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const elapsed = (performance.now() - started) / 1000;
+    const relayed = service.describeTunnel(tunnel.id).bytesToDestination;
+    // An upper bound only (a slow machine relays less, never more): the cap, one burst
+    // (50 ms) and the message being read when the bucket ran dry.
+    expect(relayed).toBeLessThanOrEqual(rate * elapsed + rate / 20 + frame.length);
+    expect(relayed).toBeLessThan(total);
+    await waitFor(() => destination.receivedBytes >= total, 10_000, 'every byte');
+    expect(service.describeTunnel(tunnel.id).bytesToDestination).toBe(total);
+  });
+});

@@ -9,6 +9,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeFrameBody, type TunnelMessage } from '../protocol/message.js';
 import type { ProtocolVersion, ProxyMode } from '../protocol/wire.js';
 import { checkPeerMessage } from './message-rules.js';
+import { ReadRateLimit } from './rate-limit.js';
 import { Rechunker } from './rechunker.js';
 
 /** Close codes the service uses (RFC 6455). */
@@ -36,7 +37,12 @@ export interface PeerLinkOptions {
   readonly rechunkSeed?: number;
   readonly highWaterBytes: number;
   readonly lowWaterBytes: number;
+  /** Read this peer at most this fast (the tunnel's bandwidth cap), bytes per second. */
+  readonly readBytesPerSecond?: number;
 }
+
+/** Why reading this peer is paused: its receiver cannot keep up, or the rate cap. */
+type PauseReason = 'receiver-congested' | 'rate-cap';
 
 export class PeerLink {
   readonly connectedAt = Date.now();
@@ -46,12 +52,16 @@ export class PeerLink {
   private congested = false;
   private closed = false;
   private closeReason: string | undefined;
+  private readonly pausedFor = new Set<PauseReason>();
+  private readonly rateLimit: ReadRateLimit | undefined;
+  private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     readonly options: PeerLinkOptions,
     private readonly hooks: PeerLinkHooks,
   ) {
+    if (options.readBytesPerSecond) this.rateLimit = new ReadRateLimit(options.readBytesPerSecond);
     if (options.rechunkSeed !== undefined) {
       this.rechunker = new Rechunker(options.rechunkSeed, (piece) => this.transmit(piece));
     }
@@ -62,6 +72,7 @@ export class PeerLink {
     ws.on('close', (code: number, reason: Buffer) => {
       if (this.closed) return;
       this.closed = true;
+      clearTimeout(this.rateTimer);
       this.hooks.onClose(
         this,
         this.closeReason ??
@@ -97,12 +108,23 @@ export class PeerLink {
     return this.congested;
   }
 
+  /** Stops reading this peer: the other one cannot keep up. */
   pauseReading(): void {
-    if (this.isOpen) this.ws.pause();
+    this.pause('receiver-congested');
   }
 
   resumeReading(): void {
-    if (this.isOpen) this.ws.resume();
+    this.resume('receiver-congested');
+  }
+
+  private pause(reason: PauseReason): void {
+    this.pausedFor.add(reason);
+    if (this.isOpen) this.ws.pause();
+  }
+
+  private resume(reason: PauseReason): void {
+    this.pausedFor.delete(reason);
+    if (this.pausedFor.size === 0 && this.isOpen) this.ws.resume();
   }
 
   /** Closes the WebSocket with a code and reason the peer will see. */
@@ -162,6 +184,14 @@ export class PeerLink {
       return;
     }
     this.forward(data, frames);
+    this.applyRateCap(data.length);
+  }
+
+  private applyRateCap(bytes: number): void {
+    const wait = this.rateLimit?.consume(bytes) ?? 0;
+    if (wait <= 0 || this.pausedFor.has('rate-cap')) return;
+    this.pause('rate-cap');
+    this.rateTimer = setTimeout(() => this.resume('rate-cap'), wait);
   }
 
   /** Relays checked frames: the received message itself when it held exactly those frames. */

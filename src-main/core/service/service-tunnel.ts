@@ -49,6 +49,8 @@ export interface TunnelDescription {
 export interface ServiceTunnelOptions {
   logger: Logger;
   rechunkSeed?: number;
+  /** The bandwidth cap per direction, bytes per second (none when absent). */
+  rateBytesPerSecond?: number;
   highWaterBytes: number;
   lowWaterBytes: number;
 }
@@ -152,6 +154,7 @@ export class ServiceTunnel implements PeerLinkHooks {
         channelId,
         services: this.serviceSet,
         rechunkSeed: this.options.rechunkSeed,
+        readBytesPerSecond: this.options.rateBytesPerSecond,
         highWaterBytes: this.options.highWaterBytes,
         lowWaterBytes: this.options.lowWaterBytes,
       },

@@ -39,6 +39,8 @@ export interface TunnelServiceOptions {
   /** Per receiving peer: stop reading the sender above this many unwritten bytes. */
   highWaterBytes?: number;
   lowWaterBytes?: number;
+  /** Cap each direction of every tunnel at this many bytes per second, as AWS caps a tunnel. */
+  rateBytesPerSecond?: number;
 }
 
 const HTTP_REASONS: Record<HandshakeRejection['status'], string> = {
@@ -213,6 +215,7 @@ export class TunnelService {
     const tunnel = new ServiceTunnel(spec, {
       logger: this.log,
       rechunkSeed: this.options.rechunk ? this.options.rechunk.seed : undefined,
+      rateBytesPerSecond: this.options.rateBytesPerSecond,
       highWaterBytes: this.options.highWaterBytes ?? 4 * 1024 * 1024,
       lowWaterBytes: this.options.lowWaterBytes ?? 1024 * 1024,
     });
