@@ -37,13 +37,59 @@ export default defineConfig({
   },
 });
 
-/** electron-builder settings (`npm run dist`); see scripts/dist.mjs. */
+/** Placeholders until the project has a public home: deb packages must name both. */
+const HOMEPAGE = 'https://tunneldesk.dev';
+const MAINTAINER = 'TunnelDesk maintainers <maintainers@tunneldesk.dev>';
+const DESCRIPTION =
+  'Reach IoT devices through AWS IoT Secure Tunneling: one tunnel, several services, a local port each.';
+
+/**
+ * electron-builder settings, used by `npm run dist` (scripts/dist.mjs passes this object
+ * to electron-builder's API: its own `--config` loader would take the default export
+ * above, which is electron-vite's). Icons for every platform are derived from
+ * assets/icon.png (512x512, rendered from assets/icon.svg).
+ */
 export const packaging = {
   appId: 'dev.tunneldesk.app',
   productName: 'TunnelDesk',
+  copyright: 'Copyright TunnelDesk contributors, Apache-2.0',
   directories: { output: 'release', buildResources: 'assets' },
+  // The production dependencies (ws, protobufjs, zod, ...) are added by electron-builder;
+  // main's bundle imports them. Sources, tests and the CLI's dist/ stay out.
   files: ['out/**', 'package.json'],
-  linux: { target: ['AppImage', 'deb'], category: 'Network', icon: 'assets/icon.svg' },
+  // package.json has no "main" (the `tunneldesk` command needs none): the app's entry is
+  // electron-vite's output. homepage and author are what Linux packages require.
+  extraMetadata: {
+    main: 'out/main/main.js',
+    homepage: HOMEPAGE,
+    author: { name: 'TunnelDesk maintainers', email: 'maintainers@tunneldesk.dev' },
+  },
+  icon: 'assets/icon.png',
+  // The one native module, bufferutil (ws's optional speed-up), ships N-API prebuilds that
+  // Electron loads as they are. A rebuild would fetch Electron's headers and cannot target
+  // another platform (a Windows installer built on Linux).
+  npmRebuild: false,
+  // Hardening of the packaged binary (Electron's security checklist). NODE_OPTIONS stays
+  // on: it carries NODE_EXTRA_CA_CERTS, which operators behind TLS-inspecting proxies need.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeCliInspectArguments: false,
+    onlyLoadAppFromAsar: true,
+    // The renderer is loaded from file://, which needs the privileges this fuse keeps.
+    grantFileProtocolExtraPrivileges: true,
+  },
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Network',
+    // Not `tunneldesk`: that is the command-line tool's name, which /usr/bin must keep.
+    executableName: 'tunneldesk-desktop',
+    maintainer: MAINTAINER,
+    synopsis: 'AWS IoT Secure Tunneling desktop client',
+    description: DESCRIPTION,
+  },
+  deb: { packageCategory: 'net', priority: 'optional' },
   mac: { target: ['dmg'], category: 'public.app-category.developer-tools' },
   win: { target: ['nsis'] },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  publish: null,
 } as const;

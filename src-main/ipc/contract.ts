@@ -134,9 +134,13 @@ export type LogEntry = z.infer<typeof LogEntry>;
 export const Settings = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']),
   /** SSH user name per device. */
-  sshUsers: z.record(z.string(), z.string()),
+  sshUsers: z
+    .record(z.string().max(200), z.string().max(64))
+    .refine((r) => Object.keys(r).length <= 1_000, 'at most 1,000 devices'),
   /** http or https per device and service, for "Open in browser". */
-  browserSchemes: z.record(z.string(), z.enum(['http', 'https'])),
+  browserSchemes: z
+    .record(z.string().max(300), z.enum(['http', 'https']))
+    .refine((r) => Object.keys(r).length <= 1_000, 'at most 1,000 services'),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -329,7 +333,7 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  *
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
- * `launch-failed`, `failed` (anything else).
+ * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else).
  */
 export const AppErrorShape = z.strictObject({
   code: z.string(),

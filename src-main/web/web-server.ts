@@ -9,15 +9,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
+import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
 import { dispatch } from '../app/dispatch.js';
 import { WEB_IPC_PATH, WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
 import { events, type EventName } from '../ipc/contract.js';
 import { newSecret, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
-
-/** The same policy as the renderer's meta tag, sent as a header too. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

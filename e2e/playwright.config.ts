@@ -1,0 +1,33 @@
+/**
+ * End-to-end specs in a real Chromium (`npm run test:e2e`). Every spec runs twice: over
+ * browser mode (`tunneldesk web`, started per test on a free port) and in the Electron
+ * app, which is skipped, with the reason, where Electron's binary or a display is missing.
+ * Screenshots, traces and server logs land in test-results/ as artifacts.
+ */
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './browser.js';
+import type { AppRuntime } from './fixtures.js';
+
+export default defineConfig<{ runtime: AppRuntime }>({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  outputDir: '../test-results',
+  // Each test starts its own server on its own port, with its own settings file.
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { outputFolder: '../playwright-report', open: 'never' }]],
+  use: {
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'browser-mode',
+      use: { runtime: 'web', browserName: 'chromium', launchOptions: chromiumLaunchOptions() },
+    },
+    { name: 'electron', use: { runtime: 'electron' } },
+  ],
+});
