@@ -464,6 +464,38 @@ describe('backpressure', () => {
   });
 });
 
+describe('message sizes', () => {
+  it('never sends a message over 131,076 bytes, even when one message completes three frames', async () => {
+    const tunnel = spec();
+    const service = await startService([tunnel]);
+    const { source, destination } = await pair(service, tunnel);
+    const start = encodeFrame({ type: MessageType.STREAM_START, streamId: 1, serviceId: 'HTTP1' });
+    source.sendBytes(start);
+    const frame = (fill: number): Buffer =>
+      encodeFrame({
+        type: MessageType.DATA,
+        streamId: 1,
+        serviceId: 'HTTP1',
+        connectionId: 1,
+        payload: Buffer.alloc(MAX_PAYLOAD_BYTES, fill),
+      });
+    const [a, b, c] = [frame(1), frame(2), frame(3)];
+    // The first message stops 10 bytes short of the end of frame a; the second holds those
+    // 10 bytes, then b and c whole: it completes about 196 KB of frames at once.
+    const second = Buffer.concat([a.subarray(a.length - 10), b, c]);
+    expect(second.length).toBeLessThanOrEqual(MAX_WEBSOCKET_MESSAGE_BYTES);
+    source.sendBytes(a.subarray(0, a.length - 10));
+    source.sendBytes(second);
+    const all = Buffer.concat([start, a, b, c]);
+    await waitFor(() => destination.receivedBytes >= all.length, 5_000, 'every byte');
+    expect(Math.max(...destination.messages.map((m) => m.length))).toBeLessThanOrEqual(
+      MAX_WEBSOCKET_MESSAGE_BYTES,
+    );
+    expect(destination.byteStream.subarray(-all.length).equals(all)).toBe(true);
+    expect(destination.ws.readyState).toBe(destination.ws.OPEN);
+  });
+});
+
 describe('the bandwidth cap (--rate)', () => {
   it('reads each direction no faster than the cap, and still delivers every byte', async () => {
     const rate = 400_000;

@@ -7,7 +7,11 @@ import type WebSocket from 'ws';
 import { ProtocolError } from '../protocol/errors.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeFrameBody, type TunnelMessage } from '../protocol/message.js';
-import type { ProtocolVersion, ProxyMode } from '../protocol/wire.js';
+import {
+  MAX_WEBSOCKET_MESSAGE_BYTES,
+  type ProtocolVersion,
+  type ProxyMode,
+} from '../protocol/wire.js';
 import { checkPeerMessage } from './message-rules.js';
 import { ReadRateLimit } from './rate-limit.js';
 import { Rechunker } from './rechunker.js';
@@ -194,15 +198,37 @@ export class PeerLink {
     this.rateTimer = setTimeout(() => this.resume('rate-cap'), wait);
   }
 
-  /** Relays checked frames: the received message itself when it held exactly those frames. */
+  /**
+   * Relays checked frames: the received message itself when it held exactly those frames,
+   * else whole frames grouped into messages of at most 131,076 bytes. One message can
+   * complete more than that (the tail of a frame begun earlier, then up to 131,076 bytes
+   * more), and no peer may be sent a bigger message.
+   */
   private forward(data: Buffer, frames: Buffer[]): void {
     if (frames.length === 0) return;
     let total = 0;
     for (const frame of frames) total += frame.length;
     const first = frames[0]!;
-    const whole =
-      total === data.length && first.buffer === data.buffer && first.byteOffset === data.byteOffset;
-    this.hooks.onFrames(this, whole ? data : Buffer.concat(frames, total));
+    if (
+      total === data.length &&
+      first.buffer === data.buffer &&
+      first.byteOffset === data.byteOffset
+    ) {
+      this.hooks.onFrames(this, data);
+      return;
+    }
+    let group: Buffer[] = [];
+    let groupBytes = 0;
+    for (const frame of frames) {
+      if (groupBytes + frame.length > MAX_WEBSOCKET_MESSAGE_BYTES) {
+        this.hooks.onFrames(this, Buffer.concat(group, groupBytes));
+        group = [];
+        groupBytes = 0;
+      }
+      group.push(frame);
+      groupBytes += frame.length;
+    }
+    this.hooks.onFrames(this, group.length === 1 ? group[0]! : Buffer.concat(group, groupBytes));
   }
 }
 
