@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Every log line of the run is scanned for every secret afterwards (see the file).
+    globalSetup: ['src-main/core/test-support/secret-scan.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [

@@ -4,6 +4,8 @@
  * message by accident is still never printed.
  */
 
+import { captureEnabled, captureLine, captureSecret } from './capture.js';
+
 /** `-v` levels of the reference: 0 off, 1 fatal, 2 error, 3 warning, 4 info (default), 5 debug, 6 trace. */
 export enum LogLevel {
   Off = 0,
@@ -55,7 +57,10 @@ export class SecretRedactor {
 
   /** Registers a secret (an access token, a client token). Short strings are ignored: too easy to hit by chance. */
   add(secret: string | undefined): void {
-    if (secret && secret.length >= 8) this.secrets.add(secret);
+    if (secret && secret.length >= 8) {
+      this.secrets.add(secret);
+      captureSecret(secret);
+    }
   }
 
   redact(text: string): string {
@@ -99,7 +104,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const scope = options.scope ?? '';
   const emit = (at: Exclude<LogLevel, LogLevel.Off>, message: string): void => {
     if (at > level) return;
-    sink({ time: new Date(), level: at, scope, message: redactor.redact(message) });
+    const record = { time: new Date(), level: at, scope, message: redactor.redact(message) };
+    if (captureEnabled) captureLine(formatRecord(record));
+    sink(record);
   };
   return {
     fatal: (m) => emit(LogLevel.Fatal, m),

@@ -4,6 +4,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { captureLine } from '../log/capture.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +46,7 @@ export function startTunneldesk(
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onLine = (line: string): void => {
     output.push(line);
+    captureLine(`[${args[0]} ${child.pid}] ${line}`);
     for (const waiter of [...waiters]) {
       const match = line.match(waiter.pattern);
       if (match) {

@@ -4,6 +4,7 @@
  */
 import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
 import { DestinationAgent } from '../destination/destination-agent.js';
+import { captureEnabled, captureSecret } from '../log/capture.js';
 import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { TunnelService } from '../service/tunnel-service.js';
@@ -43,7 +44,9 @@ export interface Harness {
 let tunnelCounter = 0;
 
 export function token(kind: string): string {
-  return `${kind}-${process.pid}-${++tunnelCounter}-${Math.random().toString(36).slice(2)}-token`;
+  const made = `${kind}-${process.pid}-${++tunnelCounter}-${Math.random().toString(36).slice(2)}-token`;
+  captureSecret(made);
+  return made;
 }
 
 export function proxyConfig(
@@ -73,10 +76,15 @@ export function proxyConfig(
   };
 }
 
+/**
+ * The logger tests give the code under test: silent, printing at TUNNELDESK_TEST_LOG's level
+ * when set, and at trace level into the secret scan's capture whenever the suite runs it.
+ */
 export function debugLogger(): Logger {
-  return process.env.TUNNELDESK_TEST_LOG
-    ? createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) })
-    : silentLogger;
+  if (process.env.TUNNELDESK_TEST_LOG) {
+    return createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) });
+  }
+  return captureEnabled ? createLogger({ level: LogLevel.Trace, sink: () => {} }) : silentLogger;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
