@@ -57,7 +57,7 @@ describe('tunneldesk (the command)', () => {
       '--port',
       String(servicePort),
       '--tunnel',
-      'demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1',
+      'demo:DEMO_SRC_TOKEN:DEMO_DST_TOKEN:HTTP1,SSH1',
     ]);
     await service.waitFor(/listening on wss:\/\/127\.0\.0\.1/);
     const device = run([
@@ -66,7 +66,7 @@ describe('tunneldesk (the command)', () => {
       `127.0.0.1:${servicePort}`,
       '-k',
       '-t',
-      'DST_TOKEN',
+      'DEMO_DST_TOKEN',
       '-d',
       `HTTP1=${web.port},SSH1=${echo.port}`,
     ]);
@@ -78,7 +78,7 @@ describe('tunneldesk (the command)', () => {
       `127.0.0.1:${servicePort}`,
       '-k',
       '-t',
-      'SRC_TOKEN',
+      'DEMO_SRC_TOKEN',
       '-s',
       `HTTP1=${httpPort},SSH1=${sshPort}`,
     ]);
@@ -91,7 +91,7 @@ describe('tunneldesk (the command)', () => {
     );
     socket.destroy();
     // the token is never printed
-    expect(source.output.join('\n')).not.toContain('SRC_TOKEN');
+    expect(source.output.join('\n')).not.toContain('DEMO_SRC_TOKEN');
     expect(source.output.join('\n')).toMatch(/access token .*AWSIOT_TUNNEL_ACCESS_TOKEN/i);
   });
 

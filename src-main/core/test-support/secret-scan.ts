@@ -56,6 +56,8 @@ export default function setup(): () => void {
     const result = scanCapture(dir);
     rmSync(dir, { recursive: true, force: true });
     if (result.leaks.length > 0) {
+      // Vitest reports a throwing teardown but keeps its exit code: set ours too.
+      process.exitCode = 1;
       throw new Error(
         `secret scan: ${result.leaks.length} log line(s) hold a secret:\n${result.leaks.slice(0, 20).join('\n')}`,
       );
