@@ -101,6 +101,38 @@ export default tseslint.config(
     },
   },
   {
+    // Renderer tests drive the real app facade in-process (real sessions, sandbox, sockets)
+    // through the same dispatcher a transport uses; only these two modules are let in.
+    files: ['src-renderer/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [
+                'node:*',
+                '**/src-main/core/**',
+                '**/src-main/app/**',
+                '!**/src-main/app/app',
+                '!**/src-main/app/app.js',
+                '!**/src-main/app/app.ts',
+                '!**/src-main/app/in-process-bridge',
+                '!**/src-main/app/in-process-bridge.js',
+                '!**/src-main/app/in-process-bridge.ts',
+                '**/src-main/web/**',
+                '**/src-main/cli/**',
+              ],
+              message:
+                'Renderer tests may use main only through the IPC contract, app.ts and in-process-bridge.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bin/**/*.js'],
     languageOptions: { globals: globals.node },
   },

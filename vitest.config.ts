@@ -16,7 +16,7 @@ export default defineConfig({
         },
       },
       {
-        esbuild: { jsx: 'automatic' },
+        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],

@@ -45,9 +45,13 @@ import {
   checkMappings,
   DEFAULT_BIND_ADDRESS,
 } from './mapping-rules.js';
+import type { RetryOptions } from '../aws/retry.js';
 import { Sandbox } from './sandbox.js';
+import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { Session } from './session.js';
+import type { StartSessionOptions } from './session-start.js';
 import { SettingsStore } from './settings-store.js';
+import { TunnelRequests } from './tunnel-requests.js';
 
 export interface AppEnvironment {
   readonly runtime: 'electron' | 'web';
@@ -64,6 +68,12 @@ export interface AppEnvironment {
   readonly statsIntervalMs?: number;
   /** Tunnel keep-alive ping period (tests shorten it). */
   readonly pingIntervalMs?: number;
+  /** Where tokens to reconnect later are kept: safeStorage in Electron; memory by default. */
+  readonly secretStore?: SecretStore;
+  /** How often the device side of an opened tunnel is looked at (DescribeTunnel), ms. */
+  readonly deviceWatchIntervalMs?: number;
+  /** The AWS clients' retries (tests shorten the waits). */
+  readonly awsRetry?: RetryOptions;
 }
 
 export type AppEventListener = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
@@ -76,6 +86,7 @@ export class TunnelDeskApp implements RequestHandlers {
   private readonly redactor = new SecretRedactor();
   private readonly sessions = new Map<string, Session>();
   private readonly sandbox: Sandbox;
+  private readonly tunnels: TunnelRequests;
   private readonly settings: SettingsStore;
   private readonly subscribers = new Set<AppEventListener>();
   private readonly timer: NodeJS.Timeout;
@@ -92,6 +103,22 @@ export class TunnelDeskApp implements RequestHandlers {
     });
     this.settings = new SettingsStore(env.settingsFile, this.logger.child('settings'));
     this.sandbox = new Sandbox(this.logger.child('sandbox'), this.redactor);
+    this.tunnels = new TunnelRequests({
+      logger: this.logger.child('aws'),
+      redactor: this.redactor,
+      sandbox: this.sandbox,
+      secrets: env.secretStore ?? new MemorySecretStore(),
+      ...(env.deviceWatchIntervalMs === undefined
+        ? {}
+        : { deviceWatchIntervalMs: env.deviceWatchIntervalMs }),
+      ...(env.awsRetry === undefined ? {} : { retry: env.awsRetry }),
+      userAgent: `tunneldesk/${env.version}`,
+      startSession: (options) => this.startSession(options),
+      findSession: (id) => this.sessions.get(id),
+      sessionsChanged: () => this.sessionsChanged(),
+      settings: () => this.settings.get(),
+      updateSettings: (change) => this.updateSettings(change),
+    });
     this.timer = setInterval(() => this.tick(), env.statsIntervalMs ?? 250);
     this.timer.unref();
   }
@@ -107,6 +134,7 @@ export class TunnelDeskApp implements RequestHandlers {
     this.shuttingDown ??= (async () => {
       clearInterval(this.timer);
       await Promise.all([...this.sessions.values()].map((s) => s.close('the app is quitting')));
+      this.tunnels.shutdown();
       await this.sandbox.close();
       this.logger.info('shut down: every tunnel and listener closed');
     })();
@@ -125,29 +153,14 @@ export class TunnelDeskApp implements RequestHandlers {
   }
 
   listSessions(): SessionView[] {
-    return [...this.sessions.values()].map((s) => s.view());
+    return [...this.sessions.values()].map((s) => this.tunnels.decorate(s.view()));
   }
 
+  /** A tunnel to a new sandbox device, opened as AWS tunnels are (OpenTunnel via the SDK). */
   async openSandbox(input: Input<'openSandbox'>): Promise<SessionView> {
     this.refuseWhileQuitting();
-    const mappings = checkMappings(input.services);
     const name = input.deviceName?.trim() || `sandbox-device-${++this.sandboxCount}`;
-    const tunnel = await this.sandbox.openTunnel(
-      name,
-      mappings.map((m) => m.serviceId),
-    );
-    const session = await this.startSession({
-      kind: 'sandbox',
-      name,
-      mappings,
-      endpoint: { host: tunnel.host, port: tunnel.port, secure: true, origin: 'sandbox' },
-      accessToken: tunnel.sourceToken,
-      // The sandbox's certificate is self-signed, and it is ours, on loopback.
-      verifyTls: false,
-      peerVersion: 'V3',
-      afterClose: () => this.sandbox.closeTunnel(tunnel.tunnelId),
-    });
-    return session.view();
+    return this.tunnels.openSandbox(name, input.services);
   }
 
   async connectWithToken(input: Input<'connectWithToken'>): Promise<SessionView> {
@@ -193,6 +206,7 @@ export class TunnelDeskApp implements RequestHandlers {
     const session = this.session(sessionId);
     await session.close();
     this.sessions.delete(sessionId);
+    await this.tunnels.forget(sessionId);
     this.sessionsChanged();
   }
 
@@ -284,20 +298,55 @@ export class TunnelDeskApp implements RequestHandlers {
     return settings;
   }
 
+  // ---- AWS: profiles, things, tunnels (tunnel-requests.ts) ---------------------------------
+
+  listProfiles() {
+    return this.tunnels.listProfiles();
+  }
+
+  getIdentity(input: Input<'getIdentity'>) {
+    return this.tunnels.getIdentity(input);
+  }
+
+  listThings(input: Input<'listThings'>) {
+    return this.tunnels.listThings(input);
+  }
+
+  describeThing(input: Input<'describeThing'>) {
+    return this.tunnels.describeThing(input);
+  }
+
+  getServiceDefaults(input: Input<'getServiceDefaults'>) {
+    return this.tunnels.getServiceDefaults(input);
+  }
+
+  openTunnel(input: Input<'openTunnel'>) {
+    this.refuseWhileQuitting();
+    return this.tunnels.openTunnel(input);
+  }
+
+  describeTunnel(input: Input<'describeTunnel'>) {
+    return this.tunnels.describeTunnel(input);
+  }
+
+  listTunnels(input: Input<'listTunnels'>) {
+    return this.tunnels.listTunnels(input);
+  }
+
+  closeTunnel(input: Input<'closeTunnel'>) {
+    return this.tunnels.closeTunnel(input);
+  }
+
+  rotateSourceToken(input: Input<'rotateSourceToken'>) {
+    this.refuseWhileQuitting();
+    return this.tunnels.rotateSourceToken(input);
+  }
+
   // ---- internals --------------------------------------------------------------------------
 
-  private async startSession(options: {
-    kind: 'sandbox' | 'token';
-    name: string;
-    mappings: ServiceMapping[];
-    endpoint: ServiceEndpoint;
-    accessToken: string;
-    verifyTls: boolean;
-    peerVersion: 'V1' | 'V2' | 'V3';
-    afterClose?: () => Promise<void>;
-  }): Promise<Session> {
-    const id = randomUUID().slice(0, 8);
-    const clientToken = randomUUID();
+  private async startSession(options: StartSessionOptions): Promise<Session> {
+    const id = options.id ?? randomUUID().slice(0, 8);
+    const clientToken = options.clientToken ?? randomUUID();
     this.redactor.add(options.accessToken);
     this.redactor.add(clientToken);
     const bindAddresses = new Map(options.mappings.map((m) => [m.serviceId, m.bindAddress]));

@@ -1,58 +1,129 @@
 /**
- * The built-in sandbox: an in-process local tunnel service plus a simulated device per
- * tunnel (a destination agent), so the whole app works with no AWS account. The device's
- * HTTP services serve a status page, its SSH services forward to this machine's
- * 127.0.0.1:22, and any other service echoes. Every tunnel gets fresh random tokens.
+ * The built-in sandbox: an in-process local tunnel service, whose management API the app
+ * reaches through the real AWS SDK clients exactly as it reaches AWS (only the endpoint
+ * differs), and a simulated device for each of its things. As a real device running the
+ * IoT Device Client hears of a new tunnel on its MQTT notify topic, a sandbox device hears
+ * of it from the service and connects its destination side with the token it was given.
+ * The device's HTTP services serve a status page, its SSH services forward to this
+ * machine's 127.0.0.1:22, and any other service echoes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { AwsTarget } from '../aws/target.js';
 import type { DestinationTarget } from '../core/config/proxy-config.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { LogLevel, type Logger, type SecretRedactor } from '../core/log/logger.js';
+import { selfSignedCertificate, type TlsMaterial } from '../core/service/certificate.js';
+import type { TunnelNotice } from '../core/service/management/tunnel-registry.js';
 import { TunnelService } from '../core/service/tunnel-service.js';
 import { startDevicePage, type DevicePage } from './device-page.js';
 
 /** Where the sandbox device's SSH services go. */
 export const SANDBOX_SSH_TARGET = { host: '127.0.0.1', port: 22 } as const;
 
-export interface SandboxTunnel {
-  readonly tunnelId: string;
-  /** Secret. */
-  readonly sourceToken: string;
-  readonly host: string;
-  readonly port: number;
-}
+/** Open sandbox tunnels at once, beyond which OpenTunnel says the limit is reached. */
+const SANDBOX_MAX_OPEN_TUNNELS = 20;
 
 interface Device {
   agent: DestinationAgent;
   page: DevicePage;
 }
 
+interface Running {
+  readonly service: TunnelService;
+  readonly material: TlsMaterial;
+}
+
 export class Sandbox {
-  private service: TunnelService | undefined;
-  private starting: Promise<TunnelService> | undefined;
-  private echo: net.Server | undefined;
-  private readonly devices = new Map<string, Device>();
+  private starting: Promise<Running> | undefined;
+  private echo: Promise<net.Server> | undefined;
+  /** The device of each tunnel, by tunnel id, as it starts. */
+  private readonly devices = new Map<string, Promise<Device | undefined>>();
+  private closed = false;
 
   constructor(
     private readonly log: Logger,
     private readonly redactor: SecretRedactor,
   ) {}
 
-  /** Opens a tunnel to a new simulated device and connects the device side. */
-  async openTunnel(deviceName: string, services: readonly string[]): Promise<SandboxTunnel> {
-    const service = await this.start();
-    const tunnelId = randomUUID();
-    const sourceToken = `sandbox-src-${randomBytes(24).toString('base64url')}`;
-    const destinationToken = `sandbox-dst-${randomBytes(24).toString('base64url')}`;
-    this.redactor.add(sourceToken);
-    this.redactor.add(destinationToken);
-    service.addTunnel({ id: tunnelId, sourceToken, destinationToken, services: [...services] });
-    const page = await startDevicePage(deviceName);
+  /** The sandbox's management API as a target for the AWS clients (its certificate trusted). */
+  async target(): Promise<AwsTarget> {
+    const { service, material } = await this.start();
+    return {
+      kind: 'endpoint',
+      endpoint: service.managementUrl,
+      region: service.management.region,
+      ca: material.cert,
+      label: 'the sandbox',
+    };
+  }
+
+  /** Where local proxies connect: the data plane, on the same port. */
+  async dataPlane(): Promise<{ host: string; port: number }> {
+    const { service } = await this.start();
+    return { host: '127.0.0.1', port: service.port };
+  }
+
+  /** Adds a thing (a simulated device) unless there is one of that name. */
+  async ensureThing(thingName: string): Promise<void> {
+    const { service } = await this.start();
+    if (!service.management.things.has(thingName)) {
+      service.management.things.add({ thingName, thingTypeName: 'SandboxDevice' });
+    }
+  }
+
+  /** Stops every device and the service. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.devices.keys()]) await this.stopDevice(id);
+    const running = await this.starting?.catch(() => undefined);
+    await running?.service.close();
+    const echo = await this.echo;
+    await new Promise<void>((resolve) => (echo ? echo.close(() => resolve()) : resolve()));
+    this.echo = undefined;
+    this.starting = undefined;
+  }
+
+  private start(): Promise<Running> {
+    this.starting ??= (async () => {
+      // Our own certificate, so that the SDK clients can trust exactly it.
+      const material = await selfSignedCertificate();
+      const service = new TunnelService({
+        tls: material,
+        logger: this.log.child('service'),
+        management: { maxOpenTunnels: SANDBOX_MAX_OPEN_TUNNELS },
+      });
+      service.management.subscribe((notice) => {
+        if (notice.kind === 'notify') this.onNotify(notice, service);
+        else void this.stopDevice(notice.tunnelId);
+      });
+      await service.start();
+      return { service, material };
+    })();
+    return this.starting;
+  }
+
+  /** A tunnel was opened for a thing (or its device token rotated): the device (re)connects. */
+  private onNotify(notice: TunnelNotice, service: TunnelService): void {
+    if (this.closed) return;
+    this.redactor.add(notice.clientAccessToken);
+    const previous = this.devices.get(notice.tunnelId);
+    const next = (async () => {
+      if (previous) await stop(await previous);
+      return this.startDevice(notice, service.port);
+    })().catch((error: unknown) => {
+      this.log.error(`sandbox device "${notice.thingName}" failed to start: ${String(error)}`);
+      return undefined;
+    });
+    this.devices.set(notice.tunnelId, next);
+  }
+
+  private async startDevice(notice: TunnelNotice, port: number): Promise<Device> {
+    const page = await startDevicePage(notice.thingName);
     const echoPort = await this.echoPort();
     const targets = new Map<string, DestinationTarget>();
-    for (const id of services) {
+    for (const id of notice.services) {
       const upper = id.toUpperCase();
       targets.set(
         id,
@@ -63,77 +134,57 @@ export class Sandbox {
             : { kind: 'tcp', host: '127.0.0.1', port: echoPort },
       );
     }
+    const clientToken = randomUUID();
+    this.redactor.add(clientToken);
     const agent = new DestinationAgent(
       {
         mode: 'destination',
-        accessToken: destinationToken,
-        clientToken: randomUUID(),
+        accessToken: notice.clientAccessToken,
+        // A client token, so that the device reconnects after a dropped connection.
+        clientToken,
         clientTokenGenerated: true,
-        endpoint: { host: '127.0.0.1', port: service.port, secure: true, origin: 'sandbox' },
+        endpoint: { host: '127.0.0.1', port, secure: true, origin: 'sandbox' },
         tls: { verify: false },
         mappings: { mode: 'destination', targets },
         mappingFiles: [],
         peerVersion: 'V3',
         logLevel: LogLevel.Info,
       },
-      { logger: this.log.child(`device ${deviceName}`) },
+      { logger: this.log.child(`device ${notice.thingName}`) },
     );
     await agent.start();
-    this.devices.set(tunnelId, { agent, page });
     this.log.info(
-      `sandbox device "${deviceName}" is up: ${services
+      `sandbox device "${notice.thingName}" is up: ${notice.services
         .map((id) => `${id} -> ${describe(targets.get(id)!)}`)
         .join(', ')}`,
     );
-    return { tunnelId, sourceToken, host: '127.0.0.1', port: service.port };
+    return { agent, page };
   }
 
-  /** Closes a sandbox tunnel and its device. */
-  async closeTunnel(tunnelId: string): Promise<void> {
+  private async stopDevice(tunnelId: string): Promise<void> {
     const device = this.devices.get(tunnelId);
     this.devices.delete(tunnelId);
-    try {
-      this.service?.closeTunnel(tunnelId, 'closed by the operator');
-    } catch {
-      // already gone
-    }
-    if (device) {
-      await device.agent.close();
-      await device.page.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    for (const id of [...this.devices.keys()]) await this.closeTunnel(id);
-    await this.service?.close();
-    await new Promise<void>((resolve) =>
-      this.echo ? this.echo.close(() => resolve()) : resolve(),
-    );
-    this.service = undefined;
-    this.starting = undefined;
-  }
-
-  private start(): Promise<TunnelService> {
-    this.starting ??= (async () => {
-      const service = new TunnelService({ tls: 'self-signed', logger: this.log.child('service') });
-      await service.start();
-      this.service = service;
-      return service;
-    })();
-    return this.starting;
+    if (device) await stop(await device);
   }
 
   private async echoPort(): Promise<number> {
-    if (!this.echo) {
+    // One echo server for every device; two devices starting at once must not make two.
+    this.echo ??= (async () => {
       const server = net.createServer((socket) => {
         socket.on('error', () => {});
         socket.pipe(socket);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      this.echo = server;
-    }
-    return (this.echo.address() as AddressInfo).port;
+      return server;
+    })();
+    return ((await this.echo).address() as AddressInfo).port;
   }
+}
+
+async function stop(device: Device | undefined): Promise<void> {
+  if (!device) return;
+  await device.agent.close();
+  await device.page.close();
 }
 
 function describe(target: DestinationTarget): string {

@@ -24,7 +24,7 @@ export const HISTORY_POINTS = 600;
 
 export interface SessionOptions {
   readonly id: string;
-  readonly kind: 'sandbox' | 'token';
+  readonly kind: SessionView['kind'];
   readonly name: string;
   readonly config: ProxyConfig;
   readonly mappings: readonly ServiceMapping[];

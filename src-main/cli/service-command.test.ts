@@ -47,6 +47,7 @@ describe('tunneldesk service', () => {
     const url = /^listening on (ws:\/\/127\.0\.0\.1:\d+)$/.exec(out[0]!)?.[1];
     expect(url).toBeDefined();
     expect(out.slice(1)).toEqual([
+      `management API (AWS SDK endpoint for IoT Secure Tunneling, IoT, STS): ${url!.replace('ws:', 'http:')}`,
       'tunnel demo: services HTTP1, SSH1',
       'tunnel old: services (one unnamed V1 service)',
     ]);

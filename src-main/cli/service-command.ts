@@ -31,6 +31,9 @@ export async function runServiceCommand(
   const service = new TunnelService({ ...options, logger: logger.child('service') });
   await service.start();
   io.out(`listening on ${service.url}`);
+  io.out(
+    `management API (AWS SDK endpoint for IoT Secure Tunneling, IoT, STS): ${service.managementUrl}`,
+  );
   if (options.tls === 'self-signed') {
     io.out(
       'TLS with a self-signed certificate: connect local proxies with -k (local testing only)',

@@ -217,9 +217,27 @@ describe('parseServiceArgs: mistakes', () => {
     );
   });
 
-  it('refuses a service without tunnels', () => {
-    expect(mistake(['--port', '0'])).toMatch(
-      /^--tunnel: give at least one tunnel, as ID:SOURCE_TOKEN/,
+  it('accepts a service without tunnels: they are opened with OpenTunnel', () => {
+    const parsed = parseServiceArgs(['--port', '0']);
+    expect(parsed.kind === 'run' && parsed.settings.service.tunnels).toEqual([]);
+  });
+
+  it('takes things for the IoT registry, and names a bad one', () => {
+    const parsed = parseServiceArgs([
+      '--thing',
+      'pump-2,thingType=PumpController,site=lyon',
+      '--thing',
+      'rover-1',
+    ]);
+    expect(parsed.kind === 'run' && parsed.settings.service.management).toEqual({
+      things: [
+        { thingName: 'pump-2', thingTypeName: 'PumpController', attributes: { site: 'lyon' } },
+        { thingName: 'rover-1', attributes: {} },
+      ],
+    });
+    expect(mistake(['--thing', 'bad name'])).toMatch(/^--thing: thing name "bad name" is invalid/);
+    expect(mistake(['--thing', 'pump-2,site'])).toBe(
+      '--thing: "site" of thing pump-2 is not ATTRIBUTE=VALUE',
     );
   });
 

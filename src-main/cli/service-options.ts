@@ -12,6 +12,7 @@ import {
   type TunnelServiceOptions,
   type TunnelSpec,
 } from '../core/service/tunnel-service.js';
+import { parseThingSpec, THING_FORMAT } from './service-things.js';
 
 export const DEFAULT_SERVICE_PORT = 8443;
 
@@ -49,7 +50,13 @@ function buildCommand(): Command {
     .addOption(
       new Option(
         '--tunnel <spec>',
-        `a tunnel (at least one; repeatable): ${TUNNEL_FORMAT}`,
+        `a tunnel (repeatable; more are opened with OpenTunnel on the same port): ${TUNNEL_FORMAT}`,
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .addOption(
+      new Option(
+        '--thing <spec>',
+        `a thing for the IoT registry, beside the built-in ones (repeatable): ${THING_FORMAT}`,
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
     .addOption(
@@ -139,16 +146,10 @@ function parseSeed(value: unknown): number {
 
 /**
  * Every `--tunnel`, checked as a set: ids and tokens must be unique across tunnels (the
- * service would refuse them at start, without naming the flag), and at least one is needed,
- * as a service without tunnels refuses every handshake.
+ * service would refuse them at start, without naming the flag). None is fine: tunnels are
+ * then opened with OpenTunnel through the management API.
  */
 function parseTunnels(texts: readonly string[]): TunnelSpec[] {
-  if (texts.length === 0) {
-    throw new ConfigError(
-      `give at least one tunnel, as ${TUNNEL_FORMAT}; without one every handshake is refused`,
-      '--tunnel',
-    );
-  }
   const tunnels = texts.map(parseTunnelSpec);
   const ids = new Set<string>();
   const tokens = new Map<string, string>();
@@ -202,6 +203,7 @@ export function parseServiceArgs(argv: string[]): ServiceParseResult {
     port?: string;
     host?: string;
     tunnel?: string[];
+    thing?: string[];
     cert?: string;
     key?: string;
     plain?: boolean;
@@ -253,6 +255,9 @@ export function parseServiceArgs(argv: string[]): ServiceParseResult {
         tunnels,
         rechunk: options.rechunk === undefined ? false : { seed: parseSeed(options.rechunk) },
         rateBytesPerSecond: options.rate === undefined ? undefined : parseRate(options.rate),
+        ...(options.thing === undefined
+          ? {}
+          : { management: { things: options.thing.map(parseThingSpec) } }),
       },
     },
   };

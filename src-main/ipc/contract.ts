@@ -58,9 +58,59 @@ export const ListenerView = z.strictObject({
 });
 export type ListenerView = z.infer<typeof ListenerView>;
 
+// ---- AWS: where control-plane calls go, and what the app shows of a tunnel it opened ---------
+
+const ProfileName = z.string().min(1).max(128);
+/** An AWS region name, e.g. eu-west-1, us-gov-west-1. */
+const Region = z
+  .string()
+  .max(32)
+  .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/, 'not a region name such as eu-west-1');
+/** A thing name, as AWS IoT allows it. */
+const ThingName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9:_-]+$/, 'use letters, digits, ":", "_" or "-"');
+const TunnelId = z.string().min(1).max(128);
+
+/**
+ * Where a control-plane request goes: AWS with a profile (the default chain of
+ * environment variables, AWS_PROFILE or "default" when `profile` is absent) and a region,
+ * or the built-in sandbox, which serves the same API.
+ */
+export const AwsSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('aws'), profile: ProfileName.optional(), region: Region }),
+  z.strictObject({ kind: z.literal('sandbox') }),
+]);
+export type AwsSource = z.infer<typeof AwsSource>;
+
+/** The device side of a tunnel the app opened, from DescribeTunnel every few seconds. */
+export const DeviceState = z.strictObject({
+  /** "device connected" when true, "waiting for device" when false. */
+  connected: z.boolean(),
+  /** When that state began, as AWS says (ms since the epoch). */
+  lastUpdatedAt: z.number(),
+});
+export type DeviceState = z.infer<typeof DeviceState>;
+
+/** The tunnel behind a session the app opened with OpenTunnel. */
+export const SessionTunnel = z.strictObject({
+  /** Where it was opened: pass it back to describeTunnel, listTunnels and closeTunnel. */
+  source: AwsSource,
+  tunnelId: z.string(),
+  tunnelArn: z.string(),
+  thingName: z.string(),
+  status: z.enum(['OPEN', 'CLOSED']),
+  /** When the tunnel's maximum lifetime ends (ms since the epoch). */
+  expiresAt: z.number().nullable(),
+});
+export type SessionTunnel = z.infer<typeof SessionTunnel>;
+
 export const SessionView = z.strictObject({
   id: SessionId,
-  kind: z.enum(['sandbox', 'token']),
+  /** `aws` and `sandbox` sessions opened with openTunnel carry `tunnel` and `device`. */
+  kind: z.enum(['sandbox', 'token', 'aws']),
   /** The device (thing) name, or a label the user gave. */
   name: z.string(),
   /** Where the tunnel service is, e.g. wss://data.tunneling.iot.us-east-1.amazonaws.com:443. */
@@ -74,6 +124,10 @@ export const SessionView = z.strictObject({
   listeners: z.array(ListenerView),
   /** The destination's protocol version the source speaks (-y). */
   peerVersion: ProtocolVersion,
+  /** The device's side, for tunnels opened from the app; null until first known. */
+  device: DeviceState.nullable().optional(),
+  /** The tunnel, for sessions opened from the app with openTunnel. */
+  tunnel: SessionTunnel.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -141,6 +195,20 @@ export const Settings = z.strictObject({
   browserSchemes: z
     .record(z.string().max(300), z.enum(['http', 'https']))
     .refine((r) => Object.keys(r).length <= 1_000, 'at most 1,000 services'),
+  /**
+   * The services to offer when opening a tunnel: those last used for a thing, or those kept
+   * for its thing type (getServiceDefaults picks). Kept per thing by openTunnel itself.
+   */
+  tunnelDefaults: z
+    .strictObject({
+      byThing: z
+        .record(z.string().max(128), z.array(ServiceMapping).max(3))
+        .refine((r) => Object.keys(r).length <= 1_000, 'at most 1,000 things'),
+      byThingType: z
+        .record(z.string().max(128), z.array(ServiceMapping).max(3))
+        .refine((r) => Object.keys(r).length <= 1_000, 'at most 1,000 thing types'),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -163,6 +231,67 @@ export const MappingCheck = z.discriminatedUnion('ok', [
   }),
 ]);
 export type MappingCheck = z.infer<typeof MappingCheck>;
+
+/** An AWS profile the picker offers. Secrets are never part of it. */
+export const ProfileInfo = z.strictObject({
+  /** null: the environment's credentials (pass no `profile`). */
+  name: z.string().nullable(),
+  kind: z.enum(['static', 'sso', 'process', 'role', 'env', 'other']),
+  region: z.string().nullable(),
+  /** e.g. an SSO account and role, or a role ARN. */
+  detail: z.string().nullable(),
+});
+export type ProfileInfo = z.infer<typeof ProfileInfo>;
+
+export const CallerIdentity = z.strictObject({
+  account: z.string(),
+  arn: z.string(),
+  userId: z.string(),
+});
+export type CallerIdentity = z.infer<typeof CallerIdentity>;
+
+export const ThingInfo = z.strictObject({
+  thingName: z.string(),
+  thingTypeName: z.string().nullable(),
+  thingArn: z.string().nullable(),
+  attributes: z.record(z.string(), z.string()),
+});
+export type ThingInfo = z.infer<typeof ThingInfo>;
+
+export const TunnelTag = z.strictObject({
+  key: z.string().min(1).max(128),
+  value: z.string().max(256),
+});
+export type TunnelTag = z.infer<typeof TunnelTag>;
+
+/** One side of a tunnel as DescribeTunnel shows it. */
+export const TunnelSide = z.strictObject({
+  connected: z.boolean(),
+  lastUpdatedAt: z.number().nullable(),
+});
+
+export const TunnelSummary = z.strictObject({
+  tunnelId: z.string(),
+  tunnelArn: z.string(),
+  status: z.enum(['OPEN', 'CLOSED']),
+  description: z.string().nullable(),
+  createdAt: z.number().nullable(),
+  lastUpdatedAt: z.number().nullable(),
+  /** The app's session on this tunnel, if it has one. */
+  sessionId: z.string().nullable(),
+});
+export type TunnelSummary = z.infer<typeof TunnelSummary>;
+
+export const TunnelDetails = z.strictObject({
+  ...TunnelSummary.shape,
+  thingName: z.string().nullable(),
+  services: z.array(z.string()),
+  source: TunnelSide,
+  destination: TunnelSide,
+  maxLifetimeMinutes: z.number().nullable(),
+  tags: z.array(TunnelTag),
+});
+export type TunnelDetails = z.infer<typeof TunnelDetails>;
 
 const Empty = z.void();
 
@@ -266,6 +395,101 @@ export const requests = {
     input: Settings.partial(),
     output: Settings,
   },
+  // ---- AWS: profiles, things, tunnels (AWS or the sandbox, through the same API) ----------
+  listProfiles: {
+    channel: 'renderer:list-profiles',
+    input: Empty,
+    output: z.array(ProfileInfo),
+  },
+  getIdentity: {
+    channel: 'renderer:get-identity',
+    input: z.strictObject({ source: AwsSource }),
+    output: CallerIdentity,
+  },
+  listThings: {
+    channel: 'renderer:list-things',
+    input: z.strictObject({
+      source: AwsSource,
+      namePrefix: z.string().max(128).optional(),
+      thingType: z.string().min(1).max(128).optional(),
+      attribute: z
+        .strictObject({ name: z.string().min(1).max(128), value: z.string().max(800) })
+        .optional(),
+      nextToken: z.string().min(1).max(4096).optional(),
+      maxResults: z.number().int().min(1).max(250).optional(),
+    }),
+    output: z.strictObject({ things: z.array(ThingInfo), nextToken: z.string().nullable() }),
+  },
+  describeThing: {
+    channel: 'renderer:describe-thing',
+    input: z.strictObject({ source: AwsSource, thingName: ThingName }),
+    output: ThingInfo,
+  },
+  getServiceDefaults: {
+    channel: 'renderer:get-service-defaults',
+    input: z.strictObject({
+      thingName: ThingName,
+      thingTypeName: z.string().max(128).nullable().optional(),
+    }),
+    output: z.array(ServiceMapping),
+  },
+  openTunnel: {
+    channel: 'renderer:open-tunnel',
+    input: z.strictObject({
+      source: AwsSource,
+      thingName: ThingName,
+      services: z.array(ServiceMapping).min(1).max(3),
+      description: z.string().max(2048).optional(),
+      tags: z.array(TunnelTag).max(50).optional(),
+      /** 1 to 720 minutes (12 h, AWS's maximum, when absent). */
+      maxLifetimeMinutes: z.number().int().min(1).max(720).optional(),
+      /** The device's local proxy version: V1 for the IoT Device Client (one service). */
+      peerVersion: ProtocolVersion.optional(),
+    }),
+    output: z.strictObject({
+      session: SessionView,
+      tunnelId: z.string(),
+      tunnelArn: z.string(),
+      /**
+       * Secret, given once: the device's token, for a device without the IoT Device Client
+       * (which receives it over MQTT by itself). Never stored or logged by main.
+       */
+      destinationAccessToken: z.string(),
+      expiresAt: z.number().nullable(),
+    }),
+  },
+  describeTunnel: {
+    channel: 'renderer:describe-tunnel',
+    input: z.strictObject({ source: AwsSource, tunnelId: TunnelId }),
+    output: TunnelDetails,
+  },
+  listTunnels: {
+    channel: 'renderer:list-tunnels',
+    input: z.strictObject({
+      source: AwsSource,
+      thingName: ThingName.optional(),
+      /** CLOSED tunnels are hidden unless true. */
+      includeClosed: z.boolean().optional(),
+      nextToken: z.string().min(1).max(4096).optional(),
+      maxResults: z.number().int().min(1).max(100).optional(),
+    }),
+    output: z.strictObject({ tunnels: z.array(TunnelSummary), nextToken: z.string().nullable() }),
+  },
+  closeTunnel: {
+    channel: 'renderer:close-tunnel',
+    input: z.strictObject({
+      source: AwsSource,
+      tunnelId: TunnelId,
+      /** Also delete AWS's record of it at once. */
+      delete: z.boolean().optional(),
+    }),
+    output: Empty,
+  },
+  rotateSourceToken: {
+    channel: 'renderer:rotate-source-token',
+    input: z.strictObject({ sessionId: SessionId }),
+    output: SessionView,
+  },
 } as const satisfies Record<string, RequestSpec>;
 
 // ---- events: main -> renderer ------------------------------------------------------------------
@@ -334,6 +558,10 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
  * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else).
+ * AWS requests add: `not-found` (no such thing or tunnel), `no-credentials` (the message
+ * says how to configure them), `sso-expired` (it gives the exact `aws sso login --profile X`),
+ * `credentials-rejected`, `access-denied` (it names the IAM action), `throttled` (after
+ * retries with backoff), `tunnel-limit`, `invalid-request`, `network`, `aws-failed`.
  */
 export const AppErrorShape = z.strictObject({
   code: z.string(),

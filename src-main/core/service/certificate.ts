@@ -4,7 +4,6 @@
  * Peers must skip verification (`-k`) or trust it; it is for local testing only.
  */
 import { readFileSync } from 'node:fs';
-import { generate } from 'selfsigned';
 import { ConfigError } from '../config/proxy-config.js';
 
 export interface TlsMaterial {
@@ -19,25 +18,32 @@ let selfSigned: Promise<TlsMaterial> | undefined;
  * Made once per process: tests and the app's sandbox start many services.
  */
 export function selfSignedCertificate(): Promise<TlsMaterial> {
-  selfSigned ??= generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 365 * 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
+  // Loaded on first use: selfsigned and its X.509 stack add megabytes to the heap of every
+  // process that imports this module, the proxies included, and a bigger heap makes each of
+  // V8's full collections dearer on the data path.
+  selfSigned ??= import('selfsigned')
+    .then(({ generate }) =>
+      generate([{ name: 'commonName', value: 'localhost' }], {
+        keyType: 'ec',
+        curve: 'P-256',
+        algorithm: 'sha256',
+        notAfterDate: new Date(Date.now() + 365 * 24 * 3600 * 1000),
+        extensions: [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+          { name: 'extKeyUsage', serverAuth: true },
+          {
+            name: 'subjectAltName',
+            altNames: [
+              { type: 2, value: 'localhost' },
+              { type: 7, ip: '127.0.0.1' },
+              { type: 7, ip: '::1' },
+            ],
+          },
         ],
-      },
-    ],
-  }).then((pems) => ({ cert: pems.cert, key: pems.private }));
+      }),
+    )
+    .then((pems) => ({ cert: pems.cert, key: pems.private }));
   return selfSigned;
 }
 

@@ -57,7 +57,8 @@ export interface ServiceTunnelOptions {
 
 interface Side {
   readonly mode: ProxyMode;
-  readonly token: string;
+  /** Replaced by rotate(); the spec keeps the first one. */
+  token: string;
   /** The client token this side's access token is bound to. */
   clientToken: string | undefined;
   /** Used by a handshake without a client token: no further handshake may use it. */
@@ -181,6 +182,21 @@ export class ServiceTunnel implements PeerLinkHooks {
       );
     }
     return link;
+  }
+
+  /**
+   * RotateTunnelAccessToken: the side's token is replaced, unbound and unspent; a peer
+   * connected with the old one is disconnected, as a revoked token must not keep a link.
+   * Returns the old token.
+   */
+  rotate(mode: ProxyMode, token: string): string {
+    const side = this.sides[mode];
+    const old = side.token;
+    side.token = token;
+    side.spent = false;
+    side.clientToken = undefined;
+    side.peer?.close(CLOSE_NORMAL, 'the access token was rotated');
+    return old;
   }
 
   /** Closes the tunnel for good: both peers are disconnected and the tokens stop working. */

@@ -20,6 +20,7 @@ import {
   type HandshakeRejection,
   type HandshakeRequest,
 } from './handshake.js';
+import { ManagementApi, type ManagementOptions } from './management/management-api.js';
 import { CLOSE_GOING_AWAY } from './peer-link.js';
 import { ServiceTunnel, type TunnelDescription, type TunnelSpec } from './service-tunnel.js';
 
@@ -39,6 +40,8 @@ export interface TunnelServiceOptions {
   /** Per receiving peer: stop reading the sender above this many unwritten bytes. */
   highWaterBytes?: number;
   lowWaterBytes?: number;
+  /** The management API served beside the data plane (region, account, things, quotas). */
+  management?: ManagementOptions;
   /** Cap each direction of every tunnel at this many bytes per second, as AWS caps a tunnel. */
   rateBytesPerSecond?: number;
 }
@@ -108,6 +111,8 @@ export class TunnelService {
   private readonly log: Logger;
   private boundPort = 0;
   private stopping = false;
+  /** The AWS control-plane API on the same port: OpenTunnel, ListThings, failNext, ... */
+  readonly management: ManagementApi;
 
   constructor(private readonly options: TunnelServiceOptions) {
     this.log = options.logger ?? silentLogger;
@@ -130,6 +135,7 @@ export class TunnelService {
       this.refuse(socket, { status: 400, message: error.message }, channelId);
     });
     for (const spec of options.tunnels ?? []) this.addTunnel(spec);
+    this.management = new ManagementApi(this, this.log.child('management'), options.management);
   }
 
   /** The bound port (after start()). */
@@ -145,6 +151,11 @@ export class TunnelService {
   get url(): string {
     const host = this.options.host ?? '127.0.0.1';
     return `${this.secure ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${this.boundPort}`;
+  }
+
+  /** Where AWS SDK clients send management calls (their `endpoint`), e.g. https://127.0.0.1:8443. */
+  get managementUrl(): string {
+    return this.url.replace(/^ws/, 'http');
   }
 
   /** Starts listening. A port in use is a ConfigError that names it. */
@@ -229,6 +240,14 @@ export class TunnelService {
     this.tunnel(id).close(reason);
   }
 
+  /** RotateTunnelAccessToken: one side gets a new token; the old one stops opening anything. */
+  rotateAccessToken(id: string, mode: 'source' | 'destination', token: string): void {
+    const tunnel = this.tunnel(id);
+    if (this.byToken.has(token)) throw new ConfigError(`tunnel ${id} would reuse an access token`);
+    this.byToken.delete(tunnel.rotate(mode, token));
+    this.byToken.set(token, tunnel);
+  }
+
   describeTunnel(id: string): TunnelDescription {
     return this.tunnel(id).describe();
   }
@@ -250,6 +269,7 @@ export class TunnelService {
   async close(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.management.close();
     for (const tunnel of this.tunnels.values()) {
       tunnel.disconnectAll(CLOSE_GOING_AWAY, 'the service is stopping', false);
     }
@@ -272,7 +292,8 @@ export class TunnelService {
     return tunnel;
   }
 
-  private onRequest(_request: http.IncomingMessage, response: http.ServerResponse): void {
+  private onRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
+    if (this.management.handle(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(
       'TunnelDesk local tunnel service. Local proxies connect with a WebSocket to /tunnel?local-proxy-mode=source|destination.\n',

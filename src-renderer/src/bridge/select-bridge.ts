@@ -1,0 +1,30 @@
+/**
+ * The one choice of transport: Electron's preload exposes the bridge as a global; anywhere
+ * else this page was served by browser mode, so it talks over the WebSocket. Everything
+ * above this module sees only the typed client and cannot tell the two apart.
+ */
+import { createClient, type TunnelDeskBridge } from '../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
+import { webBridge, type TransportStatus } from './web-bridge';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload through contextBridge. */
+    readonly tunneldeskBridge?: TunnelDeskBridge;
+  }
+}
+
+export function selectBridge(onStatus: (status: TransportStatus) => void): TunnelDeskBridge {
+  if (window.tunneldeskBridge) {
+    // IPC to our own main process has no connection that could drop.
+    onStatus({ kind: 'open' });
+    return window.tunneldeskBridge;
+  }
+  return webBridge({ onStatus });
+}
+
+export function connectApi(onStatus: (status: TransportStatus) => void): TunnelDeskApi {
+  return createClient(selectBridge(onStatus), (name, error) =>
+    console.warn(`ignored a malformed ${name} event from main: ${error}`),
+  );
+}

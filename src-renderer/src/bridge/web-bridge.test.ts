@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../../src-main/ipc/bridge.js';
+import { AppError } from '../../../src-main/ipc/contract.js';
+import { defaultIpcUrl, webBridge, type TransportStatus } from './web-bridge';
+
+/** A WebSocket stand-in the test drives by hand: what the page sends, what the server says. */
+class FakeSocket extends EventTarget {
+  readyState = 0;
+  readonly sent: unknown[] = [];
+  constructor(readonly url: string) {
+    super();
+  }
+  send(text: string) {
+    if (this.readyState !== 1) throw new Error('send before open');
+    this.sent.push(JSON.parse(text));
+  }
+  open() {
+    this.readyState = 1;
+    this.dispatchEvent(new Event('open'));
+  }
+  receive(frame: unknown) {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(frame) }));
+  }
+  drop(reason = '') {
+    this.readyState = 3;
+    this.dispatchEvent(Object.assign(new Event('close'), { reason, wasClean: false }));
+  }
+}
+
+function setup() {
+  let socket: FakeSocket | undefined;
+  const statuses: TransportStatus[] = [];
+  const bridge = webBridge({
+    url: 'ws://127.0.0.1:9/ipc',
+    createSocket: (url) => (socket = new FakeSocket(url)) as unknown as WebSocket,
+    onStatus: (status) => statuses.push(status),
+  });
+  return { api: createClient(bridge), socket: socket!, statuses };
+}
+
+const appInfo = { version: '1.2.3', runtime: 'web', platform: 'linux', secretStorage: 'memory' };
+
+describe('webBridge', () => {
+  it('builds the IPC URL from the page: wss for https pages', () => {
+    expect(defaultIpcUrl({ protocol: 'https:', host: 'h:1' })).toBe('wss://h:1/ipc');
+    expect(defaultIpcUrl({ protocol: 'http:', host: '127.0.0.1:5' })).toBe('ws://127.0.0.1:5/ipc');
+  });
+
+  it('queues requests until the socket opens, then sends them in order', async () => {
+    const { api, socket, statuses } = setup();
+    const info = api.getAppInfo();
+    const sessions = api.listSessions();
+    expect(socket.sent).toEqual([]);
+    socket.open();
+    expect(socket.sent).toEqual([
+      { kind: 'request', id: 1, channel: 'renderer:get-app-info' },
+      { kind: 'request', id: 2, channel: 'renderer:list-sessions' },
+    ]);
+    socket.receive({ kind: 'reply', id: 2, reply: { ok: true, value: [] } });
+    socket.receive({ kind: 'reply', id: 1, reply: { ok: true, value: appInfo } });
+    await expect(info).resolves.toEqual(appInfo);
+    await expect(sessions).resolves.toEqual([]);
+    expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'open']);
+  });
+
+  it('turns an error reply into an AppError with its field', async () => {
+    const { api, socket } = setup();
+    socket.open();
+    const reply = api.reconnectNow({ sessionId: 'nope' });
+    socket.receive({
+      kind: 'reply',
+      id: 1,
+      reply: { ok: false, error: { code: 'not-found', message: 'no tunnel', field: 'sessionId' } },
+    });
+    await expect(reply).rejects.toMatchObject({ code: 'not-found', field: 'sessionId' });
+  });
+
+  it('delivers events to every subscriber until it unsubscribes', () => {
+    const { api, socket } = setup();
+    socket.open();
+    const seen: number[] = [];
+    const stop = api.onLogs((entries) => seen.push(entries.length));
+    const entry = { seq: 1, time: 1, level: 4, scope: 'app', message: 'hi' };
+    socket.receive({ kind: 'event', channel: 'main:logs', payload: [entry] });
+    stop();
+    socket.receive({ kind: 'event', channel: 'main:logs', payload: [entry, entry] });
+    expect(seen).toEqual([1]);
+  });
+
+  it('ignores frames that are not JSON or not in the protocol', () => {
+    const { api, socket } = setup();
+    socket.open();
+    const seen: unknown[] = [];
+    api.onSettings((settings) => seen.push(settings));
+    socket.dispatchEvent(new MessageEvent('message', { data: '{not json' }));
+    socket.receive({ kind: 'surprise' });
+    expect(seen).toEqual([]);
+  });
+
+  it('on close rejects pending requests, refuses new ones and reports disconnected', async () => {
+    const { api, socket, statuses } = setup();
+    socket.open();
+    const pending = api.listSessions();
+    socket.drop('server stopped');
+    await expect(pending).rejects.toBeInstanceOf(AppError);
+    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(api.getLogs()).rejects.toThrow(/disconnected from TunnelDesk/);
+    expect(statuses.at(-1)).toEqual({ kind: 'disconnected', reason: 'server stopped' });
+  });
+
+  it('rejects requests queued before a socket that never opened closed', async () => {
+    const { api, socket } = setup();
+    const queued = api.getSettings();
+    socket.drop();
+    await expect(queued).rejects.toMatchObject({ code: 'disconnected' });
+    expect(socket.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Browser mode's transport: the contract's requests and events over one WebSocket to the
+ * server that served this page (it already authenticated the browser with a cookie).
+ * Requests made before the socket opens wait in a queue; when the socket closes, every
+ * pending request fails with code `disconnected` and later ones fail at once, because the
+ * app's state can no longer be trusted to be current. The UI shows the status.
+ */
+import {
+  bridgeFrom,
+  WEB_IPC_PATH,
+  WebServerFrame,
+  type TunnelDeskBridge,
+  type WebRequestFrame,
+} from '../../../src-main/ipc/bridge.js';
+import { AppError, type Reply } from '../../../src-main/ipc/contract.js';
+
+export type TransportStatus =
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'open' }
+  | { readonly kind: 'disconnected'; readonly reason: string };
+
+export interface WebBridgeOptions {
+  /** Defaults to this page's host, `ws:` or `wss:` like the page. */
+  readonly url?: string;
+  /** Injected by tests; the browser's WebSocket otherwise. */
+  readonly createSocket?: (url: string) => WebSocket;
+  readonly onStatus?: (status: TransportStatus) => void;
+}
+
+/** WebSocket.OPEN, without needing the global (tests inject their own socket). */
+const OPEN = 1;
+
+export const DISCONNECTED_MESSAGE = 'disconnected from TunnelDesk';
+
+export function defaultIpcUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_IPC_PATH}`;
+}
+
+interface Pending {
+  readonly resolve: (reply: Reply) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
+  const url = options.url ?? defaultIpcUrl(window.location);
+  const socket = (options.createSocket ?? ((target) => new WebSocket(target)))(url);
+  const pending = new Map<number, Pending>();
+  const queue: string[] = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let nextId = 1;
+  let closed: string | undefined;
+
+  const report = (status: TransportStatus) => options.onStatus?.(status);
+  report({ kind: 'connecting' });
+
+  socket.addEventListener('open', () => {
+    report({ kind: 'open' });
+    for (const frame of queue.splice(0)) socket.send(frame);
+  });
+
+  socket.addEventListener('message', (event: MessageEvent) => {
+    if (typeof event.data !== 'string') return;
+    let frame: WebServerFrame;
+    try {
+      const parsed = WebServerFrame.safeParse(JSON.parse(event.data));
+      if (!parsed.success) return;
+      frame = parsed.data;
+    } catch {
+      return;
+    }
+    if (frame.kind === 'reply') {
+      const waiter = pending.get(frame.id);
+      pending.delete(frame.id);
+      waiter?.resolve(frame.reply);
+      return;
+    }
+    for (const listener of listeners.get(frame.channel) ?? []) listener(frame.payload);
+  });
+
+  const shut = (reason: string) => {
+    if (closed !== undefined) return;
+    closed = reason;
+    queue.length = 0;
+    const error = new AppError('disconnected', `${DISCONNECTED_MESSAGE}: ${reason}`);
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+    report({ kind: 'disconnected', reason });
+  };
+  socket.addEventListener('close', (event: CloseEvent) =>
+    shut(
+      event.reason || (event.wasClean ? 'the app closed the connection' : 'the connection dropped'),
+    ),
+  );
+  // An 'error' is always followed by 'close'; the close carries the better reason.
+
+  const invoke = (channel: string, input: unknown): Promise<unknown> => {
+    if (closed !== undefined) {
+      return Promise.reject(new AppError('disconnected', `${DISCONNECTED_MESSAGE}: ${closed}`));
+    }
+    const id = nextId++;
+    const frame: WebRequestFrame = { kind: 'request', id, channel, input };
+    const text = JSON.stringify(frame);
+    return new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      if (socket.readyState === OPEN) socket.send(text);
+      else queue.push(text);
+    });
+  };
+
+  const listen = (channel: string, listener: (payload: unknown) => void) => {
+    let set = listeners.get(channel);
+    if (!set) listeners.set(channel, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  };
+
+  return bridgeFrom(invoke, listen);
+}

@@ -1,0 +1,194 @@
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TunnelDeskApp } from '../../../../src-main/app/app.js';
+import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
+import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
+import { useConnectionStore } from '../../stores/connection-store';
+import { useLogsStore } from '../../stores/logs-store';
+import { useSessionsStore } from '../../stores/sessions-store';
+import { useSettingsStore } from '../../stores/settings-store';
+import { useStatsStore } from '../../stores/stats-store';
+import { useUiStore } from '../../stores/ui-store';
+import '../../test-support/node-realm';
+import {
+  recordingLauncher,
+  renderWithApi,
+  resetStores,
+  spyOn,
+  testAppOptions,
+} from '../../test-support/harness';
+import { ConnectDialog } from './ConnectDialog';
+
+let app: TunnelDeskApp;
+let api: TunnelDeskApi;
+
+beforeEach(() => {
+  resetStores();
+  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
+  api = createClient(inProcessBridge(app));
+});
+
+afterEach(async () => {
+  cleanup();
+  await app.shutdown();
+});
+
+const TOKEN = 'AQGAAXh0c2VjcmV0LXNvdXJjZS10b2tlbi1mb3ItdGVzdHMtb25seQ';
+
+function everyStore(): string {
+  return JSON.stringify([
+    useConnectionStore.getState(),
+    useLogsStore.getState(),
+    useSessionsStore.getState(),
+    useSettingsStore.getState(),
+    useStatsStore.getState(),
+    useUiStore.getState(),
+  ]);
+}
+
+describe('the sandbox form', () => {
+  it('sends the device name and the default HTTP1 and SSH1 rows, then shows the new tunnel', async () => {
+    const spy = spyOn(api);
+    const user = userEvent.setup();
+    useUiStore.getState().openConnect('sandbox');
+    renderWithApi(spy.api, <ConnectDialog initialMode="sandbox" />);
+
+    const name = screen.getByTestId('sandbox-device-name');
+    expect(document.activeElement).toBe(name);
+    await user.type(name, 'gateway-3{Enter}');
+
+    await waitFor(() => expect(useUiStore.getState().connect).toBeNull());
+    expect(spy.calls.find((call) => call.name === 'openSandbox')?.input).toEqual({
+      deviceName: 'gateway-3',
+      services: [
+        { serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' },
+        { serviceId: 'SSH1', port: 'auto', bindAddress: '127.0.0.1' },
+      ],
+    });
+    const session = useSessionsStore.getState().sessions[0]!;
+    expect(session.name).toBe('gateway-3');
+    expect(useUiStore.getState().route).toEqual({ view: 'tunnels', sessionId: session.id });
+  });
+
+  it("shows main's message on the row with a bad port and sends nothing", async () => {
+    const spy = spyOn(api);
+    const user = userEvent.setup();
+    renderWithApi(spy.api, <ConnectDialog initialMode="sandbox" />);
+    const port = screen.getByTestId('new-mapping-port-1');
+    await user.clear(port);
+    await user.type(port, '22x');
+    const expected = await api.checkMapping({
+      serviceId: 'SSH1',
+      port: '22x',
+      bindAddress: '127.0.0.1',
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('new-mapping-error-1').textContent).toBe(
+        !expected.ok && expected.message,
+      ),
+    );
+    await user.click(screen.getByTestId('sandbox-submit'));
+    await waitFor(() => expect(spy.calls.some((call) => call.name === 'checkMapping')).toBe(true));
+    expect(spy.calls.some((call) => call.name === 'openSandbox')).toBe(false);
+    expect(port.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('closes on Escape', async () => {
+    const user = userEvent.setup();
+    useUiStore.getState().openConnect('sandbox');
+    renderWithApi(api, <ConnectDialog initialMode="sandbox" />);
+    await user.keyboard('{Escape}');
+    expect(useUiStore.getState().connect).toBeNull();
+  });
+});
+
+describe('the access token form', () => {
+  async function openTokenTab(user: ReturnType<typeof userEvent.setup>) {
+    await user.click(screen.getByRole('tab', { name: 'Access token' }));
+    return screen.getByTestId('token-form');
+  }
+
+  it('sends the right request, and clears the token from the form as soon as it is sent', async () => {
+    const spy = spyOn(api);
+    // Main's answer waits until the test has seen the form while the request is in flight.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const gated: TunnelDeskApi = {
+      ...spy.api,
+      connectWithToken: async (input) => {
+        const reply = spy.api.connectWithToken(input);
+        await answered;
+        return reply;
+      },
+    };
+    const user = userEvent.setup();
+    useUiStore.getState().openConnect('sandbox');
+    renderWithApi(gated, <ConnectDialog initialMode="sandbox" />);
+    const form = await openTokenTab(user);
+
+    const token = within(form).getByTestId('token-input') as HTMLInputElement;
+    expect(token.type).toBe('password');
+    expect(token.autocomplete).toBe('off');
+    await user.type(within(form).getByTestId('token-name'), 'lab device');
+    await user.type(token, TOKEN);
+    await user.click(within(form).getByLabelText('Endpoint'));
+    // Nothing listens on port 9: the tunnel opens its listeners and keeps retrying.
+    await user.type(within(form).getByTestId('token-endpoint'), '127.0.0.1:9');
+    await user.selectOptions(within(form).getByTestId('token-peer-version'), 'V2');
+    const verify = within(form).getByTestId('token-verify-tls') as HTMLInputElement;
+    expect(verify.checked).toBe(true);
+    await user.click(verify);
+    await user.click(within(form).getByTestId('token-submit'));
+
+    await waitFor(() =>
+      expect(spy.calls.some((call) => call.name === 'connectWithToken')).toBe(true),
+    );
+    await waitFor(() => expect(token.value).toBe(''));
+    expect(within(form).getByTestId('token-submit').textContent).toBe('Connecting…');
+    answer();
+    expect(spy.calls.find((call) => call.name === 'connectWithToken')!.input).toEqual({
+      name: 'lab device',
+      accessToken: TOKEN,
+      target: { kind: 'endpoint', endpoint: '127.0.0.1:9' },
+      services: [{ serviceId: 'SSH1', port: 'auto', bindAddress: '127.0.0.1' }],
+      peerVersion: 'V2',
+      verifyTls: false,
+    });
+    await waitFor(() => expect(useUiStore.getState().connect).toBeNull());
+    expect(useSessionsStore.getState().sessions[0]!.name).toBe('lab device');
+    expect(everyStore()).not.toContain(TOKEN);
+  });
+
+  it('shows an error next to the field main names, with the token already cleared', async () => {
+    const user = userEvent.setup();
+    renderWithApi(api, <ConnectDialog initialMode="token" />);
+    const form = screen.getByTestId('token-form');
+    const token = within(form).getByTestId('token-input') as HTMLInputElement;
+    await user.type(token, TOKEN);
+    await user.type(within(form).getByTestId('token-region'), 'not a region!');
+    await user.click(within(form).getByTestId('token-submit'));
+
+    const region = within(form).getByTestId('token-region');
+    await waitFor(() => expect(region.getAttribute('aria-invalid')).toBe('true'));
+    const message = document.getElementById(
+      region.getAttribute('aria-describedby')!.split(' ').at(-1)!,
+    )!;
+    expect(message.textContent).toMatch(/region/i);
+    expect(token.value).toBe('');
+    expect(within(form).getByText(/paste it again/)).toBeTruthy();
+    expect(screen.queryByTestId('connect-error')).toBeNull();
+    expect(everyStore()).not.toContain(TOKEN);
+  });
+
+  it('asks for the token before sending anything', async () => {
+    const spy = spyOn(api);
+    const user = userEvent.setup();
+    renderWithApi(spy.api, <ConnectDialog initialMode="token" />);
+    await user.type(screen.getByTestId('token-region'), 'us-east-1');
+    await user.click(screen.getByTestId('token-submit'));
+    expect(screen.getByTestId('token-input').getAttribute('aria-invalid')).toBe('true');
+    expect(spy.calls.some((call) => call.name === 'connectWithToken')).toBe(false);
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Connects with a source access token the operator already has. The token is a secret: a
+ * password field, never echoed, never in a store, and cleared from this component's state
+ * the moment the request is sent (on failure it must be pasted again). Main keeps it.
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import type { SessionView } from '../../../../src-main/ipc/contract.js';
+import { useApi } from '../../api/api-context';
+import { useFocusFirstError } from '../../hooks/use-focus-first-error';
+import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
+import { Field } from '../common/Field';
+import { checkRows, newRow, type RowDraft } from './mapping-rows';
+import { MappingRowsEditor } from './MappingRowsEditor';
+
+const MAX_SERVICES = 16;
+type TargetKind = 'region' | 'endpoint';
+type PeerVersion = 'V3' | 'V2' | 'V1';
+
+const KNOWN_FIELDS = ['name', 'accessToken', 'target', 'services', 'peerVersion', 'verifyTls'];
+
+interface FormProps {
+  readonly onOpened: (session: SessionView) => void;
+  readonly onCancel: () => void;
+}
+
+export function TokenForm({ onOpened, onCancel }: FormProps) {
+  const api = useApi();
+  const [name, setName] = useState('');
+  const [token, setToken] = useState('');
+  const [targetKind, setTargetKind] = useState<TargetKind>('region');
+  const [region, setRegion] = useState('');
+  const [endpoint, setEndpoint] = useState('');
+  const [peerVersion, setPeerVersion] = useState<PeerVersion>('V3');
+  const [verifyTls, setVerifyTls] = useState(true);
+  const [rows, setRows] = useState<RowDraft[]>(() => [newRow('SSH1')]);
+  const [error, setError] = useState<ShownError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, error);
+
+  const changed =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setError(null);
+    };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (token.trim() === '') {
+      setError({
+        code: 'invalid-input',
+        message: 'paste the source access token',
+        field: 'accessToken',
+      });
+      return;
+    }
+    setBusy(true);
+    try {
+      const checked = await checkRows(api, rows);
+      if (!checked.ok) {
+        setError(checked.error);
+        return;
+      }
+      const accessToken = token;
+      const request = api.connectWithToken({
+        ...(name.trim() ? { name: name.trim() } : {}),
+        accessToken,
+        target:
+          targetKind === 'region'
+            ? { kind: 'region', region: region.trim() }
+            : { kind: 'endpoint', endpoint: endpoint.trim() },
+        services: checked.mappings,
+        peerVersion,
+        verifyTls,
+      });
+      // Sent: the renderer has no further use for the secret.
+      setToken('');
+      onOpened(await request);
+    } catch (failure) {
+      setError(toShownError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const tokenError = errorFor(error, 'accessToken');
+  return (
+    <form
+      ref={form}
+      className="form"
+      onSubmit={(event) => void submit(event)}
+      data-testid="token-form"
+      aria-label="Connect with an access token"
+      noValidate
+    >
+      <Field
+        label="Name"
+        hint="Optional; shown in the list of tunnels."
+        error={errorFor(error, 'name')}
+      >
+        <input
+          className="input"
+          value={name}
+          onChange={(event) => changed(setName)(event.target.value)}
+          placeholder="my-device"
+          maxLength={128}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="token-name"
+        />
+      </Field>
+      <Field
+        label="Source access token"
+        hint={
+          error && token === ''
+            ? 'Cleared from this form when sent: paste it again to retry.'
+            : 'Kept by TunnelDesk, never shown again. Cleared from this form when sent.'
+        }
+        error={tokenError}
+      >
+        <input
+          className="input input--mono"
+          type="password"
+          value={token}
+          onChange={(event) => changed(setToken)(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-autofocus
+          data-testid="token-input"
+        />
+      </Field>
+      <fieldset className="form__group">
+        <legend className="field__label">Tunnel service</legend>
+        <div className="radio-row">
+          <label className="radio">
+            <input
+              type="radio"
+              name="target"
+              checked={targetKind === 'region'}
+              onChange={() => changed(setTargetKind)('region')}
+            />
+            AWS region
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="target"
+              checked={targetKind === 'endpoint'}
+              onChange={() => changed(setTargetKind)('endpoint')}
+            />
+            Endpoint
+          </label>
+        </div>
+        {targetKind === 'region' ? (
+          <Field
+            label="Region"
+            hint="data.tunneling.iot.REGION.amazonaws.com"
+            error={errorFor(error, 'target')}
+          >
+            <input
+              className="input input--mono"
+              value={region}
+              onChange={(event) => changed(setRegion)(event.target.value)}
+              placeholder="us-east-1"
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="token-region"
+            />
+          </Field>
+        ) : (
+          <Field
+            label="Endpoint"
+            hint="host[:port], or ws://host:port for a plain local service"
+            error={errorFor(error, 'target')}
+          >
+            <input
+              className="input input--mono"
+              value={endpoint}
+              onChange={(event) => changed(setEndpoint)(event.target.value)}
+              placeholder="127.0.0.1:8443"
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="token-endpoint"
+            />
+          </Field>
+        )}
+      </fieldset>
+      <div className="form__row">
+        <Field
+          label="Destination version"
+          hint="V1 or V2 for older devices (Device Client, Greengrass)."
+          error={errorFor(error, 'peerVersion')}
+        >
+          <select
+            className="select mono"
+            value={peerVersion}
+            onChange={(event) => changed(setPeerVersion)(event.target.value as PeerVersion)}
+            data-testid="token-peer-version"
+          >
+            <option value="V3">V3</option>
+            <option value="V2">V2</option>
+            <option value="V1">V1</option>
+          </select>
+        </Field>
+        <div className="field">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={verifyTls}
+              onChange={(event) => changed(setVerifyTls)(event.target.checked)}
+              data-testid="token-verify-tls"
+            />
+            Verify TLS
+          </label>
+          <p className="field__hint">
+            {verifyTls
+              ? 'The service’s certificate is checked.'
+              : 'Not checked: for local testing only.'}
+          </p>
+        </div>
+      </div>
+      <MappingRowsEditor
+        rows={rows}
+        onChange={changed(setRows)}
+        max={MAX_SERVICES}
+        error={error}
+        disabled={busy}
+      />
+      {generalError(error, KNOWN_FIELDS) ? (
+        <p className="form__error" role="alert" tabIndex={-1} data-testid="connect-error">
+          {generalError(error, KNOWN_FIELDS)}
+        </p>
+      ) : null}
+      <footer className="form__footer">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={busy}
+          data-testid="token-submit"
+        >
+          {busy ? 'Connecting…' : 'Connect'}
+        </button>
+      </footer>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+/** The facts of a tunnel in one dense strip: where, which protocol, how it is doing. */
+import type { ReactNode } from 'react';
+import type { SessionView } from '../../../../src-main/ipc/contract.js';
+import { formatBytes, formatCount, formatLatency, formatRate } from '../../lib/format';
+import { useStatsStore } from '../../stores/stats-store';
+
+export function SessionFacts({ session }: { readonly session: SessionView }) {
+  const totals = useStatsStore((state) => state.live[session.id]?.totals);
+  const state = session.state;
+  const connected = state.kind === 'connected' ? state : null;
+  return (
+    <dl className="facts" aria-label="Tunnel facts">
+      <Fact label="Endpoint" mono wide>
+        {session.endpoint}
+        {connected?.via ? <span className="facts__sub"> via {connected.via}</span> : null}
+      </Fact>
+      <Fact label="Channel id" title={connected?.channelId ?? undefined} mono clip>
+        {connected?.channelId ?? '—'}
+      </Fact>
+      <Fact label="Protocol" mono>
+        {connected ? connected.version : '—'}
+        <span
+          className="facts__sub"
+          title="The destination's protocol version this side speaks (-y)"
+        >
+          {' '}
+          peer {session.peerVersion}
+        </span>
+      </Fact>
+      <Fact label="Latency" mono>
+        {formatLatency(session.latencyMs)}
+      </Fact>
+      <Fact label="Reconnects" mono>
+        {formatCount(session.reconnects)}
+      </Fact>
+      {session.device ? (
+        <Fact label="Device" title="The device's side of the tunnel, as AWS reports it">
+          {session.device.connected ? 'connected' : 'waiting for the device'}
+        </Fact>
+      ) : null}
+      <Fact label="Peer services" mono>
+        {session.peerServices.length > 0 ? session.peerServices.join(', ') : '—'}
+      </Fact>
+      <Fact label="Traffic" mono>
+        <span className="facts__line" title="Bytes from the device, and the rate now">
+          ↓{' '}
+          <span data-testid="total-bytes-in" data-value={totals?.bytesIn ?? 0}>
+            {formatBytes(totals?.bytesIn ?? 0)}
+          </span>{' '}
+          <span className="rate-in">{formatRate(totals?.bytesInPerSecond ?? 0)}</span>
+        </span>
+        <span className="facts__line" title="Bytes to the device, and the rate now">
+          ↑{' '}
+          <span data-testid="total-bytes-out" data-value={totals?.bytesOut ?? 0}>
+            {formatBytes(totals?.bytesOut ?? 0)}
+          </span>{' '}
+          <span className="rate-out">{formatRate(totals?.bytesOutPerSecond ?? 0)}</span>
+        </span>
+      </Fact>
+    </dl>
+  );
+}
+
+function Fact({
+  label,
+  title,
+  children,
+  mono,
+  wide,
+  clip,
+}: {
+  readonly label: string;
+  readonly title?: string;
+  readonly children: ReactNode;
+  readonly mono?: boolean;
+  readonly wide?: boolean;
+  /** Long values (ids) are cut to keep the strip on one line; the tooltip has them whole. */
+  readonly clip?: boolean;
+}) {
+  const modifier = wide ? ' facts__item--wide' : clip ? ' facts__item--clip' : '';
+  return (
+    <div className={`facts__item${modifier}`} title={title}>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined}>{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionStats, SessionStats, SessionView } from '../../../src-main/ipc/contract.js';
+import {
+  connectionId,
+  HISTORY_POINTS,
+  resetStatsStore,
+  SPARK_SAMPLES,
+  useStatsStore,
+} from './stats-store';
+
+function connection(key: string, bytesIn = 0, rate = 0): ConnectionStats {
+  return {
+    key,
+    streamId: 1,
+    connectionId: Number(key.split('/').at(-1)),
+    state: 'open',
+    openedAt: 1_000,
+    peer: '127.0.0.1:50000',
+    bytesIn,
+    bytesOut: 0,
+    bytesInPerSecond: rate,
+    bytesOutPerSecond: 0,
+  };
+}
+
+function session(sessionId: string, connections: ConnectionStats[], rate = 0): SessionStats {
+  return {
+    sessionId,
+    latencyMs: 3,
+    bytesIn: connections.reduce((sum, c) => sum + c.bytesIn, 0),
+    bytesOut: 0,
+    bytesInPerSecond: rate,
+    bytesOutPerSecond: 0,
+    services: [
+      {
+        serviceId: 'HTTP1',
+        activeStreamId: 1,
+        streamsStarted: 1,
+        connectionsOpened: connections.length,
+        bytesIn: 0,
+        bytesOut: 0,
+        bytesInPerSecond: 0,
+        bytesOutPerSecond: 0,
+        connections,
+      },
+    ],
+  };
+}
+
+function view(id: string, kind: 'connected' | 'closed'): SessionView {
+  return {
+    id,
+    kind: 'sandbox',
+    name: id,
+    endpoint: 'wss://127.0.0.1:1',
+    createdAt: 0,
+    state:
+      kind === 'closed'
+        ? { kind: 'closed', reason: 'closed by the operator', fatal: false }
+        : { kind: 'connected', channelId: null, version: 'V3', since: 0, via: null },
+    latencyMs: null,
+    reconnects: 0,
+    peerServices: [],
+    listeners: [],
+    peerVersion: 'V3',
+  };
+}
+
+const apply = (at: number, ...sessions: SessionStats[]) =>
+  useStatsStore.getState().applySnapshot({ at, sessions });
+const state = () => useStatsStore.getState();
+
+describe('the stats store', () => {
+  beforeEach(resetStatsStore);
+
+  it('keeps the same row object while a connection does not change, so its row skips rendering', () => {
+    apply(1_000, session('s1', [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 20)]));
+    const [first, second] = state().live.s1!.connections;
+    apply(1_250, session('s1', [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 99)]));
+    const [firstAgain, secondAgain] = state().live.s1!.connections;
+    expect(firstAgain).toBe(first);
+    expect(secondAgain).not.toBe(second);
+    expect(secondAgain!.bytesIn).toBe(99);
+  });
+
+  it('keeps the same rows array when nothing at all changed', () => {
+    apply(1_000, session('s1', [connection('HTTP1/1/1', 10)]));
+    const rows = state().live.s1!.connections;
+    apply(1_250, session('s1', [connection('HTTP1/1/1', 10)]));
+    expect(state().live.s1!.connections).toBe(rows);
+  });
+
+  it('samples a sparkline once a second and keeps at most SPARK_SAMPLES samples', () => {
+    const id = connectionId('s1', 'HTTP1/1/1');
+    for (let i = 0; i < 4; i++)
+      apply(1_000 + i * 250, session('s1', [connection('HTTP1/1/1', 0, i)]));
+    expect(state().sparks[id]!.bytesIn).toEqual([0]);
+    for (let second = 1; second <= SPARK_SAMPLES + 5; second++) {
+      apply(1_000 + second * 1_000, session('s1', [connection('HTTP1/1/1', 0, second)]));
+    }
+    const ring = state().sparks[id]!.bytesIn;
+    expect(ring).toHaveLength(SPARK_SAMPLES);
+    expect(ring.at(-1)).toBe(SPARK_SAMPLES + 5);
+  });
+
+  it('drops the history of a connection as soon as it is gone from a snapshot', () => {
+    apply(1_000, session('s1', [connection('HTTP1/1/1'), connection('HTTP1/1/2')]));
+    apply(2_000, session('s1', [connection('HTTP1/1/2')]));
+    expect(Object.keys(state().sparks)).toEqual([connectionId('s1', 'HTTP1/1/2')]);
+    expect(state().live.s1!.connections.map((row) => row.key)).toEqual(['HTTP1/1/2']);
+  });
+
+  it('keys connections by tunnel, since a key is unique only within one', () => {
+    apply(
+      1_000,
+      session('s1', [connection('HTTP1/1/1', 1)]),
+      session('s2', [connection('HTTP1/1/1', 2)]),
+    );
+    expect(Object.keys(state().sparks).sort()).toEqual([
+      connectionId('s1', 'HTTP1/1/1'),
+      connectionId('s2', 'HTTP1/1/1'),
+    ]);
+  });
+
+  it('empties a tunnel missing from a snapshot (closed) but keeps its totals', () => {
+    apply(1_000, session('s1', [connection('HTTP1/1/1', 500)], 42), session('s2', []));
+    apply(1_250, session('s2', []));
+    const closed = state().live.s1!;
+    expect(closed.connections).toEqual([]);
+    expect(closed.totals.bytesIn).toBe(500);
+    expect(closed.totals.bytesInPerSecond).toBe(0);
+    expect(state().sparks[connectionId('s1', 'HTTP1/1/1')]).toBeUndefined();
+  });
+
+  it('follows the session list: closed tunnels lose live parts, forgotten ones everything', () => {
+    apply(
+      1_000,
+      session('s1', [connection('HTTP1/1/1', 5)]),
+      session('s2', [connection('HTTP1/1/1', 7)]),
+    );
+    useStatsStore
+      .getState()
+      .seedHistory('s2', [{ at: 500, bytesInPerSecond: 1, bytesOutPerSecond: 1 }]);
+    // No stats arrive once every tunnel is closed, so the session list has to say it.
+    useStatsStore.getState().retainSessions([view('s1', 'closed')]);
+    expect(state().live.s1!.connections).toEqual([]);
+    expect(state().live.s1!.totals.bytesIn).toBe(5);
+    expect(state().live.s2).toBeUndefined();
+    expect(state().history.s2).toBeUndefined();
+    expect(state().seeded.s2).toBeUndefined();
+    expect(Object.keys(state().sparks)).toEqual([]);
+  });
+
+  it('appends one history point a second and caps the history', () => {
+    for (let i = 0; i < HISTORY_POINTS + 20; i++) apply(i * 1_000, session('s1', [], i));
+    const history = state().history.s1!;
+    expect(history).toHaveLength(HISTORY_POINTS);
+    expect(history.at(-1)!.bytesInPerSecond).toBe(HISTORY_POINTS + 19);
+    apply((HISTORY_POINTS + 19) * 1_000 + 300, session('s1', [], 1));
+    expect(state().history.s1).toHaveLength(HISTORY_POINTS);
+    expect(state().history.s1!.at(-1)!.bytesInPerSecond).toBe(HISTORY_POINTS + 19);
+  });
+
+  it('seeds history from main and keeps only live points newer than the seed', () => {
+    apply(10_000, session('s1', [], 5));
+    apply(11_000, session('s1', [], 6));
+    useStatsStore.getState().seedHistory('s1', [
+      { at: 9_000, bytesInPerSecond: 1, bytesOutPerSecond: 0 },
+      { at: 10_000, bytesInPerSecond: 2, bytesOutPerSecond: 0 },
+    ]);
+    expect(state().history.s1!.map((p) => [p.at, p.bytesInPerSecond])).toEqual([
+      [9_000, 1],
+      [10_000, 2],
+      [11_000, 6],
+    ]);
+    expect(state().seeded.s1).toBe(true);
+  });
+});
