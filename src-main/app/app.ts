@@ -91,6 +91,8 @@ export class TunnelDeskApp implements RequestHandlers {
   private readonly subscribers = new Set<AppEventListener>();
   private readonly timer: NodeJS.Timeout;
   private sessionsChangedScheduled = false;
+  /** Whether the last tick pushed figures of an open tunnel (see tick()). */
+  private statsLive = false;
   private shuttingDown: Promise<void> | undefined;
   private sandboxCount = 0;
 
@@ -378,6 +380,7 @@ export class TunnelDeskApp implements RequestHandlers {
         logger: this.logger.child(`tunnel ${options.name}`),
         onChange: () => this.sessionsChanged(),
         afterClose: options.afterClose,
+        onConnected: options.onConnected,
         pingIntervalMs: this.env.pingIntervalMs,
       });
     } catch (error) {
@@ -430,7 +433,10 @@ export class TunnelDeskApp implements RequestHandlers {
   private tick(): void {
     const now = Date.now();
     const stats = [...this.sessions.values()].filter((s) => !s.isClosed).map((s) => s.sample(now));
-    if (stats.length > 0) this.emit('stats', { at: now, sessions: stats });
+    // One empty batch when the last open tunnel closes: it tells the renderer that nothing
+    // is live any more (its rates drop to zero), where silence would leave the last figures.
+    if (stats.length > 0 || this.statsLive) this.emit('stats', { at: now, sessions: stats });
+    this.statsLive = stats.length > 0;
     const logs = this.logs.takePending();
     if (logs.length > 0) this.emit('logs', logs);
   }

@@ -17,4 +17,6 @@ export interface StartSessionOptions {
   readonly peerVersion: 'V1' | 'V2' | 'V3';
   /** Runs after the session closed (or failed to open). */
   readonly afterClose?: () => Promise<void>;
+  /** Runs each time the tunnel connects (a good moment to look at the device's side again). */
+  readonly onConnected?: () => void;
 }

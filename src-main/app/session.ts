@@ -33,6 +33,8 @@ export interface SessionOptions {
   readonly onChange: () => void;
   /** Runs after the proxy closed (the sandbox closes its tunnel and device). */
   readonly afterClose?: () => Promise<void>;
+  /** Runs each time the tunnel connects. */
+  readonly onConnected?: () => void;
   readonly pingIntervalMs?: number;
 }
 
@@ -81,6 +83,7 @@ export class Session {
           // A closed proxy's state is final: a later "closed by the user" must not hide why.
           if (this.state.kind === 'closed') return;
           this.state = toSessionState(state);
+          if (state.kind === 'connected') options.onConnected?.();
           options.onChange();
         },
         onReady: () => options.onChange(),

@@ -436,6 +436,8 @@ export class TunnelRequests {
       verifyTls: managed.verifyTls,
       peerVersion: managed.peerVersion,
       afterClose: () => this.afterSessionClose(managed),
+      // The device usually joins within a second of the source: look then, not 5 s later.
+      onConnected: () => setTimeout(() => managed.watch.refresh(), 300).unref(),
     });
   }
 

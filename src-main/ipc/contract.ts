@@ -557,7 +557,9 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  *
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
- * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else).
+ * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
+ * `disconnected` (raised by browser mode's transport in the renderer, not by main: the WebSocket
+ * to the app closed, so the request was not answered or not sent).
  * AWS requests add: `not-found` (no such thing or tunnel), `no-credentials` (the message
  * says how to configure them), `sso-expired` (it gives the exact `aws sso login --profile X`),
  * `credentials-rejected`, `access-denied` (it names the IAM action), `throttled` (after

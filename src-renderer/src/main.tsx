@@ -13,6 +13,7 @@ import './styles/services.css';
 import './styles/live.css';
 import './styles/logs.css';
 import './styles/dialog.css';
+import './styles/devices.css';
 
 const api = connectApi((status) => useConnectionStore.getState().setTransport(status));
 

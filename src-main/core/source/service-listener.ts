@@ -52,10 +52,13 @@ export class ServiceListener {
     });
   }
 
+  /**
+   * Stops listening: the port is free when this resolves. Connections already accepted are
+   * not waited for (the server's own close callback would wait for every one of them, and a
+   * browser's keep-alive connection can stay for minutes); they belong to the multiplexer.
+   */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-    });
+    if (this.server.listening) this.server.close();
+    return Promise.resolve();
   }
 }

@@ -63,6 +63,15 @@ describe('webBridge', () => {
     expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'open']);
   });
 
+  it('resolves a request with no output, whose answer JSON carries without a value', async () => {
+    const { api, socket } = setup();
+    socket.open();
+    const closing = api.closeSession({ sessionId: 's1' });
+    // What the server's JSON.stringify makes of { ok: true, value: undefined }.
+    socket.receive({ kind: 'reply', id: 1, reply: { ok: true } });
+    await expect(closing).resolves.toBeUndefined();
+  });
+
   it('turns an error reply into an AppError with its field', async () => {
     const { api, socket } = setup();
     socket.open();

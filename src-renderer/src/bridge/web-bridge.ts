@@ -36,6 +36,19 @@ export function defaultIpcUrl(location: Pick<Location, 'protocol' | 'host'>): st
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_IPC_PATH}`;
 }
 
+/**
+ * JSON has no `undefined`: the answer to a request with no output (closeSession,
+ * closeTunnel, ...) arrives as `{ ok: true }`, without the `value` the Reply schema
+ * requires. Put it back, or that request would wait for ever.
+ */
+function withVoidValue(frame: unknown): unknown {
+  if (typeof frame !== 'object' || frame === null) return frame;
+  const { kind, reply } = frame as { kind?: unknown; reply?: unknown };
+  if (kind !== 'reply' || typeof reply !== 'object' || reply === null) return frame;
+  if ((reply as { ok?: unknown }).ok !== true || 'value' in reply) return frame;
+  return { ...frame, reply: { ...reply, value: undefined } };
+}
+
 interface Pending {
   readonly resolve: (reply: Reply) => void;
   readonly reject: (error: Error) => void;
@@ -62,7 +75,7 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
     if (typeof event.data !== 'string') return;
     let frame: WebServerFrame;
     try {
-      const parsed = WebServerFrame.safeParse(JSON.parse(event.data));
+      const parsed = WebServerFrame.safeParse(withVoidValue(JSON.parse(event.data)));
       if (!parsed.success) return;
       frame = parsed.data;
     } catch {

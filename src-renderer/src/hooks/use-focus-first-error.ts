@@ -13,7 +13,9 @@ export function useFocusFirstError(
     if (!error || !form.current) return;
     const target =
       form.current.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-      form.current.querySelector<HTMLElement>('[data-testid="connect-error"]');
+      form.current.querySelector<HTMLElement>(
+        '[data-testid="connect-error"], [data-error-summary]',
+      );
     target?.focus();
   }, [error, form]);
 }

@@ -67,6 +67,29 @@ describe('connectStores', () => {
     expect(useStatsStore.getState().live[session.id]).toBeUndefined();
   });
 
+  it("settles the live view when the last tunnel closes (main's one empty batch)", async () => {
+    disconnect = connectStores(api);
+    const batches: number[] = [];
+    const stop = api.onStats((snapshot) => batches.push(snapshot.sessions.length));
+    const session = await api.openSandbox({
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    await fetch(`http://127.0.0.1:${session.listeners[0]!.port!}/`).then((r) => r.text());
+    await waitFor(() =>
+      expect(useStatsStore.getState().live[session.id]?.totals.bytesIn).toBeGreaterThan(0),
+    );
+    await api.closeSession({ sessionId: session.id });
+    await waitFor(() => expect(batches.at(-1)).toBe(0));
+    // Once, not every tick: nothing is live any more.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    stop();
+    expect(batches.filter((count) => count === 0)).toHaveLength(1);
+    const live = useStatsStore.getState().live[session.id]!;
+    expect(live.connections).toEqual([]);
+    expect(live.totals.bytesInPerSecond).toBe(0);
+    expect(live.totals.bytesIn).toBeGreaterThan(0);
+  });
+
   it('stops updating the stores once disconnected', async () => {
     connectStores(api)();
     app.logger.warn('after the end');

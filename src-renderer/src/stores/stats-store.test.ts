@@ -132,7 +132,7 @@ describe('the stats store', () => {
     expect(state().sparks[connectionId('s1', 'HTTP1/1/1')]).toBeUndefined();
   });
 
-  it('follows the session list: closed tunnels lose live parts, forgotten ones everything', () => {
+  it('follows the session list: a forgotten tunnel leaves nothing, a closed one its totals', () => {
     apply(
       1_000,
       session('s1', [connection('HTTP1/1/1', 5)]),
@@ -141,13 +141,16 @@ describe('the stats store', () => {
     useStatsStore
       .getState()
       .seedHistory('s2', [{ at: 500, bytesInPerSecond: 1, bytesOutPerSecond: 1 }]);
-    // No stats arrive once every tunnel is closed, so the session list has to say it.
     useStatsStore.getState().retainSessions([view('s1', 'closed')]);
-    expect(state().live.s1!.connections).toEqual([]);
-    expect(state().live.s1!.totals.bytesIn).toBe(5);
     expect(state().live.s2).toBeUndefined();
     expect(state().history.s2).toBeUndefined();
     expect(state().seeded.s2).toBeUndefined();
+    expect(Object.keys(state().sparks)).toEqual([connectionId('s1', 'HTTP1/1/1')]);
+    // Main's empty batch after the last tunnel closed: s1's live parts go, its totals stay.
+    apply(1_250);
+    expect(state().live.s1!.connections).toEqual([]);
+    expect(state().live.s1!.totals.bytesIn).toBe(5);
+    expect(state().live.s1!.totals.bytesInPerSecond).toBe(0);
     expect(Object.keys(state().sparks)).toEqual([]);
   });
 

@@ -64,7 +64,11 @@ interface StatsData {
 interface StatsState extends StatsData {
   applySnapshot(snapshot: { at: number; sessions: readonly SessionStats[] }): void;
   seedHistory(sessionId: string, points: readonly HistoryPoint[]): void;
-  /** Follows main's session list: closed tunnels keep totals only, forgotten ones nothing. */
+  /**
+   * Follows main's session list: a forgotten tunnel leaves nothing behind. A closed one
+   * keeps its totals; its live parts go with the first batch that leaves it out (main sends
+   * one, empty if need be, when the last open tunnel closes).
+   */
   retainSessions(sessions: readonly SessionView[]): void;
 }
 
@@ -257,19 +261,11 @@ export const useStatsStore = create<StatsState>()((set) => ({
 
   retainSessions: (sessions) =>
     set((state) => {
-      const known = new Map(sessions.map((s) => [s.id, s]));
-      const open = (id: string) => {
-        const session = known.get(id);
-        return session !== undefined && session.state.kind !== 'closed';
-      };
-      const live: Record<string, LiveSession> = {};
-      for (const [id, entry] of Object.entries(state.live)) {
-        if (known.has(id)) live[id] = open(id) ? entry : quiesce(entry);
-      }
+      const known = new Set(sessions.map((s) => s.id));
       const gone = (id: string) => !known.has(id);
       return {
-        live,
-        sparks: withoutKeys(state.sparks, (key) => !open(key.slice(0, key.indexOf(' ')))),
+        live: withoutKeys(state.live, gone),
+        sparks: withoutKeys(state.sparks, (key) => gone(key.slice(0, key.indexOf(' ')))),
         sampledAt: withoutKeys(state.sampledAt, gone),
         history: withoutKeys(state.history, gone),
         seeded: withoutKeys(state.seeded, gone),

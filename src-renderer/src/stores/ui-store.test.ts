@@ -6,6 +6,7 @@ describe('routes in the URL hash', () => {
     for (const route of [
       { view: 'tunnels', sessionId: null },
       { view: 'tunnels', sessionId: 'ab12cd34' },
+      { view: 'devices' },
       { view: 'logs' },
     ] as const) {
       expect(routeFromHash(hashFromRoute(route))).toEqual(route);

@@ -11,7 +11,9 @@ import { useConnectionStore } from '../stores/connection-store';
 import { useLogsStore } from '../stores/logs-store';
 import { useSessionsStore } from '../stores/sessions-store';
 import { useSettingsStore } from '../stores/settings-store';
+import { resetSourceStore } from '../stores/source-store';
 import { resetStatsStore } from '../stores/stats-store';
+import { resetThingsStore } from '../stores/things-store';
 import { useUiStore } from '../stores/ui-store';
 
 export interface RecordedLaunches {
@@ -59,6 +61,8 @@ export function resetStores(): void {
   reset(useSettingsStore);
   reset(useUiStore);
   resetStatsStore();
+  resetSourceStore();
+  resetThingsStore();
 }
 
 /** Gives every element a size, so virtualised lists render rows under jsdom. */

@@ -28,6 +28,11 @@ interface DialogProps {
   readonly children: ReactNode;
   readonly width?: 'narrow' | 'wide';
   readonly testId?: string;
+  /**
+   * Whether a click beside the panel closes it (true by default). Off for a dialog whose
+   * content a stray click must not lose: a form half filled, a secret shown once.
+   */
+  readonly closeOnBackdrop?: boolean;
 }
 
 export function Dialog({
@@ -37,6 +42,7 @@ export function Dialog({
   children,
   width = 'narrow',
   testId,
+  closeOnBackdrop = true,
 }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
   const titleId = useId();
@@ -78,7 +84,10 @@ export function Dialog({
   }, []);
 
   return createPortal(
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(e) => closeOnBackdrop && e.target === e.currentTarget && onClose()}
+    >
       <div
         ref={panel}
         className={`dialog dialog--${width}`}

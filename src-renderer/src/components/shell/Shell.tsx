@@ -1,10 +1,13 @@
-/** The window's frame: top bar, sidebar, the current view, and the connect dialog. */
+/** The window's frame: top bar, sidebar, the current view, and the dialogs that open tunnels. */
 import { useHashRoute } from '../../hooks/use-hash-route';
 import { useThemeAttribute } from '../../hooks/use-theme';
-import { useUiStore } from '../../stores/ui-store';
+import { sourceKey } from '../../lib/aws-source';
+import { useUiStore, type Route } from '../../stores/ui-store';
 import { SHELL_ID } from '../common/Dialog';
 import { ConnectDialog } from '../connect/ConnectDialog';
+import { DevicesView } from '../devices/DevicesView';
 import { LogsView } from '../logs/LogsView';
+import { OpenTunnelDialog } from '../open-tunnel/OpenTunnelDialog';
 import { TunnelsView } from '../tunnels/TunnelsView';
 import { Announcer } from './Announcer';
 import { DisconnectedBanner } from './DisconnectedBanner';
@@ -19,6 +22,7 @@ export function Shell() {
   useThemeAttribute();
   const route = useUiStore((state) => state.route);
   const connect = useUiStore((state) => state.connect);
+  const openTunnel = useUiStore((state) => state.openTunnel);
   return (
     <>
       <div id={SHELL_ID} className="shell">
@@ -28,12 +32,29 @@ export function Shell() {
         <div className="shell__body">
           <Sidebar />
           <main id={MAIN_ID} className="shell__main" tabIndex={-1}>
-            {route.view === 'logs' ? <LogsView /> : <TunnelsView sessionId={route.sessionId} />}
+            <View route={route} />
           </main>
         </div>
       </div>
       {connect ? <ConnectDialog initialMode={connect} /> : null}
+      {openTunnel ? (
+        <OpenTunnelDialog
+          key={`${sourceKey(openTunnel.source)} ${openTunnel.thing.thingName}`}
+          target={openTunnel}
+        />
+      ) : null}
       <Announcer />
     </>
   );
+}
+
+function View({ route }: { readonly route: Route }) {
+  switch (route.view) {
+    case 'logs':
+      return <LogsView />;
+    case 'devices':
+      return <DevicesView />;
+    case 'tunnels':
+      return <TunnelsView sessionId={route.sessionId} />;
+  }
 }

@@ -1,4 +1,4 @@
-/** Navigation: Tunnels (with each tunnel), Logs, and whether the page is live. */
+/** Navigation: Tunnels (with each tunnel), Devices, Logs, and whether the page is live. */
 import { stateLook } from '../../lib/session-state';
 import { useConnectionStore } from '../../stores/connection-store';
 import { useLogsStore } from '../../stores/logs-store';
@@ -52,6 +52,16 @@ export function Sidebar() {
               })}
             </ul>
           ) : null}
+        </li>
+        <li>
+          <a
+            className="nav__item"
+            href={hashFromRoute({ view: 'devices' })}
+            aria-current={current(route.view === 'devices')}
+          >
+            <Icon name="device" />
+            <span className="nav__label">Devices</span>
+          </a>
         </li>
         <li>
           <a

@@ -1,23 +1,29 @@
 /**
- * Reconnect now, Close and Forget for one tunnel. Forgetting an open tunnel closes it too,
- * so that one asks first; a closed tunnel is forgotten at once.
+ * Get a new token (when this side's was refused), Reconnect now, Close and Forget for one
+ * tunnel. Forgetting an open tunnel closes it too, so that one asks first; a closed tunnel
+ * is forgotten at once.
  */
 import { useState } from 'react';
 import type { SessionView } from '../../../../src-main/ipc/contract.js';
 import { useApi } from '../../api/api-context';
 import { toShownError } from '../../lib/app-error';
+import { canGetNewToken } from '../../lib/token-renewal';
 import { useUiStore } from '../../stores/ui-store';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { Icon } from '../common/Icon';
+import { RenewTokenButton } from './RenewTokenButton';
 
 type Busy = 'reconnect' | 'close' | 'forget' | null;
 
 export function SessionActions({
   session,
   compact,
+  offerNewToken = true,
 }: {
   readonly session: SessionView;
   readonly compact?: boolean;
+  /** Whether to show "Get a new token" here (the detail shows it with its explanation). */
+  readonly offerNewToken?: boolean;
 }) {
   const api = useApi();
   const [busy, setBusy] = useState<Busy>(null);
@@ -50,6 +56,9 @@ export function SessionActions({
   const size = compact ? ' button--small' : '';
   return (
     <div className="session-actions">
+      {offerNewToken && canGetNewToken(session) ? (
+        <RenewTokenButton session={session} small={compact} />
+      ) : null}
       {waiting ? (
         <button
           type="button"
@@ -70,6 +79,11 @@ export function SessionActions({
           onClick={() => run('close', () => api.closeSession({ sessionId: session.id }))}
           data-testid="close-session"
           aria-label={`Close tunnel ${session.name}`}
+          title={
+            session.tunnel
+              ? 'Closes this side: its local ports and its connection. Close tunnel ends the tunnel itself.'
+              : undefined
+          }
         >
           <Icon name="close" />
           {busy === 'close' ? 'Closing…' : 'Close'}

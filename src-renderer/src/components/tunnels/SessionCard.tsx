@@ -6,6 +6,7 @@ import { kindLabel } from '../../lib/session-state';
 import { hashFromRoute } from '../../stores/ui-store';
 import { SessionActions } from './SessionActions';
 import { SessionStateText, StatePill } from './SessionStateText';
+import { DeviceLine } from './TunnelPanel';
 
 export function SessionCard({ session }: { readonly session: SessionView }) {
   const totals = useStatsStore((state) => state.live[session.id]?.totals);
@@ -51,6 +52,17 @@ export function SessionCard({ session }: { readonly session: SessionView }) {
               <dt>Protocol · channel</dt>
               <dd className="mono" title={session.state.channelId ?? undefined}>
                 {session.state.version} · {shortId(session.state.channelId)}
+              </dd>
+            </div>
+          ) : null}
+          {session.tunnel ? (
+            <div>
+              <dt>Device</dt>
+              <dd>
+                <DeviceLine
+                  device={session.device ?? null}
+                  open={session.tunnel.status === 'OPEN'}
+                />
               </dd>
             </div>
           ) : null}

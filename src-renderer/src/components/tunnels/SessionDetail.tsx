@@ -1,4 +1,7 @@
-/** One tunnel in full: its state and facts, its services, and its live traffic. */
+/**
+ * One tunnel in full: its state and facts, the AWS tunnel behind it (when the app opened it),
+ * its services, and its live traffic.
+ */
 import type { SessionView } from '../../../../src-main/ipc/contract.js';
 import { kindLabel } from '../../lib/session-state';
 import { hashFromRoute } from '../../stores/ui-store';
@@ -9,6 +12,7 @@ import { ServicesPanel } from '../mappings/ServicesPanel';
 import { SessionActions } from './SessionActions';
 import { SessionFacts } from './SessionFacts';
 import { SessionStateText, StatePill } from './SessionStateText';
+import { TunnelPanel } from './TunnelPanel';
 
 export function SessionDetail({ session }: { readonly session: SessionView }) {
   return (
@@ -26,10 +30,11 @@ export function SessionDetail({ session }: { readonly session: SessionView }) {
           <SessionStateText session={session} />
         </div>
         <div className="page__actions">
-          <SessionActions session={session} />
+          <SessionActions session={session} offerNewToken={false} />
         </div>
       </header>
       <SessionFacts session={session} />
+      {session.tunnel ? <TunnelPanel session={session} tunnel={session.tunnel} /> : null}
       <ServicesPanel session={session} />
       <div className="live-grid">
         <ThroughputPanel sessionId={session.id} closed={session.state.kind === 'closed'} />

@@ -33,11 +33,6 @@ export function SessionFacts({ session }: { readonly session: SessionView }) {
       <Fact label="Reconnects" mono>
         {formatCount(session.reconnects)}
       </Fact>
-      {session.device ? (
-        <Fact label="Device" title="The device's side of the tunnel, as AWS reports it">
-          {session.device.connected ? 'connected' : 'waiting for the device'}
-        </Fact>
-      ) : null}
       <Fact label="Peer services" mono>
         {session.peerServices.length > 0 ? session.peerServices.join(', ') : '—'}
       </Fact>

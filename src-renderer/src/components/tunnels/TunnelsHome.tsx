@@ -1,6 +1,6 @@
 /** Every tunnel at a glance, with its state, services and totals. */
 import { useSessionsStore } from '../../stores/sessions-store';
-import { useUiStore } from '../../stores/ui-store';
+import { hashFromRoute, useUiStore } from '../../stores/ui-store';
 import { Icon } from '../common/Icon';
 import { SessionCard } from './SessionCard';
 
@@ -25,6 +25,10 @@ export function TunnelsHome() {
             <Icon name="key" />
             Connect with a token
           </button>
+          <a className="button" href={hashFromRoute({ view: 'devices' })} data-testid="go-devices">
+            <Icon name="device" />
+            Open to a device
+          </a>
           <button
             type="button"
             className="button button--primary"
@@ -57,14 +61,19 @@ function EmptyState({ onStart }: { readonly onStart: (mode: 'sandbox' | 'token')
         Open your first tunnel
       </h2>
       <p className="empty__text">
-        The built-in sandbox runs a simulated device on this machine: no AWS account needed. Map
-        HTTP1 and SSH1, open the device&apos;s page in one click, and watch every stream live.
+        The built-in sandbox runs simulated devices on this machine: no AWS account needed. Map
+        HTTP1 and SSH1, open the device&apos;s page in one click, and watch every stream live. Or
+        pick a device of your AWS account and open a tunnel to it.
       </p>
       <div className="empty__actions">
         <button type="button" className="button button--primary" onClick={() => onStart('sandbox')}>
           <Icon name="sandbox" />
           Start a sandbox tunnel
         </button>
+        <a className="button" href={hashFromRoute({ view: 'devices' })}>
+          <Icon name="device" />
+          Pick a device
+        </a>
         <button type="button" className="button" onClick={() => onStart('token')}>
           <Icon name="key" />
           Use an access token
