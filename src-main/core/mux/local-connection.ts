@@ -11,7 +11,10 @@ import type { ConnectionState } from '../stats/snapshot.js';
 import type { ServiceChannel } from './service-channel.js';
 
 export interface LocalConnectionHooks {
-  /** The local side sent bytes for the tunnel. */
+  /**
+   * The local side sent bytes for the tunnel. `chunk` may be a view of a read buffer that
+   * is reused for the next read: copy what must outlive the call.
+   */
   onLocalData(connection: LocalConnection, chunk: Buffer): void;
   /** The local side ended or failed; not called for ends the tunnel asked for. */
   onLocalEnd(connection: LocalConnection, error: Error | undefined): void;
@@ -27,6 +30,7 @@ export class LocalConnection {
   private writeCongested = false;
   private readPaused = false;
   private endedByTunnel = false;
+  private corked = false;
   private opened: boolean;
   /** Destination side: this connection came from a STREAM_START (its failure resets the stream). */
   opensStream = false;
@@ -50,10 +54,8 @@ export class LocalConnection {
       this.opened = true;
       if (this.currentState === 'connecting') this.currentState = 'open';
     });
-    socket.on('data', (chunk: Buffer) => {
-      this.counters.bytesOut += chunk.length;
-      this.hooks.onLocalData(this, chunk);
-    });
+    // A socket made with `onread` never emits 'data': its owner calls received() instead.
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('drain', () => this.checkWriteBuffer());
     // Without allowHalfOpen the socket ends itself after 'end'; the protocol has no half-close.
     socket.on('end', () => this.localEnded(undefined));
@@ -75,12 +77,31 @@ export class LocalConnection {
     return `${this.channel.serviceId || '-'}/${this.streamId}/${this.connectionId}`;
   }
 
-  /** Writes tunnel bytes to the local socket. */
-  deliver(payload: Uint8Array): void {
-    if (this.currentState === 'closed' || this.currentState === 'closing') return;
+  /** Bytes read from the local socket, for the tunnel (possibly a view of a reused buffer). */
+  received(chunk: Buffer): void {
+    this.counters.bytesOut += chunk.length;
+    this.hooks.onLocalData(this, chunk);
+  }
+
+  /** Writes tunnel bytes to the local socket; `release` runs once the socket is done with them. */
+  deliver(payload: Uint8Array, release?: () => void): void {
+    if (this.currentState === 'closed' || this.currentState === 'closing') {
+      release?.();
+      return;
+    }
     this.counters.bytesIn += payload.length;
     this.counters.framesIn++;
-    this.socket.write(payload);
+    if (!this.corked) {
+      // The frames of one WebSocket message (often several for this connection) are handed
+      // over in one go: hold them and write them with one writev once the message is done,
+      // rather than one system call (and one TCP push) per frame.
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
+    // The callback runs once the bytes are written, or once the write has failed (a
+    // destroyed socket): either way the socket no longer reads them.
+    this.socket.write(payload, release);
     this.checkWriteBuffer();
   }
 
@@ -120,6 +141,12 @@ export class LocalConnection {
     this.currentState = 'closed';
   }
 
+  /** Writes what deliver() held back. */
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
   private localEnded(error: Error | undefined): void {
     if (this.currentState === 'closed') return;
     const wasEndedByTunnel = this.endedByTunnel;
@@ -146,4 +173,8 @@ export class LocalConnection {
     this.writeCongested = congested;
     this.hooks.onWriteBackpressure(this, congested);
   }
+}
+
+function uncork(connection: LocalConnection): void {
+  connection.uncork();
 }

@@ -61,13 +61,16 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     this.congestedWriters.clear();
   }
 
-  /** Handles one message from the service. Throws ProtocolError for what must close the WebSocket. */
-  handleMessage(message: TunnelMessage): void {
+  /**
+   * Handles one message from the service. Throws ProtocolError for what must close the
+   * WebSocket. `release` (see TunnelConnectionHandler) is called once the payload is written.
+   */
+  handleMessage(message: TunnelMessage, release?: () => void): void {
     if (this.log.enabled(6)) this.log.trace(`received ${describeMessage(message)}`);
     this.counters.framesIn++;
+    if (message.type === MessageType.DATA) return this.onData(message, release);
+    release?.(); // nothing below reads the payload
     switch (message.type) {
-      case MessageType.DATA:
-        return this.onData(message);
       case MessageType.STREAM_RESET:
         return this.onStreamReset(message);
       case MessageType.CONNECTION_RESET:
@@ -208,9 +211,10 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   // ---- receiving ------------------------------------------------------------------------
 
-  private onData(message: TunnelMessage): void {
+  private onData(message: TunnelMessage, release: (() => void) | undefined): void {
     const channel = this.channelFor(message.serviceId);
     if (!channel || message.streamId !== channel.activeStreamId) {
+      release?.();
       this.log.trace(`dropped stale DATA for stream ${message.streamId} of "${message.serviceId}"`);
       return;
     }
@@ -218,6 +222,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       channel.connections.get(message.connectionId) ??
       this.onlyConnection(channel, message.connectionId);
     if (!connection) {
+      release?.();
       this.log.trace(
         `dropped DATA for closed connection ${message.connectionId} of "${channel.serviceId}"`,
       );
@@ -227,7 +232,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     channel.counters.bytesIn += length;
     channel.counters.framesIn++;
     this.counters.bytesIn += length;
-    connection.deliver(message.payload);
+    connection.deliver(message.payload, release);
   }
 
   /** A peer that sends no connection id (V2) or id 1 for a lone connection (V3 reading a V2 stream). */

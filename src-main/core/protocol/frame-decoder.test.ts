@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from './frame-decoder.js';
 import { encodeFrame } from './message.js';
 import { ProtocolError } from './errors.js';
-import { MessageType } from './wire.js';
+import { MAX_FRAME_BODY_BYTES, MessageType } from './wire.js';
 
 function frames(): Buffer[] {
   return [
@@ -83,6 +83,69 @@ describe('FrameDecoder', () => {
       expect((error as ProtocolError).code).toBe('frame-too-large');
       expect((error as Error).message).toMatch(/1001 bytes, over the 1000-byte limit/);
     }
+  });
+
+  it('copies transient chunks, and reuses memory only once every frame cut from it is released', () => {
+    // Frames of every size up to the limit, fed in random pieces, some as stable chunks and
+    // some from one read buffer that is scribbled over after each call. Each frame is let go
+    // at once, a few pieces later, or never; a frame must read the same when it is let go as
+    // when it arrived, so no memory is reused while a frame is still held.
+    const body = fc
+      .oneof(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 60_000, max: MAX_FRAME_BODY_BYTES }),
+      )
+      .chain((n) => fc.integer({ min: 0, max: 255 }).map((fill) => ({ n, fill })));
+    fc.assert(
+      fc.property(
+        fc.array(body, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.array(fc.constantFrom('now', 'later', 'never'), { minLength: 1, maxLength: 7 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+        (bodies, rawCuts, policies, transients) => {
+          const frames = bodies.map(({ n, fill }, i) => {
+            const frame = Buffer.alloc(2 + n, fill);
+            frame.writeUInt16BE(n, 0);
+            if (n > 0) frame[2] = i & 0xff;
+            return frame;
+          });
+          const stream = Buffer.concat(frames);
+          const cuts = rawCuts.map((c) => c % (stream.length + 1)).sort((a, b) => a - b);
+          const points = [0, ...cuts, stream.length];
+          const decoder = new FrameDecoder();
+          const readBuffer = Buffer.alloc(stream.length);
+          const got: string[] = [];
+          let held: { view: Buffer; copy: Buffer; release: (() => void) | undefined }[] = [];
+          const letGo = () => {
+            for (const h of held) {
+              expect(h.view.equals(h.copy)).toBe(true);
+              h.release?.();
+            }
+            held = [];
+          };
+          for (let i = 1; i < points.length; i++) {
+            const onFrame = (_body: Buffer, frame: Buffer, release?: () => void) => {
+              got.push(frame.toString('hex'));
+              const policy = policies[got.length % policies.length];
+              if (policy === 'now') release?.();
+              else if (policy === 'later')
+                held.push({ view: frame, copy: Buffer.from(frame), release });
+            };
+            if (transients[i % transients.length]) {
+              const n = stream.copy(readBuffer, 0, points[i - 1], points[i]);
+              decoder.pushTransient(readBuffer.subarray(0, n), onFrame);
+              readBuffer.fill(0xee);
+            } else {
+              decoder.push(stream.subarray(points[i - 1], points[i]), onFrame);
+            }
+            if (i % 3 === 0) letGo();
+          }
+          letGo();
+          expect(got).toEqual(frames.map((f) => f.toString('hex')));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('reports what it holds back and forgets it on reset', () => {

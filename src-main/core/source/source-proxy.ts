@@ -100,7 +100,7 @@ export class SourceProxy extends TunnelMux {
           // A V1 peer gets no SERVICE_IDS: the configured mapping is all there is.
           if (this.version === 'V1') this.becomeReady();
         },
-        onMessage: (message) => this.receive(message),
+        onMessage: (message, release) => this.receive(message, release),
         onDisconnected: (reason) => {
           this.ready = false;
           this.detach();
@@ -188,6 +188,9 @@ export class SourceProxy extends TunnelMux {
     channel.local = replacement.address;
     await old.close();
     this.log.info(`${serviceId || 'service'} now listening on ${replacement.address}`);
+    if (!this.listeners.has(channel)) {
+      throw new ConfigError(`service "${serviceId}" closed while rebinding`);
+    }
     return this.infoOf(channel);
   }
 
@@ -219,9 +222,9 @@ export class SourceProxy extends TunnelMux {
     };
   }
 
-  private receive(message: TunnelMessage): void {
+  private receive(message: TunnelMessage, release?: () => void): void {
     try {
-      this.handleMessage(message);
+      this.handleMessage(message, release);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.log.error(`closing the tunnel WebSocket: ${error.message}`);

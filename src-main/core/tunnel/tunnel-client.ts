@@ -36,7 +36,8 @@ export type TunnelState =
 export interface TunnelClientHandler {
   /** A connection is open: the multiplexer may start using it. */
   onConnected(connection: TunnelConnection, info: OpenInfo): void;
-  onMessage(message: TunnelMessage): void;
+  /** A message; `release` as in TunnelConnectionHandler.onMessage. */
+  onMessage(message: TunnelMessage, release?: () => void): void;
   /** The open connection is gone: every stream on it is dead. */
   onDisconnected(reason: CloseReason): void;
   /** Any state change, for status lines and the app. */
@@ -142,8 +143,8 @@ export class TunnelClient {
           });
           this.handler.onConnected(connection, info);
         },
-        onMessage: (message) => {
-          if (this.connection === connection) this.handler.onMessage(message);
+        onMessage: (message, release) => {
+          if (this.connection === connection) this.handler.onMessage(message, release);
         },
         onLatency: (ms) => {
           this.latency = ms;

@@ -154,6 +154,59 @@ describe('TunnelConnection', () => {
     expect(events.messages.map((m) => m.type)).toEqual([MessageType.SERVICE_IDS, MessageType.DATA]);
   });
 
+  it('keeps the frame order through pings and fragmented messages, and held payloads intact', async () => {
+    const service = await fakeService();
+    const released: (() => void)[] = [];
+    const payloads: Buffer[] = [];
+    const held: Uint8Array[] = [];
+    const connection = new TunnelConnection(options(service.port), {
+      onOpen: () => {},
+      // Copy every payload when it arrives, and compare with the held view at the end: a
+      // payload not released yet must not have been overwritten by later frames.
+      onMessage: (m, release) => {
+        payloads.push(Buffer.from(m.payload));
+        if (payloads.length % 3 === 0) release?.();
+        else if (release) released.push(release);
+        held.push(m.payload);
+      },
+      onClose: () => {},
+    });
+    cleanup.push(() => connection.close());
+    await until(() => service.sockets.length === 1);
+    const ws = service.sockets[0]!;
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 120; i++) {
+      const size = [0, 1, 100, 16_383, 16_384, 40_000, 64_512][i % 7]!;
+      sent.push(Buffer.alloc(size, i));
+    }
+    const stream = Buffer.concat(
+      sent.map((payload) =>
+        encodeFrame({ type: MessageType.DATA, streamId: 1, serviceId: 'SSH1', payload }),
+      ),
+    );
+    // Cut the byte stream at sizes that split frames and length prefixes; ping between
+    // messages; near the end send fragmented messages, which ws must reassemble.
+    let at = 0;
+    for (let i = 0; at < stream.length; i++) {
+      const size = [1, 7, 5000, 70_000, 131_076, 2][i % 6]!;
+      const piece = stream.subarray(at, at + size);
+      at += piece.length;
+      if (i % 4 === 0) ws.ping();
+      if (at > stream.length * 0.8 && piece.length > 1) {
+        ws.send(piece.subarray(0, 1), { fin: false });
+        ws.send(piece.subarray(1), { fin: true });
+      } else {
+        ws.send(piece);
+      }
+    }
+    await until(() => payloads.length === sent.length);
+    expect(payloads.map((p) => p.toString('hex'))).toEqual(sent.map((p) => p.toString('hex')));
+    for (let i = 0; i < held.length; i++) {
+      if ((i + 1) % 3 !== 0) expect(Buffer.from(held[i]!).equals(sent[i]!)).toBe(true);
+    }
+    released.forEach((release) => release());
+  });
+
   it('closes on a text message with a protocol reason', async () => {
     const service = await fakeService();
     const { events } = open(options(service.port));

@@ -5,12 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Agent } from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import WebSocket from 'ws';
 import type { ServiceEndpoint, TlsOptions } from '../config/proxy-config.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { FrameDecoder, type FrameHandler } from '../protocol/frame-decoder.js';
 import { decodeFrameBody, type TunnelMessage } from '../protocol/message.js';
 import {
   ACCESS_TOKEN_HEADER,
@@ -27,6 +29,10 @@ import {
 import type { Logger } from '../log/logger.js';
 import { classifyConnectError, explainHandshakeStatus, type CloseReason } from './close-reason.js';
 import { trustedCertificates } from './tls-trust.js';
+import { WebSocketTap } from './websocket-tap.js';
+
+/** What one read from the service's socket may hold (TLS hands out at most 16 KiB). */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export interface TunnelConnectionOptions {
   endpoint: ServiceEndpoint;
@@ -38,7 +44,7 @@ export interface TunnelConnectionOptions {
   /** The subprotocol version to offer. */
   version: ProtocolVersion;
   tls: TlsOptions;
-  /** Ping period; the reference pings every 5 s. */
+  /** Ping period: 5 s (the reference pings every 20 s); also the latency sampling period. */
   pingIntervalMs: number;
   handshakeTimeoutMs: number;
   logger: Logger;
@@ -56,7 +62,13 @@ export interface OpenInfo {
 
 export interface TunnelConnectionHandler {
   onOpen(info: OpenInfo): void;
-  onMessage(message: TunnelMessage): void;
+  /**
+   * A message from the service. Its payload may lie in memory the connection reuses: call
+   * `release`, when given, once nothing reads the payload any more (after the local socket
+   * has written it), and keep no view of it after the call otherwise. Never calling
+   * `release` is safe; the memory is then left to the garbage collector.
+   */
+  onMessage(message: TunnelMessage, release?: () => void): void;
   /** Called exactly once, whether the connection ever opened or not. */
   onClose(reason: CloseReason): void;
   onLatency?(ms: number): void;
@@ -128,6 +140,22 @@ export class TunnelConnection {
       maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
       perMessageDeflate: false,
       followRedirects: false,
+      // RFC 6455 masking keeps script in a browser from steering what a transparent HTTP
+      // proxy sees on the wire. Nothing here runs untrusted script, and over TLS no
+      // intermediary sees the bytes at all, so a zero mask (a legal key, which servers
+      // unmask as usual) lets ws skip a copy and an XOR of every byte sent. A plain ws://
+      // connection keeps random masks, as a middlebox could read it.
+      ...(secure ? { generateMask: zeroMask } : {}),
+      // ws emits each message as soon as it has read it, so once the socket has handed ws
+      // every byte passed to it, ws has emitted them all; the tap's ordering rests on this.
+      allowSynchronousEvents: true,
+      // Without an HTTP proxy the socket is ours to make, and we read it first.
+      ...(agent
+        ? {}
+        : {
+            createConnection: ((connectOptions: ConnectOptions) =>
+              this.connectTapped(connectOptions, secure)) as unknown as typeof net.createConnection,
+          }),
       ...(secure
         ? {
             ca: options.ca ?? trustedCertificates(options.tls.caPath),
@@ -273,6 +301,74 @@ export class TunnelConnection {
     this.handler.onOpen({ channelId: this.channelId, version, via: this.via });
   }
 
+  /**
+   * Makes the socket the WebSocket runs on, as ws would (its tlsConnect and netConnect),
+   * except that reads land in one reused buffer and go through a WebSocketTap.
+   */
+  private connectTapped(connectOptions: ConnectOptions, secure: boolean): net.Socket {
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    const onread = {
+      buffer: readBuffer,
+      // Reads start after the connect, when `tap` below is set.
+      callback: (length: number): boolean => {
+        tap.receive(readBuffer, 0, length);
+        return true;
+      },
+    };
+    let socket: net.Socket;
+    if (secure) {
+      const servername =
+        connectOptions.servername || connectOptions.servername === ''
+          ? connectOptions.servername
+          : net.isIP(connectOptions.host ?? '')
+            ? ''
+            : connectOptions.host;
+      // tls.connect takes `onread` as net.connect does (Node's documentation says so; the
+      // type declarations leave it out).
+      socket = tls.connect({
+        ...connectOptions,
+        path: undefined,
+        servername,
+        onread,
+      } as tls.ConnectionOptions);
+    } else {
+      socket = net.connect({
+        ...connectOptions,
+        path: connectOptions.socketPath,
+        onread,
+      } as net.NetConnectOpts);
+    }
+    const tap = new WebSocketTap(
+      socket,
+      {
+        canTake: () => this.canTake(socket),
+        onPayload: (bytes) => this.onTapped(bytes),
+      },
+      MAX_WEBSOCKET_MESSAGE_BYTES,
+    );
+    return socket;
+  }
+
+  /** Whether a binary frame may skip ws: open, and nothing passed to ws still unread. */
+  private canTake(socket: net.Socket): boolean {
+    return (
+      this.opened &&
+      !this.finished &&
+      this.ws.readyState === WebSocket.OPEN &&
+      socket.readableLength === 0
+    );
+  }
+
+  private onTapped(bytes: Buffer): void {
+    if (this.finished) return;
+    this.lastHeardAt = Date.now();
+    try {
+      this.decoder.pushTransient(bytes, this.onFrame);
+    } catch (error) {
+      this.onReceiveError(error);
+    }
+  }
+
   private onData(data: Buffer, isBinary: boolean): void {
     if (this.finished) return;
     this.lastHeardAt = Date.now();
@@ -283,21 +379,28 @@ export class TunnelConnection {
           'the service sent a text WebSocket message; the protocol is binary only',
         );
       }
-      this.decoder.push(data, (body) => {
-        const decoded = decodeFrameBody(body);
-        if (decoded.kind === 'ignored') {
-          this.options.logger.debug(
-            `ignored a message of unknown type ${decoded.type} marked ignorable`,
-          );
-          return;
-        }
-        this.handler.onMessage(decoded.message);
-      });
+      this.decoder.push(data, this.onFrame);
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.options.logger.error(`protocol error from the service: ${error.message}`);
-      this.close({ kind: 'protocol', error, message: error.message, retryable: true });
+      this.onReceiveError(error);
     }
+  }
+
+  private readonly onFrame: FrameHandler = (body, _frame, release) => {
+    const decoded = decodeFrameBody(body);
+    if (decoded.kind === 'ignored') {
+      release?.();
+      this.options.logger.debug(
+        `ignored a message of unknown type ${decoded.type} marked ignorable`,
+      );
+      return;
+    }
+    this.handler.onMessage(decoded.message, release);
+  };
+
+  private onReceiveError(error: unknown): void {
+    if (!(error instanceof ProtocolError)) throw error;
+    this.options.logger.error(`protocol error from the service: ${error.message}`);
+    this.close({ kind: 'protocol', error, message: error.message, retryable: true });
   }
 
   private ping(): void {
@@ -334,6 +437,16 @@ export class TunnelConnection {
     if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
     this.handler.onClose(this.closeReason);
   }
+}
+
+/** What http.request hands to createConnection: its own options, as ws filled them in. */
+type ConnectOptions = tls.ConnectionOptions & {
+  host?: string;
+  socketPath?: string;
+};
+
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
