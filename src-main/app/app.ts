@@ -46,6 +46,7 @@ import {
   DEFAULT_BIND_ADDRESS,
 } from './mapping-rules.js';
 import type { RetryOptions } from '../aws/retry.js';
+import type { AwsEndpoints } from './aws-endpoints.js';
 import { Sandbox } from './sandbox.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { Session } from './session.js';
@@ -58,8 +59,6 @@ export interface AppEnvironment {
   readonly version: string;
   /** Where settings are kept; undefined keeps them in memory. */
   readonly settingsFile?: string;
-  /** Whether secrets could be kept across restarts (Electron safeStorage), or only in memory. */
-  readonly secretStorage: 'os-keychain' | 'memory';
   readonly launch: LaunchDeps;
   readonly logLevel?: LogLevel;
   /** Also print log records (browser mode prints them to stderr). */
@@ -68,8 +67,14 @@ export interface AppEnvironment {
   readonly statsIntervalMs?: number;
   /** Tunnel keep-alive ping period (tests shorten it). */
   readonly pingIntervalMs?: number;
-  /** Where tokens to reconnect later are kept: safeStorage in Electron; memory by default. */
-  readonly secretStore?: SecretStore;
+  /**
+   * Makes the store of tokens to reconnect later (given the app's log, where it reports a
+   * damaged file): safeStorage in Electron where the OS keychain protects it; memory when
+   * absent. Tunnels saved in a persistent store are offered again after a restart.
+   */
+  readonly secretStore?: (log: Logger) => SecretStore;
+  /** Sends every AWS source to one stand-in instead of AWS (tests: the local tunnel service). */
+  readonly awsEndpoints?: AwsEndpoints;
   /** How often the device side of an opened tunnel is looked at (DescribeTunnel), ms. */
   readonly deviceWatchIntervalMs?: number;
   /** The AWS clients' retries (tests shorten the waits). */
@@ -88,6 +93,7 @@ export class TunnelDeskApp implements RequestHandlers {
   private readonly sandbox: Sandbox;
   private readonly tunnels: TunnelRequests;
   private readonly settings: SettingsStore;
+  private readonly secrets: SecretStore;
   private readonly subscribers = new Set<AppEventListener>();
   private readonly timer: NodeJS.Timeout;
   private sessionsChangedScheduled = false;
@@ -105,11 +111,13 @@ export class TunnelDeskApp implements RequestHandlers {
     });
     this.settings = new SettingsStore(env.settingsFile, this.logger.child('settings'));
     this.sandbox = new Sandbox(this.logger.child('sandbox'), this.redactor);
+    this.secrets = env.secretStore?.(this.logger.child('secrets')) ?? new MemorySecretStore();
     this.tunnels = new TunnelRequests({
       logger: this.logger.child('aws'),
       redactor: this.redactor,
       sandbox: this.sandbox,
-      secrets: env.secretStore ?? new MemorySecretStore(),
+      secrets: this.secrets,
+      ...(env.awsEndpoints === undefined ? {} : { awsEndpoints: env.awsEndpoints }),
       ...(env.deviceWatchIntervalMs === undefined
         ? {}
         : { deviceWatchIntervalMs: env.deviceWatchIntervalMs }),
@@ -123,6 +131,11 @@ export class TunnelDeskApp implements RequestHandlers {
     });
     this.timer = setInterval(() => this.tick(), env.statsIntervalMs ?? 250);
     this.timer.unref();
+    // Tunnels saved before a restart are read now and offered (listSavedTunnels), not
+    // reconnected: see saved-tunnel-requests.ts for why.
+    this.tunnels.saved.load().catch((error: unknown) => {
+      this.logger.warn(`cannot read the saved tunnels: ${(error as Error).message}`);
+    });
   }
 
   /** Receives every event; returns the unsubscribe function. */
@@ -150,7 +163,7 @@ export class TunnelDeskApp implements RequestHandlers {
       version: this.env.version,
       runtime: this.env.runtime,
       platform: this.env.launch.platform,
-      secretStorage: this.env.secretStorage,
+      secretStorage: this.secrets.kind,
     };
   }
 
@@ -342,6 +355,21 @@ export class TunnelDeskApp implements RequestHandlers {
   rotateSourceToken(input: Input<'rotateSourceToken'>) {
     this.refuseWhileQuitting();
     return this.tunnels.rotateSourceToken(input);
+  }
+
+  // ---- tunnels saved across a restart (saved-tunnel-requests.ts) ---------------------------
+
+  listSavedTunnels() {
+    return this.tunnels.saved.list();
+  }
+
+  reconnectSavedTunnel({ tunnelId }: Input<'reconnectSavedTunnel'>) {
+    this.refuseWhileQuitting();
+    return this.tunnels.saved.reconnect(tunnelId);
+  }
+
+  forgetSavedTunnel({ tunnelId }: Input<'forgetSavedTunnel'>) {
+    return this.tunnels.saved.forget(tunnelId);
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -61,6 +61,8 @@ export class DeviceWatch {
     this.polling = true;
     try {
       const tunnel = await this.options.describe();
+      // Stopped while asking (its session closed, the app quits): the answer is nobody's now.
+      if (!this.running) return;
       this.lastProblem = undefined;
       const device: DeviceState = {
         connected: tunnel.destination.connected,
@@ -75,6 +77,7 @@ export class DeviceWatch {
       if (tunnel.status === 'CLOSED') this.stop();
       if (changed) this.options.onChange();
     } catch (error) {
+      if (!this.running) return;
       if (error instanceof AwsError && error.code === 'not-found') {
         this.status = 'CLOSED';
         this.stop();

@@ -38,7 +38,6 @@ export function testApp(overrides: Partial<AppEnvironment> = {}): {
   const app = new TunnelDeskApp({
     runtime: 'web',
     version: 'test',
-    secretStorage: 'memory',
     launch,
     logLevel: process.env.TUNNELDESK_TEST_LOG ? LogLevel.Trace : LogLevel.Debug,
     statsIntervalMs: 50,

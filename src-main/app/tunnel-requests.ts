@@ -6,7 +6,8 @@
  * A tunnel opened here is connected at once (a session with its source token); its
  * device side is watched with DescribeTunnel; the destination token is handed back once
  * and kept nowhere. For AWS tunnels the source and client tokens are put in the secret
- * store (the OS keychain in Electron, memory elsewhere), to reconnect later.
+ * store (the OS keychain in Electron, memory elsewhere), and where that store outlives the
+ * app they are offered after a restart: listed, reconnected in one click, or forgotten.
  */
 import { randomUUID } from 'node:crypto';
 import { ClientCache, type AwsClients } from '../aws/clients.js';
@@ -17,7 +18,6 @@ import type { RetryOptions } from '../aws/retry.js';
 import type { AwsTarget } from '../aws/target.js';
 import { describeThing, listThings } from '../aws/things.js';
 import * as tunnels from '../aws/tunnels.js';
-import { parseRegionEndpoint } from '../core/config/endpoint.js';
 import type { ServiceEndpoint } from '../core/config/proxy-config.js';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
 import {
@@ -31,9 +31,12 @@ import {
   type TunnelSummary,
 } from '../ipc/contract.js';
 import { asAppErrors } from './aws-app-errors.js';
+import { dataPlaneOf, targetOf, type AwsEndpoints } from './aws-endpoints.js';
 import { DEVICE_WATCH_INTERVAL_MS, DeviceWatch } from './device-watch.js';
 import { checkMappings } from './mapping-rules.js';
 import type { Sandbox } from './sandbox.js';
+import { SavedTunnelRequests } from './saved-tunnel-requests.js';
+import { SavedTunnelRecords, tokenRefused, type StoredTunnel } from './saved-tunnels.js';
 import type { SecretStore } from './secret-store.js';
 import type { Session } from './session.js';
 import type { StartSessionOptions } from './session-start.js';
@@ -48,6 +51,8 @@ export interface TunnelHost {
   readonly deviceWatchIntervalMs?: number;
   readonly retry?: RetryOptions;
   readonly userAgent?: string;
+  /** Where AWS sources go instead of AWS's regional endpoints (tests: the local service). */
+  readonly awsEndpoints?: AwsEndpoints;
   startSession(options: StartSessionOptions): Promise<Session>;
   findSession(id: string): Session | undefined;
   sessionsChanged(): void;
@@ -55,25 +60,29 @@ export interface TunnelHost {
   updateSettings(change: Partial<Settings>): void;
 }
 
-/** A session the app opened with OpenTunnel, and its tunnel. */
-interface Managed {
-  readonly sessionId: string;
+/** What the app knows of a tunnel it opened (or reconnects), to make its session. */
+interface TunnelFacts {
   readonly source: AwsSource;
   readonly target: AwsTarget;
-  readonly kind: 'aws' | 'sandbox';
   readonly name: string;
   readonly thingName: string;
   readonly tunnelId: string;
   readonly tunnelArn: string;
   readonly expiresAt: number | null;
-  readonly endpoint: ServiceEndpoint;
-  readonly verifyTls: boolean;
   readonly peerVersion: 'V1' | 'V2' | 'V3';
   readonly mappings: ServiceMapping[];
-  /** The ports last bound, so that a new token brings the same local ports back. */
-  boundPorts: Map<string, number>;
   /** The sandbox's own "Open sandbox" tunnels end with their session. */
   readonly closeWithSession: boolean;
+}
+
+/** A session the app opened with OpenTunnel, and its tunnel. */
+interface Managed extends TunnelFacts {
+  readonly sessionId: string;
+  readonly kind: 'aws' | 'sandbox';
+  readonly endpoint: ServiceEndpoint;
+  readonly verifyTls: boolean;
+  /** The ports last bound, so that a new token brings the same local ports back. */
+  boundPorts: Map<string, number>;
   readonly watch: DeviceWatch;
   /** Set while its session is replaced (a new token): that close is not the end. */
   replacing: boolean;
@@ -83,26 +92,6 @@ interface Managed {
 
 type Input<K extends keyof RequestHandlers> = Parameters<RequestHandlers[K]>[0];
 
-/** What a stored AWS tunnel record holds (encrypted by the secret store where it can). */
-export interface StoredTunnel {
-  readonly version: 1;
-  readonly source: AwsSource;
-  readonly tunnelId: string;
-  readonly thingName: string;
-  readonly mappings: ServiceMapping[];
-  readonly peerVersion: 'V1' | 'V2' | 'V3';
-  /** Secret. */
-  readonly sourceAccessToken: string;
-  /** Secret: the token's binding, without which it cannot reconnect. */
-  readonly clientToken: string;
-  readonly expiresAt: number | null;
-}
-
-/** The secret store's key of a tunnel's record. */
-export function storedTunnelKey(tunnelId: string): string {
-  return `tunnel/${tunnelId}`;
-}
-
 /** Thing names allow fewer characters than the sandbox's free-form device names. */
 export function sandboxThingName(deviceName: string): string {
   return deviceName.replace(/[^a-zA-Z0-9:_-]+/g, '-').slice(0, 128) || 'sandbox-device';
@@ -111,11 +100,28 @@ export function sandboxThingName(deviceName: string): string {
 export class TunnelRequests {
   private readonly clients: ClientCache;
   private readonly managed = new Map<string, Managed>();
+  private readonly records: SavedTunnelRecords;
+  /** listSavedTunnels, reconnectSavedTunnel, forgetSavedTunnel. */
+  readonly saved: SavedTunnelRequests;
 
   constructor(private readonly host: TunnelHost) {
     this.clients = new ClientCache({
       ...(host.retry === undefined ? {} : { retry: host.retry }),
       ...(host.userAgent === undefined ? {} : { userAgent: host.userAgent }),
+    });
+    this.records = new SavedTunnelRecords(host.secrets, host.logger, host.redactor);
+    this.saved = new SavedTunnelRequests({
+      records: this.records,
+      logger: host.logger,
+      hasSession: (tunnelId) => this.managedOf(tunnelId) !== undefined,
+      sessionView: (tunnelId) => {
+        const managed = this.managedOf(tunnelId);
+        const session = managed && host.findSession(managed.sessionId);
+        return session && this.decorate(session.view());
+      },
+      describe: async (source, tunnelId) =>
+        tunnels.describeTunnel(this.clients.get(await this.targetOf(source)), tunnelId),
+      adopt: (record) => this.adoptSaved(record),
     });
   }
 
@@ -228,11 +234,11 @@ export class TunnelRequests {
     await this.withClients(input.source, (clients) =>
       tunnels.closeTunnel(clients, input.tunnelId, { delete: input.delete ?? false }),
     );
+    await this.records.forget(input.tunnelId, 'the tunnel was closed');
     const sessionId = this.sessionOf(input.source, input.tunnelId);
     const managed = sessionId === null ? undefined : this.managed.get(sessionId);
     if (!managed) return;
     managed.watch.markClosed();
-    await this.host.secrets.delete(storedTunnelKey(managed.tunnelId));
     await this.host.findSession(managed.sessionId)?.close('the tunnel was closed');
     this.host.logger.info(`closed tunnel ${managed.tunnelId} of "${managed.thingName}"`);
     this.host.sessionsChanged();
@@ -318,7 +324,7 @@ export class TunnelRequests {
     if (!managed) return;
     managed.watch.stop();
     this.managed.delete(sessionId);
-    await this.host.secrets.delete(storedTunnelKey(managed.tunnelId));
+    await this.records.forget(managed.tunnelId, 'its session was forgotten');
   }
 
   /** Stops every watch and releases the clients' connections. */
@@ -355,44 +361,26 @@ export class TunnelRequests {
     );
     this.host.redactor.add(opened.sourceAccessToken);
     this.host.redactor.add(opened.destinationAccessToken);
-    const sessionId = randomUUID().slice(0, 8);
-    const managed: Managed = {
-      sessionId,
-      source: options.source,
-      target,
-      kind: options.source.kind,
-      name: options.name,
-      thingName: options.thingName,
-      tunnelId: opened.tunnelId,
-      tunnelArn: opened.tunnelArn,
-      expiresAt: Date.now() + (options.maxLifetimeMinutes ?? 720) * 60_000,
-      ...(await this.dataPlaneOf(options.source)),
-      peerVersion: options.peerVersion,
-      mappings: options.mappings,
-      boundPorts: new Map(),
-      closeWithSession: options.closeWithSession,
-      watch: new DeviceWatch({
-        intervalMs: this.host.deviceWatchIntervalMs ?? DEVICE_WATCH_INTERVAL_MS,
-        describe: () => tunnels.describeTunnel(clients, opened.tunnelId),
-        onChange: () => this.host.sessionsChanged(),
-        log: this.host.logger.child(`tunnel ${options.name}`),
-      }),
-      replacing: false,
-      opening: true,
-    };
-    this.managed.set(sessionId, managed);
-    const clientToken = randomUUID();
-    let session: Session;
+    let adopted: { managed: Managed; session: Session };
     try {
-      session = await this.startSession(
-        managed,
+      adopted = await this.adopt(
+        {
+          source: options.source,
+          target,
+          name: options.name,
+          thingName: options.thingName,
+          tunnelId: opened.tunnelId,
+          tunnelArn: opened.tunnelArn,
+          expiresAt: Date.now() + (options.maxLifetimeMinutes ?? 720) * 60_000,
+          peerVersion: options.peerVersion,
+          mappings: options.mappings,
+          closeWithSession: options.closeWithSession,
+        },
         opened.sourceAccessToken,
-        clientToken,
-        options.mappings,
+        randomUUID(),
       );
     } catch (error) {
       // Nothing of it is left open: not the listeners, nor the tunnel in AWS.
-      this.managed.delete(sessionId);
       await tunnels.closeTunnel(clients, opened.tunnelId).catch((closeError: unknown) => {
         this.host.logger.warn(
           `could not close tunnel ${opened.tunnelId} after a failed start: ${String(closeError)}`,
@@ -400,9 +388,6 @@ export class TunnelRequests {
       });
       throw error;
     }
-    managed.opening = false;
-    await this.store(managed, opened.sourceAccessToken, clientToken);
-    managed.watch.start();
     this.host.logger.info(
       `opened tunnel ${opened.tunnelId} to "${options.thingName}" (${options.mappings
         .map((m) => m.serviceId)
@@ -411,12 +396,81 @@ export class TunnelRequests {
         )}) through ${options.source.kind === 'sandbox' ? 'the sandbox' : `AWS ${options.source.region}`}`,
     );
     return {
-      session: this.decorate(session.view()),
+      session: this.decorate(adopted.session.view()),
       tunnelId: opened.tunnelId,
       tunnelArn: opened.tunnelArn,
       destinationAccessToken: opened.destinationAccessToken,
-      expiresAt: managed.expiresAt,
+      expiresAt: adopted.managed.expiresAt,
     };
+  }
+
+  /**
+   * The app's side of a tunnel: a session with the token and client token, a record to
+   * reconnect after a restart, and a watch on the device. A session that cannot start
+   * leaves nothing behind here (the caller decides about the tunnel).
+   */
+  private async adopt(
+    facts: TunnelFacts,
+    token: string,
+    clientToken: string,
+  ): Promise<{ managed: Managed; session: Session }> {
+    const clients = this.clients.get(facts.target);
+    const managed: Managed = {
+      ...facts,
+      sessionId: randomUUID().slice(0, 8),
+      kind: facts.source.kind,
+      ...(await dataPlaneOf(facts.source, this.host.sandbox, this.host.awsEndpoints)),
+      boundPorts: new Map(),
+      watch: new DeviceWatch({
+        intervalMs: this.host.deviceWatchIntervalMs ?? DEVICE_WATCH_INTERVAL_MS,
+        describe: () => tunnels.describeTunnel(clients, facts.tunnelId),
+        onChange: () => this.watchChanged(managed),
+        log: this.host.logger.child(`tunnel ${facts.name}`),
+      }),
+      replacing: false,
+      opening: true,
+    };
+    this.managed.set(managed.sessionId, managed);
+    let session: Session;
+    try {
+      session = await this.startSession(managed, token, clientToken, facts.mappings);
+    } catch (error) {
+      this.managed.delete(managed.sessionId);
+      throw error;
+    }
+    managed.opening = false;
+    await this.store(managed, token, clientToken);
+    managed.watch.start();
+    return { managed, session };
+  }
+
+  /** A session on a saved tunnel, with its saved tokens (a failed start leaves the record). */
+  private async adoptSaved(record: StoredTunnel): Promise<SessionView> {
+    const { session } = await this.adopt(
+      {
+        source: record.source,
+        target: await this.targetOf(record.source),
+        name: record.thingName,
+        thingName: record.thingName,
+        tunnelId: record.tunnelId,
+        tunnelArn: record.tunnelArn,
+        expiresAt: record.expiresAt,
+        peerVersion: record.peerVersion,
+        mappings: record.mappings,
+        closeWithSession: false,
+      },
+      record.sourceAccessToken,
+      record.clientToken,
+    );
+    return this.decorate(session.view());
+  }
+
+  /** The device or the tunnel's status changed; a tunnel found CLOSED has nothing to keep. */
+  private watchChanged(managed: Managed): void {
+    if (managed.watch.status === 'CLOSED') {
+      void this.records.forget(managed.tunnelId, 'the tunnel is closed');
+    }
+    this.host.sessionsChanged();
   }
 
   private startSession(
@@ -441,10 +495,17 @@ export class TunnelRequests {
     });
   }
 
-  /** The session ended: stop watching; the sandbox's own tunnels close with it. */
+  /**
+   * The session ended: stop watching; a token the service refused is not kept (it will not
+   * work after a restart either); the sandbox's own tunnels close with their session.
+   */
   private async afterSessionClose(managed: Managed): Promise<void> {
     if (managed.opening || managed.replacing) return;
     managed.watch.stop();
+    const state = this.host.findSession(managed.sessionId)?.view().state;
+    if (state?.kind === 'closed' && state.fatal && tokenRefused(state.reason)) {
+      await this.records.forget(managed.tunnelId, 'the tunnel service refused its token');
+    }
     if (!managed.closeWithSession || managed.watch.status === 'CLOSED') return;
     managed.watch.markClosed();
     try {
@@ -457,42 +518,23 @@ export class TunnelRequests {
   /** Keeps what reconnecting an AWS tunnel needs (the sandbox does not outlive the app). */
   private async store(managed: Managed, token: string, clientToken: string): Promise<void> {
     if (managed.source.kind !== 'aws') return;
-    const record: StoredTunnel = {
+    await this.records.save({
       version: 1,
       source: managed.source,
       tunnelId: managed.tunnelId,
+      tunnelArn: managed.tunnelArn,
       thingName: managed.thingName,
       mappings: managed.mappings,
       peerVersion: managed.peerVersion,
       sourceAccessToken: token,
       clientToken,
       expiresAt: managed.expiresAt,
-    };
-    await this.host.secrets.set(storedTunnelKey(managed.tunnelId), JSON.stringify(record));
+      savedAt: Date.now(),
+    });
   }
 
-  private async targetOf(source: AwsSource): Promise<AwsTarget> {
-    if (source.kind === 'sandbox') return this.host.sandbox.target();
-    return {
-      kind: 'aws',
-      region: source.region,
-      ...(source.profile === undefined ? {} : { profile: source.profile }),
-    };
-  }
-
-  /** Where the source side connects: the region's data plane, or the sandbox's. */
-  private async dataPlaneOf(
-    source: AwsSource,
-  ): Promise<{ endpoint: ServiceEndpoint; verifyTls: boolean }> {
-    if (source.kind === 'aws') {
-      return {
-        endpoint: parseRegionEndpoint(source.region, 'region', 'the tunnel'),
-        verifyTls: true,
-      };
-    }
-    const { host, port } = await this.host.sandbox.dataPlane();
-    // The sandbox's certificate is self-signed, and it is ours, on loopback.
-    return { endpoint: { host, port, secure: true, origin: 'sandbox' }, verifyTls: false };
+  private targetOf(source: AwsSource): Promise<AwsTarget> {
+    return targetOf(source, this.host.sandbox, this.host.awsEndpoints);
   }
 
   private async withClients<T>(
@@ -507,6 +549,14 @@ export class TunnelRequests {
       if (error instanceof AppError && CREDENTIAL_CODES.has(error.code)) this.clients.evict(target);
       throw error;
     }
+  }
+
+  /** The app's tunnel of that id in this run, whatever its source. */
+  private managedOf(tunnelId: string): Managed | undefined {
+    for (const managed of this.managed.values()) {
+      if (managed.tunnelId === tunnelId) return managed;
+    }
+    return undefined;
   }
 
   /** The session on a tunnel, if the app has one. */

@@ -94,7 +94,6 @@ export async function runWebCommand(
     runtime: 'web',
     version: io.version,
     settingsFile: io.env.TUNNELDESK_SETTINGS_FILE ?? defaultSettingsFile(io.env),
-    secretStorage: 'memory',
     launch: nodeLaunchDeps(),
     logTee: (record) => {
       if (record.level <= printLevel) io.err(formatRecord(record));

@@ -13,6 +13,7 @@ import { electronLaunchDeps } from './launch-deps.js';
 import { createMainWindow, focusWindow } from './main-window.js';
 import { menuTemplate } from './menu.js';
 import { appPaths, PRODUCT_NAME, readPackageVersion } from './paths.js';
+import { safeStorageSecretStore } from './safe-storage-secret-store.js';
 import { secretStorageKind } from './secret-storage.js';
 import { windowOpenDecision } from './security.js';
 import { installGracefulShutdown } from './shutdown.js';
@@ -44,16 +45,21 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  const secretStorage = secretStorageKind({
+    platform: process.platform,
+    encryptionAvailable: await safeStorage.isAsyncEncryptionAvailable(),
+    linuxBackend:
+      process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
+  });
   const tunnelDesk = new TunnelDeskApp({
     runtime: 'electron',
     version,
     settingsFile: join(app.getPath('userData'), 'settings.json'),
-    secretStorage: secretStorageKind({
-      platform: process.platform,
-      encryptionAvailable: await safeStorage.isAsyncEncryptionAvailable(),
-      linuxBackend:
-        process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined,
-    }),
+    // Tokens outlive the app only where the OS keychain protects them; in memory elsewhere.
+    // AppInfo.secretStorage is the store's own kind, so the UI says which it got.
+    ...(secretStorage === 'os-keychain'
+      ? { secretStore: safeStorageSecretStore(safeStorage, app.getPath('userData')) }
+      : {}),
     launch: electronLaunchDeps(shell),
     // Warnings and errors also go to the terminal `npm start` runs in.
     logTee: (record) => {

@@ -293,6 +293,25 @@ export const TunnelDetails = z.strictObject({
 });
 export type TunnelDetails = z.infer<typeof TunnelDetails>;
 
+/**
+ * A tunnel the app opened and kept to reconnect after a restart (its tokens stay in main,
+ * encrypted with the OS keychain). Only where secrets outlive the app (AppInfo.secretStorage
+ * is 'os-keychain'), and only tunnels without a session in this run.
+ */
+export const SavedTunnel = z.strictObject({
+  tunnelId: z.string(),
+  thingName: z.string(),
+  /** Where it was opened (AWS: a profile and region). */
+  source: AwsSource,
+  /** The services and the local ports asked for ('auto' gets a free one again). */
+  services: z.array(ServiceMapping),
+  /** When its token was saved (ms since the epoch). */
+  savedAt: z.number(),
+  /** When its maximum lifetime ends (ms since the epoch). */
+  expiresAt: z.number().nullable(),
+});
+export type SavedTunnel = z.infer<typeof SavedTunnel>;
+
 const Empty = z.void();
 
 // ---- requests: renderer -> main ----------------------------------------------------------------
@@ -490,6 +509,28 @@ export const requests = {
     input: z.strictObject({ sessionId: SessionId }),
     output: SessionView,
   },
+  // ---- tunnels kept across a restart (the OS keychain holds their tokens) -----------------
+  listSavedTunnels: {
+    channel: 'renderer:list-saved-tunnels',
+    input: Empty,
+    output: z.array(SavedTunnel),
+  },
+  /**
+   * Connects a saved tunnel again with its saved tokens. Fails with `tunnel-closed` (and the
+   * record is forgotten) when the tunnel has closed meanwhile; a token the service refuses
+   * ends the session with the reason, and the record is forgotten too.
+   */
+  reconnectSavedTunnel: {
+    channel: 'renderer:reconnect-saved-tunnel',
+    input: z.strictObject({ tunnelId: TunnelId }),
+    output: SessionView,
+  },
+  /** Forgets a saved tunnel's tokens; the tunnel itself stays open in AWS. */
+  forgetSavedTunnel: {
+    channel: 'renderer:forget-saved-tunnel',
+    input: z.strictObject({ tunnelId: TunnelId }),
+    output: Empty,
+  },
 } as const satisfies Record<string, RequestSpec>;
 
 // ---- events: main -> renderer ------------------------------------------------------------------
@@ -564,6 +605,7 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  * says how to configure them), `sso-expired` (it gives the exact `aws sso login --profile X`),
  * `credentials-rejected`, `access-denied` (it names the IAM action), `throttled` (after
  * retries with backoff), `tunnel-limit`, `invalid-request`, `network`, `aws-failed`.
+ * Saved tunnels add: `tunnel-closed` (a saved tunnel closed meanwhile: it cannot reconnect).
  */
 export const AppErrorShape = z.strictObject({
   code: z.string(),

@@ -46,7 +46,6 @@ export function testAppOptions(launch: ReturnType<typeof recordingLauncher>['lau
   return {
     runtime: 'web' as const,
     version: 'test',
-    secretStorage: 'memory' as const,
     launch,
     statsIntervalMs: 100,
   };

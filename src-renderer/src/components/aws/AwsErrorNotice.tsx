@@ -20,6 +20,7 @@ const TITLES: Readonly<Record<string, string>> = {
   'invalid-request': 'AWS refused the request',
   'invalid-input': 'Check the input',
   network: 'AWS cannot be reached',
+  'tunnel-closed': 'The tunnel has closed',
   disconnected: 'Disconnected from TunnelDesk',
 };
 

@@ -1,7 +1,8 @@
-/** Every tunnel at a glance, with its state, services and totals. */
+/** Every tunnel at a glance, with its state, services and totals; and those saved to reconnect. */
 import { useSessionsStore } from '../../stores/sessions-store';
 import { hashFromRoute, useUiStore } from '../../stores/ui-store';
 import { Icon } from '../common/Icon';
+import { SavedTunnels } from './SavedTunnels';
 import { SessionCard } from './SessionCard';
 
 export function TunnelsHome() {
@@ -39,6 +40,7 @@ export function TunnelsHome() {
           </button>
         </div>
       </header>
+      <SavedTunnels />
       {loaded && sessions.length === 0 ? <EmptyState onStart={openConnect} /> : null}
       <ul className="session-list" aria-label="Tunnels">
         {sessions.map((session) => (
