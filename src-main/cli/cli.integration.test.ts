@@ -4,7 +4,7 @@
  * Needs the build (`npm run build`; `npm test` does it first).
  */
 import http from 'node:http';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -101,6 +101,7 @@ describe('tunneldesk (the command)', () => {
     const servicePort = await unusedPort();
     const localPort = await unusedPort();
     const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-cli-'));
+    cleanup.push({ close: async () => rmSync(dir, { recursive: true, force: true }) });
     mkdirSync(join(dir, 'src'));
     mkdirSync(join(dir, 'dst'));
     writeFileSync(join(dir, 'src', 'SSHSource.ini'), `# operator side\nSSH1 = ${localPort}\n`);

@@ -1,5 +1,5 @@
 /** The shell finds its pieces from out/main, the same in a checkout and inside app.asar. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ describe('readPackageVersion', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-paths-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ version: '1.2.3' }));
     expect(readPackageVersion(join(dir, 'package.json'))).toBe('1.2.3');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('falls back to 0.0.0 rather than failing to start', () => {

@@ -3,7 +3,7 @@
  * and the contract over the WebSocket once in.
  */
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ async function serve(): Promise<{ server: WebServer; url: string; app: TunnelDes
   const server = new WebServer({ app, rendererDir: dir });
   const url = await server.start();
   cleanup.push(
+    async () => rmSync(dir, { recursive: true, force: true }),
     () => app.shutdown(),
     () => server.close(),
   );
