@@ -1,13 +1,18 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections]`: prints figures, asserts nothing.
- * Build first (`npm run build`; npm ci does it).
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]]`: prints figures,
+ * asserts nothing. Build first (`npm run build`; npm ci does it).
  */
 import { firstByte, manyConnections, throughput } from './core.js';
+import { fairness } from './fairness.js';
+import { soak } from './soak.js';
 
 const suites: Record<string, () => Promise<void>> = {
   throughput: () => throughput(),
   'first-byte': () => firstByte(),
   connections: () => manyConnections(),
+  fairness: () => fairness(),
+  // `soak 1` for one minute; 10 by default. Not part of `core`: it takes minutes.
+  soak: () => soak(process.argv[3] ? Number(process.argv[3]) : 10),
   core: async () => {
     await throughput();
     await firstByte();

@@ -100,6 +100,8 @@ export class TunnelDeskApp implements RequestHandlers {
   /** Whether the last tick pushed figures of an open tunnel (see tick()). */
   private statsLive = false;
   private shuttingDown: Promise<void> | undefined;
+  /** Sessions being opened now: shutdown waits for them (they close themselves if it began). */
+  private readonly opening = new Set<Promise<unknown>>();
   private sandboxCount = 0;
 
   constructor(private readonly env: AppEnvironment) {
@@ -144,10 +146,16 @@ export class TunnelDeskApp implements RequestHandlers {
     return () => this.subscribers.delete(listener);
   }
 
-  /** Closes every tunnel and listener, and the sandbox. Safe to call more than once. */
+  /**
+   * Closes every tunnel and listener, and the sandbox. Safe to call more than once, and at
+   * any moment: a tunnel being opened meanwhile either never binds a port (the request
+   * fails with "the app is quitting") or is closed here before this resolves.
+   */
   shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
       clearInterval(this.timer);
+      // A session being opened ends up in `sessions`, or closed and refused: wait for it.
+      await Promise.allSettled([...this.opening]);
       await Promise.all([...this.sessions.values()].map((s) => s.close('the app is quitting')));
       this.tunnels.shutdown();
       await this.sandbox.close();
@@ -175,7 +183,7 @@ export class TunnelDeskApp implements RequestHandlers {
   async openSandbox(input: Input<'openSandbox'>): Promise<SessionView> {
     this.refuseWhileQuitting();
     const name = input.deviceName?.trim() || `sandbox-device-${++this.sandboxCount}`;
-    return this.tunnels.openSandbox(name, input.services);
+    return this.whileOpen(this.tunnels.openSandbox(name, input.services));
   }
 
   async connectWithToken(input: Input<'connectWithToken'>): Promise<SessionView> {
@@ -337,7 +345,7 @@ export class TunnelDeskApp implements RequestHandlers {
 
   openTunnel(input: Input<'openTunnel'>) {
     this.refuseWhileQuitting();
-    return this.tunnels.openTunnel(input);
+    return this.whileOpen(this.tunnels.openTunnel(input));
   }
 
   describeTunnel(input: Input<'describeTunnel'>) {
@@ -354,7 +362,7 @@ export class TunnelDeskApp implements RequestHandlers {
 
   rotateSourceToken(input: Input<'rotateSourceToken'>) {
     this.refuseWhileQuitting();
-    return this.tunnels.rotateSourceToken(input);
+    return this.whileOpen(this.tunnels.rotateSourceToken(input));
   }
 
   // ---- tunnels saved across a restart (saved-tunnel-requests.ts) ---------------------------
@@ -365,7 +373,7 @@ export class TunnelDeskApp implements RequestHandlers {
 
   reconnectSavedTunnel({ tunnelId }: Input<'reconnectSavedTunnel'>) {
     this.refuseWhileQuitting();
-    return this.tunnels.saved.reconnect(tunnelId);
+    return this.whileOpen(this.tunnels.saved.reconnect(tunnelId));
   }
 
   forgetSavedTunnel({ tunnelId }: Input<'forgetSavedTunnel'>) {
@@ -374,7 +382,23 @@ export class TunnelDeskApp implements RequestHandlers {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private async startSession(options: StartSessionOptions): Promise<Session> {
+  /**
+   * Every path that opens a tunnel comes here (after AWS calls that may have taken a
+   * while): the last moment to refuse before a port is bound. Shutdown waits for a session
+   * being opened, and such a session closes itself if shutdown began meanwhile.
+   */
+  private startSession(options: StartSessionOptions): Promise<Session> {
+    if (this.shuttingDown) return Promise.reject(new AppError('failed', 'the app is quitting'));
+    const started = this.openSession(options);
+    this.opening.add(started);
+    const forget = (): void => {
+      this.opening.delete(started);
+    };
+    started.then(forget, forget);
+    return started;
+  }
+
+  private async openSession(options: StartSessionOptions): Promise<Session> {
     const id = options.id ?? randomUUID().slice(0, 8);
     const clientToken = options.clientToken ?? randomUUID();
     this.redactor.add(options.accessToken);
@@ -415,6 +439,11 @@ export class TunnelDeskApp implements RequestHandlers {
       if (error instanceof ConfigError) throw appErrorFrom(error);
       throw error;
     }
+    if (this.shuttingDown) {
+      // Shutdown began while the ports were being bound: they close with everything else.
+      await session.close('the app is quitting');
+      throw new AppError('failed', 'the app is quitting');
+    }
     this.sessions.set(id, session);
     this.logger.info(
       `opened tunnel "${options.name}" to ${options.endpoint.host}:${options.endpoint.port}`,
@@ -447,6 +476,19 @@ export class TunnelDeskApp implements RequestHandlers {
 
   private refuseWhileQuitting(): void {
     if (this.shuttingDown) throw new AppError('failed', 'the app is quitting');
+  }
+
+  /**
+   * A request that opens a tunnel: if it fails because the app began quitting meanwhile
+   * (the sandbox stopped under its OpenTunnel, say), that is the reason to give.
+   */
+  private async whileOpen<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      if (this.shuttingDown) throw new AppError('failed', 'the app is quitting');
+      throw error;
+    }
   }
 
   private sessionsChanged(): void {

@@ -86,6 +86,8 @@ export class Sandbox {
   }
 
   private start(): Promise<Running> {
+    // Once closed (the app is quitting), nothing may start a service whose port nobody closes.
+    if (this.closed) return Promise.reject(new Error('the sandbox is closed: the app is quitting'));
     this.starting ??= (async () => {
       // Our own certificate, so that the SDK clients can trust exactly it.
       const material = await selfSignedCertificate();

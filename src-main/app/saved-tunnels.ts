@@ -10,7 +10,13 @@
  */
 import { z } from 'zod';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
-import { AwsSource, ProtocolVersion, ServiceMapping, type SavedTunnel } from '../ipc/contract.js';
+import {
+  AwsSource,
+  describeSchemaError,
+  ProtocolVersion,
+  ServiceMapping,
+  type SavedTunnel,
+} from '../ipc/contract.js';
 import type { SecretStore } from './secret-store.js';
 
 const PREFIX = 'tunnel/';
@@ -116,14 +122,21 @@ export class SavedTunnelRecords {
 
   private async parse(tunnelId: string, text: string): Promise<StoredTunnel | undefined> {
     let record: StoredTunnel | undefined;
+    let problem = 'it is not JSON';
     try {
-      record = StoredTunnel.parse(JSON.parse(text));
+      const parsed = StoredTunnel.safeParse(JSON.parse(text));
+      if (parsed.success) record = parsed.data;
+      // Only the field's name: zod's messages may quote a value, and a value may be a token.
+      else problem = `field ${describeSchemaError(parsed.error).field}`;
     } catch {
       record = undefined;
     }
     if (record?.tunnelId !== tunnelId) {
       // Neither the text nor zod's account of it is logged: both may quote a token.
-      await this.forget(tunnelId, 'its record is not valid');
+      await this.forget(
+        tunnelId,
+        `its record is not valid (${record ? 'another tunnel id' : problem})`,
+      );
       return undefined;
     }
     // Tokens read back are secrets of this run too: no log line may show them.

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Settings } from '../ipc/contract.js';
+import { describeSchemaError, Settings } from '../ipc/contract.js';
 import type { Logger } from '../core/log/logger.js';
 
 export const DEFAULT_SETTINGS: Settings = { theme: 'system', sshUsers: {}, browserSchemes: {} };
@@ -38,14 +38,25 @@ export class SettingsStore {
     } catch {
       return DEFAULT_SETTINGS;
     }
+    let data: unknown;
     try {
-      return Settings.parse({ ...DEFAULT_SETTINGS, ...(JSON.parse(text) as object) });
+      data = JSON.parse(text);
     } catch (error) {
       this.log.warn(
-        `settings file ${this.file} is not valid (${(error as Error).message.split('\n')[0]}); using defaults`,
+        `settings file ${this.file} is not JSON (${(error as Error).message}); using defaults`,
       );
       return DEFAULT_SETTINGS;
     }
+    const parsed =
+      typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? Settings.safeParse({ ...DEFAULT_SETTINGS, ...data })
+        : Settings.safeParse(data);
+    if (parsed.success) return parsed.data;
+    // The message names the field (`theme: Invalid option: ...`), never the file's values.
+    this.log.warn(
+      `settings file ${this.file} is not valid (${describeSchemaError(parsed.error).message}); using defaults`,
+    );
+    return DEFAULT_SETTINGS;
   }
 
   private save(): void {

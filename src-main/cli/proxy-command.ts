@@ -55,7 +55,11 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
         finish(fatal ? 1 : 0);
       },
     };
-    const runtime = { logger, events };
+    const runtime = {
+      logger,
+      events,
+      limits: { maxConnectionsPerService: config.maxConnectionsPerService },
+    };
     const proxy =
       config.mode === 'source'
         ? new SourceProxy(config, runtime)

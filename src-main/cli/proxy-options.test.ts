@@ -171,6 +171,54 @@ describe('parseProxyArgs: a plain run', () => {
   });
 });
 
+describe('parseProxyArgs: --send-order', () => {
+  it('leaves the send order to the default (fair) unless given', () => {
+    expect(run(['-r', 'us-east-1', '-s', '5555']).config.sendOrder).toBeUndefined();
+  });
+
+  it('takes fair or arrival, from the command line or a --config file', () => {
+    expect(run(['-r', 'us-east-1', '-s', '5555', '--send-order', 'arrival']).config.sendOrder).toBe(
+      'arrival',
+    );
+    expect(run(['-r', 'us-east-1', '-d', '22', '--send-order', 'FAIR']).config.sendOrder).toBe(
+      'fair',
+    );
+    write('order.ini', 'send-order = arrival\n');
+    expect(run(['-r', 'us-east-1', '-s', '5555', '--config', 'order.ini']).config.sendOrder).toBe(
+      'arrival',
+    );
+  });
+
+  it('refuses any other order, naming the two', () => {
+    expect(messageOf(['-r', 'us-east-1', '-s', '5555', '--send-order', 'drr'])).toBe(
+      '--send-order: "drr" is not a send order; write fair (the default) or arrival',
+    );
+  });
+});
+
+describe('parseProxyArgs: --max-connections', () => {
+  it('leaves the limit to the default (1,000 per service) unless given', () => {
+    expect(run(['-r', 'us-east-1', '-s', '5555']).config.maxConnectionsPerService).toBeUndefined();
+  });
+
+  it('takes a number from the command line or a --config file', () => {
+    expect(
+      run(['-r', 'us-east-1', '-s', '5555', '--max-connections', '50']).config
+        .maxConnectionsPerService,
+    ).toBe(50);
+    write('limit.ini', 'max-connections = 2000\n');
+    expect(
+      run(['-r', 'us-east-1', '-d', '22', '--config', 'limit.ini']).config.maxConnectionsPerService,
+    ).toBe(2000);
+  });
+
+  it.each(['0', '-1', 'many', '1.5', '100001'])('refuses %s, saying what is allowed', (value) => {
+    expect(messageOf(['-r', 'us-east-1', '-s', '5555', '--max-connections', value])).toBe(
+      `--max-connections: "${value}" is not a number of connections; give 1 to 100000`,
+    );
+  });
+});
+
 describe('parseProxyArgs: endpoints', () => {
   it.each([
     ['us-west-2', 'data.tunneling.iot.us-west-2.amazonaws.com'],
@@ -413,6 +461,8 @@ describe('renderProxyHelp', () => {
       '-y, --destination-client-type',
       '--config <file>',
       '--config-dir',
+      '--send-order <order>',
+      '--max-connections <n>',
       'AWSIOT_TUNNEL_ACCESS_TOKEN',
       'AWSIOT_TUNNEL_CLIENT_TOKEN',
       'AWSIOT_TUNNEL_ENDPOINT',
@@ -571,7 +621,7 @@ describe('parseProxyArgs: --config file and precedence', () => {
   it('names file and line of an unknown key', () => {
     write('u.ini', '# ok\nregion = us-east-1\nregoin = us-east-1\n');
     expect(messageOf(['-s', '1', '--config', 'u.ini'])).toBe(
-      'u.ini:3: unknown key "regoin"; the keys are the long option names: access-token, client-token, proxy-endpoint, region, source-listen-port, destination-app, local-bind-address, capath, no-ssl-host-verify, verbose, mode, destination-client-type, config-dir',
+      'u.ini:3: unknown key "regoin"; the keys are the long option names: access-token, client-token, proxy-endpoint, region, source-listen-port, destination-app, local-bind-address, capath, no-ssl-host-verify, verbose, mode, destination-client-type, config-dir, send-order, max-connections',
     );
     write('h.ini', 'config = other.ini\n');
     expect(messageOf(['-s', '1', '--config', 'h.ini'])).toMatch(

@@ -24,6 +24,8 @@ import {
   type SourceMappings,
 } from '../core/config/proxy-config.js';
 import { DEFAULT_LOG_LEVEL, toLogLevel, type LogLevel } from '../core/log/logger.js';
+import { SEND_ORDERS, type SendOrder } from '../core/mux/tunnel-writer.js';
+import { DEFAULT_RESOURCE_LIMITS } from '../core/mux/limits.js';
 import {
   CLIENT_TOKEN_PATTERN,
   type ProtocolVersion,
@@ -44,6 +46,8 @@ export const REGION_ENV = 'AWSIOT_TUNNEL_REGION';
 // Limits of the reference's InputValidation.
 const MAX_ACCESS_TOKEN_LENGTH = 4096;
 const MAX_PATH_LENGTH = 4096;
+/** --max-connections at most: each connection is a socket, and file descriptors run out. */
+const MAX_CONNECTIONS_LIMIT = 100_000;
 
 /** An option that a `--config` file or the environment may set too: its long name. */
 type SettingKey =
@@ -59,7 +63,9 @@ type SettingKey =
   | 'verbose'
   | 'mode'
   | 'destination-client-type'
-  | 'config-dir';
+  | 'config-dir'
+  | 'send-order'
+  | 'max-connections';
 
 interface FlagSpec {
   /** The commander flags, exactly the reference's names. */
@@ -146,6 +152,19 @@ const FLAGS = [
     key: 'config-dir',
     description: 'a directory of .ini mapping files (SSH1 = 5555), ./config by default',
   },
+  {
+    flags: '--send-order <order>',
+    key: 'send-order',
+    description:
+      'how connections share the tunnel: fair (default; each connection in turn, starts and resets first, ' +
+      'little left queued outside our scheduler, so SSH stays responsive beside a bulk transfer) or ' +
+      'arrival (one queue in arrival order, the old behaviour, for comparison)',
+  },
+  {
+    flags: '--max-connections <n>',
+    key: 'max-connections',
+    description: `local connections per service, 1 to ${MAX_CONNECTIONS_LIMIT} (${DEFAULT_RESOURCE_LIMITS.maxConnectionsPerService} by default); one more is closed (source) or reset (destination), and the log says so`,
+  },
 ] as const satisfies readonly FlagSpec[];
 
 /** Settings a `--config` file may hold: every option with a value, by its long name. */
@@ -168,6 +187,8 @@ const FLAG_NAMES: Readonly<Record<SettingKey, string>> = {
   mode: '-m/--mode',
   'destination-client-type': '-y/--destination-client-type',
   'config-dir': '--config-dir',
+  'send-order': '--send-order',
+  'max-connections': '--max-connections',
 };
 
 /** The prefix of an error about a flag's value: the short flag, as in `-s: ...`. */
@@ -442,6 +463,27 @@ function checkPeerVersion(setting: Setting): ProtocolVersion {
   );
 }
 
+function checkSendOrder(setting: Setting): SendOrder {
+  const order = setting.value.trim().toLowerCase();
+  if ((SEND_ORDERS as readonly string[]).includes(order)) return order as SendOrder;
+  throw new ConfigError(
+    `"${setting.value}" is not a send order; write fair (the default) or arrival`,
+    setting.where,
+  );
+}
+
+function checkMaxConnections(setting: Setting): number {
+  const text = setting.value.trim();
+  const value = /^[0-9]{1,7}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= MAX_CONNECTIONS_LIMIT)) {
+    throw new ConfigError(
+      `"${setting.value}" is not a number of connections; give 1 to ${MAX_CONNECTIONS_LIMIT}`,
+      setting.where,
+    );
+  }
+  return value;
+}
+
 function checkBindAddress(setting: Setting): string {
   return parseBindAddress(setting.value, setting.where);
 }
@@ -565,6 +607,8 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
 
   const bind = settings['local-bind-address'];
   const caPath = settings.capath;
+  const order = settings['send-order'];
+  const maxConnections = settings['max-connections'];
   const noVerify = settings['no-ssl-host-verify']?.value === 'true';
 
   const config: ProxyConfig = {
@@ -579,6 +623,8 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
     mappingFiles,
     peerVersion,
     logLevel,
+    ...(order ? { sendOrder: checkSendOrder(order) } : {}),
+    ...(maxConnections ? { maxConnectionsPerService: checkMaxConnections(maxConnections) } : {}),
   };
   return { config, warnings };
 }

@@ -160,3 +160,62 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('a %s source against our destinatio
     );
   });
 });
+
+describe('a source that missed the reset of its stream (as the reference source can)', () => {
+  it('gets a CONNECTION_START with no active stream taken as the stream start, but not for a stream our side ended', async () => {
+    const echo = await startEchoServer();
+    cleanup.push(echo);
+    const { svc, src, dst, endpoint } = await service(['SSH1']);
+    const destination = new DestinationAgent(
+      proxyConfig(
+        'destination',
+        svc.port,
+        dst,
+        {
+          mode: 'destination',
+          targets: new Map([['SSH1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
+        },
+        { endpoint },
+      ),
+      { logger: debugLogger() },
+    );
+    cleanup.push(destination);
+    await destination.start();
+    await waitFor(() => svc.describeTunnel('compat').destination.connected);
+    const source = await RawPeer.connect({
+      url: `ws://127.0.0.1:${svc.port}`,
+      mode: 'source',
+      token: src,
+      version: 'V3',
+    });
+    cleanup.push(source);
+    await source.next((m) => m.type === MessageType.SERVICE_IDS, 'SERVICE_IDS');
+    source.send({
+      type: MessageType.CONNECTION_START,
+      streamId: 7,
+      serviceId: 'SSH1',
+      connectionId: 3,
+    });
+    source.send({
+      type: MessageType.DATA,
+      streamId: 7,
+      serviceId: 'SSH1',
+      connectionId: 3,
+      payload: Buffer.from('adopted'),
+    });
+    const answer = await source.next((m) => m.type === MessageType.DATA, 'the echo');
+    expect(answer).toMatchObject({ streamId: 7, connectionId: 3 });
+    expect(Buffer.from(answer.payload).toString()).toBe('adopted');
+    // The source ends the stream; a late CONNECTION_START for it is refused, not adopted again.
+    source.send({ type: MessageType.STREAM_RESET, streamId: 7, serviceId: 'SSH1' });
+    await waitFor(() => destination.snapshot().services[0]!.activeStreamId === 0);
+    source.send({
+      type: MessageType.CONNECTION_START,
+      streamId: 7,
+      serviceId: 'SSH1',
+      connectionId: 4,
+    });
+    const reset = await source.next((m) => m.type === MessageType.CONNECTION_RESET, 'the reset');
+    expect(reset).toMatchObject({ streamId: 7, connectionId: 4 });
+  });
+});

@@ -644,16 +644,32 @@ export function requestByChannel(channel: string): RequestName | undefined {
   return undefined;
 }
 
-/** Formats a schema failure so that it names the field: `services[0].port: ...`. */
+/**
+ * Formats a schema failure so that it names the field: `services[0].port: ...`. A field the
+ * contract does not have is named too (`sessionId.extra`, or `extra` at the top), and a
+ * failure of the payload as a whole is put on `input`.
+ */
 export function describeSchemaError(error: z.ZodError): { message: string; field: string | null } {
   const issue = error.issues[0];
-  if (!issue) return { message: 'invalid input', field: null };
-  const field = issue.path.length
-    ? issue.path
+  if (!issue) return { message: 'invalid input', field: 'input' };
+  const path: PropertyKey[] = [...issue.path];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    path.push(issue.keys[0]!);
+    message = `not a field of this request${issue.keys.length > 1 ? ` (nor ${issue.keys.slice(1, 4).join(', ')})` : ''}`;
+  } else if (
+    path.length === 0 &&
+    issue.code === 'invalid_type' &&
+    (issue.expected === 'void' || issue.expected === 'undefined')
+  ) {
+    message = 'this request takes no input';
+  }
+  const field = path.length
+    ? path
         .map((part, index) =>
           typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${String(part)}`,
         )
         .join('')
-    : null;
-  return { message: field ? `${field}: ${issue.message}` : issue.message, field };
+    : 'input';
+  return { message: `${field}: ${message}`, field };
 }

@@ -5,6 +5,7 @@
  */
 import type { ProtocolVersion, ProxyMode } from '../protocol/wire.js';
 import type { LogLevel } from '../log/logger.js';
+import type { SendOrder } from '../mux/tunnel-writer.js';
 
 /** Where the tunnel service is. */
 export interface ServiceEndpoint {
@@ -63,6 +64,14 @@ export interface ProxyConfig {
   /** `-y`: the protocol version of the peer (source only); V3 by default. */
   readonly peerVersion: ProtocolVersion;
   readonly logLevel: LogLevel;
+  /**
+   * `--send-order`: how local connections share the tunnel. `fair` (the default): each
+   * connection has its own queue, served in turn, control frames first, and little is left
+   * waiting outside that queue; `arrival`: one queue in arrival order, for comparison.
+   */
+  readonly sendOrder?: SendOrder;
+  /** `--max-connections`: local connections per service (1,000 when absent; see mux/limits.ts). */
+  readonly maxConnectionsPerService?: number;
 }
 
 /**

@@ -12,10 +12,12 @@ import { ProtocolError } from '../protocol/errors.js';
 import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import type { TunnelSnapshot } from '../stats/snapshot.js';
 import { TunnelClient } from '../tunnel/tunnel-client.js';
-import { DEFAULT_MUX_LIMITS, TunnelMux } from '../mux/tunnel-mux.js';
+import { TunnelMux } from '../mux/tunnel-mux.js';
 import type { LocalConnection } from '../mux/local-connection.js';
 import { ServiceChannel } from '../mux/service-channel.js';
-import type { ProxyEvents, ProxyRuntimeOptions } from '../source/source-proxy.js';
+import { ResourceLimitError } from '../mux/limits.js';
+import { RefusalLog } from '../mux/refusal-log.js';
+import { muxLimits, type ProxyEvents, type ProxyRuntimeOptions } from '../source/source-proxy.js';
 
 /** Where every target connection's reads land; read handlers copy out before returning. */
 const readBuffer = Buffer.allocUnsafe(MAX_PAYLOAD_BYTES);
@@ -31,15 +33,23 @@ export class DestinationAgent extends TunnelMux {
   private readonly targets = new Map<string, DestinationTarget>();
   private stopped = false;
   private readonly events: ProxyEvents;
+  private readonly refusals: RefusalLog;
+  /** The last streams each service ended here: a late CONNECTION_START for one stays refused. */
+  private readonly endedStreams = new Map<ServiceChannel, Set<number>>();
 
   constructor(
     private readonly config: ProxyConfig,
     runtime: ProxyRuntimeOptions,
   ) {
-    super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
+    // The configured send order (--send-order) wins over the runtime's limits.
+    super(runtime.logger, {
+      ...muxLimits(runtime),
+      ...(config.sendOrder ? { sendOrder: config.sendOrder } : {}),
+    });
     if (config.mappings.mode !== 'destination')
       throw new Error('DestinationAgent needs a destination configuration');
     this.events = runtime.events ?? {};
+    this.refusals = new RefusalLog(this.log);
     for (const [serviceId, target] of config.mappings.targets) this.addService(serviceId, target);
     this.client = new TunnelClient(
       {
@@ -91,6 +101,7 @@ export class DestinationAgent extends TunnelMux {
       latencyMs: this.client.latencyMs,
       reconnects: this.client.reconnects,
       services: this.serviceSnapshots(now),
+      receive: this.receiveSnapshot(),
       ...this.counters,
       ...this.tunnelRates(now),
     };
@@ -183,6 +194,22 @@ export class DestinationAgent extends TunnelMux {
 
   protected onConnectionStart(message: TunnelMessage): void {
     const channel = this.channelFor(message.serviceId);
+    if (
+      channel &&
+      channel.activeStreamId === 0 &&
+      message.connectionId !== 0 &&
+      !this.endedStreams.get(channel)?.has(message.streamId)
+    ) {
+      // A source can miss the reset of its stream (the reference source does, when the
+      // service resets it while the device is away) and go on sending CONNECTION_START on
+      // it. With no stream active here, take it as the stream's start, as the reference
+      // destination does; a stream this side ended itself stays ended.
+      this.log.debug(
+        `${channel.serviceId}: CONNECTION_START for stream ${message.streamId} with none active: starting it`,
+      );
+      this.onStreamStart(message);
+      return;
+    }
     if (!channel || channel.activeStreamId === 0 || channel.activeStreamId !== message.streamId) {
       this.replyReset(MessageType.CONNECTION_RESET, message);
       return;
@@ -195,7 +222,30 @@ export class DestinationAgent extends TunnelMux {
       this.replyReset(MessageType.CONNECTION_RESET, message);
       return;
     }
+    // (A STREAM_START never meets the limit: the stream it starts replaces the active one,
+    // whose connections end.)
+    const limit = this.limits.maxConnectionsPerService;
+    if (channel.connections.size >= limit) {
+      const error = new ResourceLimitError(
+        'too-many-connections',
+        `${channel.serviceId || 'service'}: refused connection ${message.connectionId} of stream ${message.streamId}: ` +
+          `${channel.connections.size} connections are open to ${channel.local}, the limit per service (${limit}); answering CONNECTION_RESET`,
+      );
+      this.refusals.refused(error.message);
+      this.replyReset(MessageType.CONNECTION_RESET, message);
+      return;
+    }
     this.connectTarget(channel, message.streamId, message.connectionId, false);
+  }
+
+  protected override endStream(channel: ServiceChannel): void {
+    if (channel.activeStreamId !== 0) {
+      const ended = this.endedStreams.get(channel) ?? new Set<number>();
+      ended.add(channel.activeStreamId);
+      if (ended.size > 16) ended.delete(ended.values().next().value!);
+      this.endedStreams.set(channel, ended);
+    }
+    super.endStream(channel);
   }
 
   protected onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void {

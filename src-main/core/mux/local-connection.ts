@@ -18,8 +18,11 @@ export interface LocalConnectionHooks {
   onLocalData(connection: LocalConnection, chunk: Buffer): void;
   /** The local side ended or failed; not called for ends the tunnel asked for. */
   onLocalEnd(connection: LocalConnection, error: Error | undefined): void;
-  /** The socket's write buffer went over (true) or back under (false) its limit. */
-  onWriteBackpressure(connection: LocalConnection, congested: boolean): void;
+  /**
+   * The socket's unwritten bytes changed (a write was queued or finished); read them from
+   * `bufferedBytes`. Not called once the connection has ended or the tunnel ended it.
+   */
+  onWriteBuffered(connection: LocalConnection): void;
 }
 
 export class LocalConnection {
@@ -27,10 +30,11 @@ export class LocalConnection {
   readonly openedAt = Date.now();
   readonly header: DataFrameHeader;
   private currentState: ConnectionState;
-  private writeCongested = false;
   private readPaused = false;
   private endedByTunnel = false;
   private corked = false;
+  /** Bytes written since the last cork: what is unwritten beyond them is from earlier turns. */
+  private batchBytes = 0;
   private opened: boolean;
   /** Destination side: this connection came from a STREAM_START (its failure resets the stream). */
   opensStream = false;
@@ -43,7 +47,6 @@ export class LocalConnection {
     readonly connectionId: number,
     readonly peer: string,
     private readonly hooks: LocalConnectionHooks,
-    private readonly maxWriteBufferBytes: number,
     connecting: boolean,
   ) {
     this.header = { streamId, connectionId, serviceId: channel.wireServiceId };
@@ -56,7 +59,6 @@ export class LocalConnection {
     });
     // A socket made with `onread` never emits 'data': its owner calls received() instead.
     socket.on('data', (chunk: Buffer) => this.received(chunk));
-    socket.on('drain', () => this.checkWriteBuffer());
     // Without allowHalfOpen the socket ends itself after 'end'; the protocol has no half-close.
     socket.on('end', () => this.localEnded(undefined));
     socket.on('error', (error) => this.localEnded(error));
@@ -70,6 +72,11 @@ export class LocalConnection {
   /** Whether the socket ever connected (a destination target that refused never did). */
   get everConnected(): boolean {
     return this.opened;
+  }
+
+  /** Bytes handed to the local socket and not yet written (its write buffer). */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
   }
 
   /** A short key for stats and logs. */
@@ -96,16 +103,46 @@ export class LocalConnection {
       // over in one go: hold them and write them with one writev once the message is done,
       // rather than one system call (and one TCP push) per frame.
       this.corked = true;
+      this.batchBytes = 0;
       this.socket.cork();
       process.nextTick(uncork, this);
     }
+    let chunk = payload;
+    if (release !== undefined && this.socket.writableLength > this.batchBytes) {
+      // Bytes of an earlier turn are still unwritten: the local peer is not keeping up and
+      // this payload will wait too. Copy it and hand the decoder's memory back now, so that
+      // a slow socket holds exactly its own bytes (what the limits count) rather than
+      // pinning slabs shared with every other connection's frames.
+      chunk = Buffer.from(payload);
+      release();
+      release = undefined;
+    }
+    this.batchBytes += chunk.length;
     // The callback runs once the bytes are written, or once the write has failed (a
     // destroyed socket): either way the socket no longer reads them.
-    this.socket.write(payload, release);
-    this.checkWriteBuffer();
+    this.socket.write(chunk, release === undefined ? this.written : releaseThen(release, this));
+    this.reportBuffered();
   }
 
-  /** Stops reading the local socket (the tunnel is congested). */
+  /**
+   * A receive limit was broken (see limits.ts): cut the local socket off now, with a TCP
+   * reset where it can (it frees the buffers here and in the kernel, and tells the local
+   * peer it was cut off rather than letting it read a clean end), and report the end like
+   * any other, so that the multiplexer sends the peer its reset.
+   */
+  fail(error: Error): void {
+    if (this.currentState === 'closed' || this.endedByTunnel) return;
+    try {
+      // A socket still connecting would wait for the connection to reset it: destroy now.
+      if (this.socket.connecting) this.socket.destroy();
+      else this.socket.resetAndDestroy();
+    } catch {
+      this.socket.destroy(); // a Unix socket has no TCP reset
+    }
+    this.localEnded(error);
+  }
+
+  /** Stops reading the local socket: its send queue (or, in arrival order, the tunnel's) is full. */
   pauseReading(): void {
     if (this.readPaused || this.currentState === 'closed') return;
     this.readPaused = true;
@@ -126,8 +163,12 @@ export class LocalConnection {
     if (this.currentState === 'closed' || this.currentState === 'closing') return;
     this.endedByTunnel = true;
     this.currentState = 'closing';
-    this.setWriteCongested(false);
     this.socket.end();
+    // What the local side still sends has nowhere to go, and is dropped; but it is read, so
+    // that a sender whose reading was paused (a full send queue) can finish its writes,
+    // see our end and close, rather than wait for the timer below.
+    this.readPaused = false;
+    this.socket.resume();
     // A local peer that never reads must not keep the socket forever.
     setTimeout(() => this.socket.destroy(), 10_000).unref();
   }
@@ -136,7 +177,6 @@ export class LocalConnection {
   abort(): void {
     if (this.currentState === 'closed') return;
     this.endedByTunnel = true;
-    this.setWriteCongested(false);
     this.socket.destroy();
     this.currentState = 'closed';
   }
@@ -155,7 +195,6 @@ export class LocalConnection {
     } else {
       this.currentState = 'closing';
     }
-    this.setWriteCongested(false);
     if (!this.socket.destroyed && error) this.socket.destroy();
     if (!wasEndedByTunnel) {
       this.endedByTunnel = true; // report once
@@ -164,17 +203,22 @@ export class LocalConnection {
     if (this.socket.destroyed) this.currentState = 'closed';
   }
 
-  private checkWriteBuffer(): void {
-    this.setWriteCongested(this.socket.writableLength > this.maxWriteBufferBytes);
-  }
+  /** Write callback: a write finished (or failed), so the unwritten count fell. */
+  readonly written = (): void => this.reportBuffered();
 
-  private setWriteCongested(congested: boolean): void {
-    if (congested === this.writeCongested) return;
-    this.writeCongested = congested;
-    this.hooks.onWriteBackpressure(this, congested);
+  /** Tells the multiplexer the unwritten count, while the connection is still the tunnel's. */
+  private reportBuffered(): void {
+    if (!this.endedByTunnel && this.currentState !== 'closed') this.hooks.onWriteBuffered(this);
   }
 }
 
 function uncork(connection: LocalConnection): void {
   connection.uncork();
+}
+
+function releaseThen(release: () => void, connection: LocalConnection): () => void {
+  return () => {
+    release();
+    connection.written();
+  };
 }

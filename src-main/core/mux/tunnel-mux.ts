@@ -3,10 +3,13 @@
  * local bytes into DATA frames, sends the resets a local end calls for, and applies
  * backpressure both ways. SourceProxy and DestinationAgent add how streams begin.
  *
- * Backpressure: when the tunnel writer is congested every local socket stops being read
- * (the tunnel is one pipe), and resumes on drain. When a local socket cannot take what the
+ * Backpressure: a local socket stops being read when its own send queue is full, and reads
+ * again as it drains (the writer's fair order; in arrival order every socket stops while the
+ * one shared queue is over its mark). When a local socket cannot take what the
  * tunnel delivers, reading from the tunnel pauses, since the protocol has no per-stream
- * window; a per-connection buffer (maxWriteBufferBytes) keeps that to slow sockets only.
+ * window; a per-connection buffer (maxWriteBufferBytes) keeps that to slow sockets only,
+ * and the ReceiveGuard resets a socket that keeps the tunnel paused too long or holds too
+ * much (limits.ts), so that one stalled client cannot stall every other connection.
  */
 import type { Logger } from '../log/logger.js';
 import { encodeFrame, describeMessage, type TunnelMessage } from '../protocol/message.js';
@@ -16,25 +19,27 @@ import { newCounters, RateMeter, type Counters } from '../stats/counters.js';
 import type { ConnectionSnapshot, ServiceSnapshot } from '../stats/snapshot.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { LocalConnection, type LocalConnectionHooks } from './local-connection.js';
+import { DEFAULT_RESOURCE_LIMITS, type ResourceLimitError, type ResourceLimits } from './limits.js';
+import { ReceiveGuard, type ReceiveSnapshot } from './receive-guard.js';
 import type { ServiceChannel } from './service-channel.js';
 import { DEFAULT_WRITER_OPTIONS, TunnelWriter, type TunnelWriterOptions } from './tunnel-writer.js';
 
-export interface MuxLimits extends TunnelWriterOptions {
-  /** Bytes a local socket may hold unwritten before the tunnel stops being read. */
-  maxWriteBufferBytes: number;
-}
+/** The send side's (TunnelWriter) and the receive side's (limits.ts) limits. */
+export interface MuxLimits extends TunnelWriterOptions, ResourceLimits {}
 
 export const DEFAULT_MUX_LIMITS: MuxLimits = {
   ...DEFAULT_WRITER_OPTIONS,
-  maxWriteBufferBytes: 2 * 1024 * 1024,
+  ...DEFAULT_RESOURCE_LIMITS,
 };
 
 export abstract class TunnelMux implements LocalConnectionHooks {
   protected readonly channels = new Map<string, ServiceChannel>();
-  protected readonly writer: TunnelWriter;
+  protected readonly writer: TunnelWriter<LocalConnection>;
   protected connection: TunnelConnection | undefined;
   readonly counters: Counters = newCounters();
-  private readonly congestedWriters = new Set<LocalConnection>();
+  private readonly receiveGuard: ReceiveGuard<LocalConnection>;
+  /** DATA bytes dropped because their stream or connection is gone (stale). */
+  private staleBytesDropped = 0;
   private readingPaused = false;
   private readonly rates = new RateMeter();
 
@@ -42,8 +47,15 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     protected readonly log: Logger,
     protected readonly limits: MuxLimits = DEFAULT_MUX_LIMITS,
   ) {
-    this.writer = new TunnelWriter(limits);
+    this.writer = new TunnelWriter<LocalConnection>(limits);
+    // Arrival order: the tunnel drained, every socket reads again. Fair order: one did.
     this.writer.onDrain = () => this.resumeLocalReading();
+    this.writer.onFlowResume = (connection) => this.resumeFlowReading(connection);
+    this.receiveGuard = new ReceiveGuard(limits, {
+      setTunnelPaused: (paused) => this.setTunnelReading(paused),
+      othersOnTunnel: () => this.connectionCount() - 1,
+      reset: (connection, error) => this.resetForLimit(connection, error),
+    });
   }
 
   /** The tunnel is open: frames go to it from now on. */
@@ -58,7 +70,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     this.connection = undefined;
     this.writer.detach();
     for (const channel of this.channels.values()) this.dropStream(channel);
-    this.congestedWriters.clear();
+    this.receiveGuard.clear();
+    this.readingPaused = false;
   }
 
   /**
@@ -124,7 +137,6 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       connectionId,
       peer,
       this,
-      this.limits.maxWriteBufferBytes,
       connecting,
     );
     channel.connections.set(connectionId, connection);
@@ -143,7 +155,9 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     connection.channel.counters.framesOut += frames;
     this.counters.bytesOut += chunk.length;
     this.counters.framesOut += frames;
-    this.writer.sendData(connection.header, chunk);
+    // Fair order: only this connection stops when its own queue is full. Arrival order:
+    // every connection stops while the one shared queue is over its high-water mark.
+    if (!this.writer.sendData(connection, chunk)) connection.pauseReading();
     if (this.writer.congested) this.pauseLocalReading();
   }
 
@@ -151,8 +165,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     const channel = connection.channel;
     if (channel.connections.get(connection.connectionId) !== connection) return;
     channel.connections.delete(connection.connectionId);
-    this.congestedWriters.delete(connection);
-    this.updateTunnelReading();
+    this.receiveGuard.forget(connection);
     if (error && (error as NodeJS.ErrnoException).code !== 'ECONNRESET') {
       this.log.debug(`connection ${connection.key} failed: ${error.message}`);
     } else {
@@ -162,10 +175,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     this.onLocalConnectionEnded(connection, error);
   }
 
-  onWriteBackpressure(connection: LocalConnection, congested: boolean): void {
-    if (congested) this.congestedWriters.add(connection);
-    else this.congestedWriters.delete(connection);
-    this.updateTunnelReading();
+  onWriteBuffered(connection: LocalConnection): void {
+    if (this.isCurrent(connection)) this.receiveGuard.update(connection);
   }
 
   // ---- sending control frames -----------------------------------------------------------
@@ -188,24 +199,40 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       );
     }
     this.counters.framesOut++;
-    this.writer.sendFrame(encodeFrame(message));
+    const frame = encodeFrame(message);
+    switch (type) {
+      case MessageType.STREAM_START:
+      case MessageType.STREAM_RESET:
+        // Whatever the service's connections still have queued goes first: a new stream,
+        // or the stream's end, must not overtake the last bytes of the one before.
+        return this.writer.sendStreamFrame(channel, frame);
+      case MessageType.CONNECTION_RESET:
+        // After the connection's own last bytes, ahead of everyone else's data.
+        return this.writer.sendConnectionEnd(channel, streamId, connectionId, frame);
+      default:
+        return this.writer.sendFrame(frame);
+    }
   }
 
   /** Ends every connection of the channel's stream, flushing what they have, and forgets the stream. */
   protected endStream(channel: ServiceChannel): void {
     channel.activeStreamId = 0;
     for (const connection of channel.connections.values()) {
-      this.congestedWriters.delete(connection);
+      // What it holds is still written out (end() flushes), but no longer holds the tunnel:
+      // endFromTunnel destroys it after a while if its peer never reads.
+      this.receiveGuard.forget(connection);
       connection.endFromTunnel();
     }
     channel.connections.clear();
-    this.updateTunnelReading();
   }
 
   /** Drops every connection at once: the tunnel they used is gone. */
   protected dropStream(channel: ServiceChannel): void {
     channel.activeStreamId = 0;
-    for (const connection of channel.connections.values()) connection.abort();
+    for (const connection of channel.connections.values()) {
+      this.receiveGuard.forget(connection);
+      connection.abort();
+    }
     channel.connections.clear();
   }
 
@@ -215,6 +242,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     const channel = this.channelFor(message.serviceId);
     if (!channel || message.streamId !== channel.activeStreamId) {
       release?.();
+      this.staleBytesDropped += message.payload.length;
       this.log.trace(`dropped stale DATA for stream ${message.streamId} of "${message.serviceId}"`);
       return;
     }
@@ -223,6 +251,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       this.onlyConnection(channel, message.connectionId);
     if (!connection) {
       release?.();
+      this.staleBytesDropped += message.payload.length;
       this.log.trace(
         `dropped DATA for closed connection ${message.connectionId} of "${channel.serviceId}"`,
       );
@@ -261,8 +290,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       this.onlyConnection(channel, message.connectionId);
     if (!connection) return;
     channel.connections.delete(connection.connectionId);
-    this.congestedWriters.delete(connection);
-    this.updateTunnelReading();
+    this.receiveGuard.forget(connection);
     connection.endFromTunnel();
   }
 
@@ -284,12 +312,41 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     }
   }
 
-  private updateTunnelReading(): void {
-    const shouldPause = this.congestedWriters.size > 0;
-    if (shouldPause === this.readingPaused || !this.connection) return;
-    this.readingPaused = shouldPause;
-    if (shouldPause) this.connection.pauseReading();
+  /** Fair order: this connection's send queue drained below its low-water mark. */
+  private resumeFlowReading(connection: LocalConnection): void {
+    if (this.isCurrent(connection)) connection.resumeReading();
+  }
+
+  /** The ReceiveGuard's decision: stop reading the tunnel (a local socket is full) or resume. */
+  private setTunnelReading(paused: boolean): void {
+    if (paused === this.readingPaused) return;
+    this.readingPaused = paused;
+    if (!this.connection) return;
+    if (paused) this.connection.pauseReading();
     else this.connection.resumeReading();
+  }
+
+  /**
+   * A connection broke a receive limit: reset it (its socket is cut off and the peer gets
+   * the reset, as for any local end), so that its memory is freed and the tunnel goes on.
+   */
+  private resetForLimit(connection: LocalConnection, error: ResourceLimitError): void {
+    this.log.warn(
+      `connection ${connection.key} (${connection.peer}) reset: ${error.message}; the rest of the tunnel goes on`,
+    );
+    connection.fail(error);
+  }
+
+  /** Local connections on the tunnel now, every service together. */
+  private connectionCount(): number {
+    let count = 0;
+    for (const channel of this.channels.values()) count += channel.connections.size;
+    return count;
+  }
+
+  /** What the receive path holds, and what it dropped. */
+  protected receiveSnapshot(): ReceiveSnapshot & { staleBytesDropped: number } {
+    return { ...this.receiveGuard.snapshot(), staleBytesDropped: this.staleBytesDropped };
   }
 
   // ---- stats --------------------------------------------------------------------------------
@@ -312,6 +369,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
             state: connection.state,
             openedAt: connection.openedAt,
             peer: connection.peer,
+            bufferedBytes: connection.bufferedBytes,
             ...connection.counters,
             ...this.rates.rate(key, connection.counters, now),
           };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeFrameBody, encodeFrame } from '../protocol/message.js';
 import { MAX_WEBSOCKET_MESSAGE_BYTES, MessageType } from '../protocol/wire.js';
-import { TunnelWriter } from './tunnel-writer.js';
+import { DEFAULT_WRITER_OPTIONS, TunnelWriter } from './tunnel-writer.js';
 
 /** A sink that records messages and completes writes only when told. */
 function recordingSink() {
@@ -21,6 +21,7 @@ function recordingSink() {
 }
 
 const header = { streamId: 3, connectionId: 2, serviceId: Buffer.from('SSH1') };
+const flow = { header, channel: {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function decodeAll(messages: Buffer[]) {
@@ -49,8 +50,8 @@ describe('TunnelWriter', () => {
         connectionId: 1,
       }),
     );
-    writer.sendData(header, Buffer.alloc(10, 1));
-    writer.sendData(header, Buffer.alloc(20, 2));
+    writer.sendData(flow, Buffer.alloc(10, 1));
+    writer.sendData(flow, Buffer.alloc(20, 2));
     await tick();
     expect(sink.messages).toHaveLength(1);
     expect(decodeAll(sink.messages)).toEqual([
@@ -64,7 +65,7 @@ describe('TunnelWriter', () => {
     const sink = recordingSink();
     const writer = new TunnelWriter({ highWaterBytes: 1 << 24, lowWaterBytes: 1 << 20 });
     writer.attach(sink);
-    writer.sendData(header, Buffer.alloc(1_000_000, 7));
+    writer.sendData(flow, Buffer.alloc(1_000_000, 7));
     await tick();
     expect(Math.max(...sink.messages.map((m) => m.length))).toBeLessThanOrEqual(
       MAX_WEBSOCKET_MESSAGE_BYTES,
@@ -75,13 +76,17 @@ describe('TunnelWriter', () => {
     expect(frames.length).toBe(Math.ceil(1_000_000 / 64_512));
   });
 
-  it('says when it is congested and drains once the socket takes the bytes', async () => {
+  it('in arrival order, says when it is congested and drains once the socket takes the bytes', async () => {
     const sink = recordingSink();
-    const writer = new TunnelWriter({ highWaterBytes: 100_000, lowWaterBytes: 10_000 });
+    const writer = new TunnelWriter({
+      highWaterBytes: 100_000,
+      lowWaterBytes: 10_000,
+      sendOrder: 'arrival',
+    });
     let drains = 0;
     writer.onDrain = () => drains++;
     writer.attach(sink);
-    writer.sendData(header, Buffer.alloc(150_000));
+    writer.sendData(flow, Buffer.alloc(150_000));
     expect(writer.congested).toBe(true);
     await tick();
     expect(writer.congested).toBe(true); // handed over, not yet written
@@ -95,14 +100,206 @@ describe('TunnelWriter', () => {
     const sink = recordingSink();
     const writer = new TunnelWriter({ highWaterBytes: 100_000, lowWaterBytes: 10_000 });
     writer.attach(sink);
-    writer.sendData(header, Buffer.alloc(50_000));
+    writer.sendData(flow, Buffer.alloc(50_000));
     await tick();
     writer.detach();
     expect(writer.pendingBytes).toBe(0);
     writer.attach(recordingSink());
     sink.completeAll(); // callbacks of the old connection
     expect(writer.pendingBytes).toBe(0);
-    writer.sendData(header, Buffer.alloc(10));
+    writer.sendData(flow, Buffer.alloc(10));
     expect(writer.pendingBytes).toBeGreaterThan(10);
+  });
+});
+
+/**
+ * A sink that can ping: it records messages and pings in order (`log`), and answers pings
+ * only when told, as a service that has read up to them would.
+ */
+function pacedSink() {
+  const log: string[] = [];
+  const messages: Buffer[] = [];
+  const writes: (() => void)[] = [];
+  const pongs: (() => void)[] = [];
+  return {
+    log,
+    messages,
+    get pings() {
+      return pongs.length;
+    },
+    send(message: Buffer, onWritten: () => void) {
+      log.push('data');
+      messages.push(Buffer.from(message));
+      writes.push(onWritten);
+    },
+    sendPing(onPong: () => void) {
+      log.push('ping');
+      pongs.push(onPong);
+    },
+    /** The socket took every message so far. */
+    written() {
+      writes.splice(0).forEach((cb) => cb());
+    },
+    /** The service read everything so far: every ping is answered. */
+    pongAll() {
+      writes.splice(0).forEach((cb) => cb());
+      pongs.splice(0).forEach((cb) => cb());
+    },
+    bytes() {
+      return messages.reduce((sum, m) => sum + m.length, 0);
+    },
+  };
+}
+
+/** Each DATA frame's connection id and size, and each control frame's type, in order. */
+function framesOf(messages: Buffer[]) {
+  const decoder = new FrameDecoder();
+  const out: string[] = [];
+  for (const message of messages) {
+    decoder.push(message, (body) => {
+      const decoded = decodeFrameBody(body);
+      if (decoded.kind !== 'message') return;
+      const m = decoded.message;
+      out.push(
+        m.type === MessageType.DATA
+          ? `c${m.connectionId}:${m.payload.length}`
+          : `${MessageType[m.type]}:${m.connectionId}`,
+      );
+    });
+  }
+  return out;
+}
+
+const channel = {};
+const connection = (connectionId: number, on: object = channel) => ({
+  header: { streamId: 3, connectionId, serviceId: Buffer.from('SSH1') },
+  channel: on,
+});
+const control = (type: MessageType, connectionId: number) =>
+  encodeFrame({ type, streamId: 3, serviceId: 'SSH1', connectionId });
+
+describe('TunnelWriter, fair order with pacing', () => {
+  it('pings before its first bytes, and behind the bytes each later ping vouches for', async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter();
+    writer.attach(sink);
+    writer.sendData(connection(1), Buffer.alloc(1000));
+    await tick();
+    expect(sink.log).toEqual(['ping', 'data']); // the clean ping measures the empty path
+    sink.pongAll();
+    writer.sendData(connection(1), Buffer.alloc(1000));
+    await tick();
+    expect(sink.log.slice(2)).toEqual(['data']);
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the ping spacing
+    expect(sink.log.slice(2)).toEqual(['data', 'ping']);
+  });
+
+  it('keeps at most the window (64 KiB at first) handed over, and sends on as pongs return', async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter();
+    writer.attach(sink);
+    const bulk = connection(1);
+    writer.sendData(bulk, Buffer.alloc(500_000));
+    await tick();
+    expect(sink.bytes()).toBeLessThanOrEqual(64 * 1024);
+    expect(sink.bytes()).toBeGreaterThan(48 * 1024);
+    expect(writer.scheduler.queuedBytes).toBeGreaterThan(400_000);
+    const before = sink.bytes();
+    sink.pongAll(); // the service read it all: the window opens again
+    expect(sink.bytes()).toBeGreaterThan(before + 48 * 1024);
+    // Frames are cut to an eighth of the window, so that one never fills it alone.
+    expect(Math.max(...framesOf(sink.messages).map((f) => Number(f.split(':')[1])))).toBe(8 * 1024);
+  });
+
+  it("sends a keystroke ahead of a bulk connection's backlog, at once", async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter();
+    writer.attach(sink);
+    writer.sendData(connection(1), Buffer.alloc(500_000));
+    await tick();
+    const sent = sink.messages.length;
+    writer.sendData(connection(2), Buffer.from('ls\n'));
+    await tick();
+    // The window is full, but a small piece may use the headroom: it needs no pong.
+    expect(framesOf(sink.messages.slice(sent))).toEqual(['c2:3']);
+    // When a pong opens the window, the keystroke that came meanwhile is the first to go.
+    const mark = sink.messages.length;
+    writer.sendData(connection(2), Buffer.from('x'));
+    sink.pongAll();
+    expect(framesOf(sink.messages.slice(mark))[0]).toBe('c2:1');
+    expect(framesOf(sink.messages.slice(mark)).length).toBeGreaterThan(1); // then the bulk
+  });
+
+  it('tells only the connection whose queue is full to stop, and says when it may read again', async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter();
+    const resumed: number[] = [];
+    writer.onFlowResume = (flow) => resumed.push(flow.header.connectionId);
+    writer.attach(sink);
+    const bulk = connection(1);
+    const answers: boolean[] = [];
+    for (let i = 0; i < 8; i++) answers.push(writer.sendData(bulk, Buffer.alloc(64 * 1024)));
+    expect(answers.slice(0, 4)).toEqual([true, true, true, true]);
+    expect(answers.at(-1)).toBe(false);
+    expect(writer.sendData(connection(2), Buffer.alloc(100))).toBe(true);
+    expect(writer.congested).toBe(false); // never everyone at once in fair order
+    for (let i = 0; i < 20 && resumed.length === 0; i++) {
+      sink.pongAll();
+      await tick();
+    }
+    expect(resumed).toEqual([1]);
+  });
+
+  it("sends a connection's reset after its last bytes, and a new stream after the old one's", async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter({ ...DEFAULT_WRITER_OPTIONS, window: { floorBytes: 1 << 30 } });
+    writer.attach(sink);
+    const ending = connection(1);
+    writer.sendData(ending, Buffer.alloc(100));
+    writer.sendConnectionEnd(channel, 3, 1, control(MessageType.CONNECTION_RESET, 1));
+    writer.sendData(connection(2), Buffer.alloc(50));
+    writer.sendFrame(control(MessageType.CONNECTION_START, 4));
+    // A STREAM_START of another service goes first; one of this service waits for it.
+    writer.sendStreamFrame({}, control(MessageType.STREAM_START, 9));
+    writer.sendStreamFrame(channel, control(MessageType.STREAM_START, 7));
+    await tick();
+    expect(framesOf(sink.messages)).toEqual([
+      'CONNECTION_START:4',
+      'STREAM_START:9',
+      'c1:100',
+      'CONNECTION_RESET:1',
+      'c2:50',
+      'STREAM_START:7',
+    ]);
+  });
+
+  it('keeps at most maxUnwrittenBytes waiting in the socket, even with a wide window', async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter({
+      ...DEFAULT_WRITER_OPTIONS,
+      maxUnwrittenBytes: 256 * 1024,
+      window: { floorBytes: 1 << 30 },
+    });
+    writer.attach(sink);
+    writer.sendData(connection(1), Buffer.alloc(2_000_000));
+    await tick();
+    expect(sink.bytes()).toBeLessThan(256 * 1024 + 131_076);
+    const before = sink.bytes();
+    sink.written();
+    expect(sink.bytes()).toBeGreaterThan(before + 64 * 1024);
+  });
+
+  it('in arrival order, sends everything in the order it came and paces nothing', async () => {
+    const sink = pacedSink();
+    const writer = new TunnelWriter({ ...DEFAULT_WRITER_OPTIONS, sendOrder: 'arrival' });
+    writer.attach(sink);
+    writer.sendData(connection(1), Buffer.alloc(300_000));
+    writer.sendData(connection(2), Buffer.alloc(3));
+    writer.sendConnectionEnd(channel, 3, 1, control(MessageType.CONNECTION_RESET, 1));
+    await tick();
+    expect(sink.pings).toBe(0);
+    const frames = framesOf(sink.messages);
+    expect(frames.slice(-2)).toEqual(['c2:3', 'CONNECTION_RESET:1']);
+    expect(frames.slice(0, -2).every((f) => f.startsWith('c1:'))).toBe(true);
   });
 });

@@ -17,6 +17,8 @@ import { DEFAULT_MUX_LIMITS, TunnelMux, type MuxLimits } from '../mux/tunnel-mux
 import type { LocalConnection } from '../mux/local-connection.js';
 import { ServiceChannel } from '../mux/service-channel.js';
 import { ServiceListener } from './service-listener.js';
+import { resourceLimits, ResourceLimitError } from '../mux/limits.js';
+import { RefusalLog } from '../mux/refusal-log.js';
 
 /** A bound local port, as shown to the user. */
 export interface ListenerInfo {
@@ -42,7 +44,8 @@ export interface ProxyEvents {
 export interface ProxyRuntimeOptions {
   logger: Logger;
   events?: ProxyEvents;
-  limits?: MuxLimits;
+  /** Overrides of DEFAULT_MUX_LIMITS (send and receive side, connections per service). */
+  limits?: Partial<MuxLimits>;
   pingIntervalMs?: number;
   handshakeTimeoutMs?: number;
   backoff?: BackoffOptions;
@@ -66,17 +69,23 @@ export class SourceProxy extends TunnelMux {
   private readonly version: ProtocolVersion;
   private readonly events: ProxyEvents;
   private peerServices: readonly string[] = [];
+  private readonly refusals: RefusalLog;
 
   constructor(
     private readonly config: ProxyConfig,
     private readonly runtime: ProxyRuntimeOptions,
   ) {
-    super(runtime.logger, runtime.limits ?? DEFAULT_MUX_LIMITS);
+    // The configured send order (--send-order) wins over the runtime's limits.
+    super(runtime.logger, {
+      ...muxLimits(runtime),
+      ...(config.sendOrder ? { sendOrder: config.sendOrder } : {}),
+    });
     if (config.mappings.mode !== 'source')
       throw new Error('SourceProxy needs a source configuration');
     this.version = config.peerVersion;
     this.bindHost = config.bindAddress ?? '127.0.0.1';
     this.events = runtime.events ?? {};
+    this.refusals = new RefusalLog(this.log);
     if (this.version === 'V1' && config.mappings.ports.size > 1) {
       throw new ConfigError('a V1 destination carries one service; give one port mapping', '-y V1');
     }
@@ -217,6 +226,7 @@ export class SourceProxy extends TunnelMux {
       latencyMs: this.client.latencyMs,
       reconnects: this.client.reconnects,
       services: this.serviceSnapshots(now),
+      receive: this.receiveSnapshot(),
       ...this.counters,
       ...this.tunnelRates(now),
     };
@@ -372,6 +382,7 @@ export class SourceProxy extends TunnelMux {
       socket.destroy();
       return;
     }
+    if (this.overConnectionLimit(channel, listener, socket)) return;
     if (!this.ready || !this.connection) {
       this.hold(socket, listener);
       return;
@@ -402,6 +413,30 @@ export class SourceProxy extends TunnelMux {
     this.sendControl(MessageType.STREAM_START, channel, streamId, connectionId);
     this.addConnection(channel, socket, streamId, connectionId, peer, false);
     this.log.debug(`${channel.serviceId}: stream ${streamId} started for ${peer}`);
+  }
+
+  /**
+   * Closes an accepted socket beyond maxConnectionsPerService (open and waiting ones count),
+   * and says so in the log. V1/V2 peers carry one connection per service, which a new one
+   * replaces, so there only the waiting ones count.
+   */
+  private overConnectionLimit(
+    channel: ServiceChannel,
+    listener: ServiceListener,
+    socket: net.Socket,
+  ): boolean {
+    let open = this.version === 'V3' ? channel.connections.size : 0;
+    for (const entry of this.pending) if (entry.listener === listener) open++;
+    const limit = this.limits.maxConnectionsPerService;
+    if (open < limit) return false;
+    const error = new ResourceLimitError(
+      'too-many-connections',
+      `${channel.serviceId || 'service'}: refused a connection from ${socket.remoteAddress}:${socket.remotePort}: ` +
+        `${open} connections are open on ${listener.address}, the limit per service (${limit})`,
+    );
+    socket.destroy();
+    this.refusals.refused(error.message);
+    return true;
   }
 
   /** Keeps an accepted socket until the tunnel is ready, for a while. */
@@ -450,6 +485,20 @@ export class SourceProxy extends TunnelMux {
     this.listeners.clear();
     await Promise.all(all.map((listener) => listener.close()));
   }
+}
+
+/**
+ * A proxy's multiplexer limits: the defaults with the runtime's overrides, the receive side's
+ * checked against the ping period (a ConfigError names the field).
+ */
+export function muxLimits(
+  runtime: Pick<ProxyRuntimeOptions, 'limits' | 'pingIntervalMs'>,
+): MuxLimits {
+  return {
+    ...DEFAULT_MUX_LIMITS,
+    ...runtime.limits,
+    ...resourceLimits(runtime.limits, runtime.pingIntervalMs),
+  };
 }
 
 /** The next stream id: positive int32, wrapping past the maximum like the reference. */

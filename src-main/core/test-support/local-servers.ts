@@ -227,16 +227,18 @@ export async function echoRoundTrip(socket: net.Socket, data: Buffer): Promise<B
   const chunks: Buffer[] = [];
   let got = 0;
   const done = new Promise<Buffer>((resolve, reject) => {
+    const onClose = (): void => reject(new Error(`closed after ${got} of ${data.length} bytes`));
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       got += chunk.length;
       if (got >= data.length) {
         socket.off('data', onData);
+        socket.off('close', onClose);
         resolve(Buffer.concat(chunks));
       }
     };
     socket.on('data', onData);
-    socket.once('close', () => reject(new Error(`closed after ${got} of ${data.length} bytes`)));
+    socket.once('close', onClose);
   });
   socket.write(data);
   return done;

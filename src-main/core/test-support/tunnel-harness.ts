@@ -6,6 +6,7 @@ import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
 import { DestinationAgent } from '../destination/destination-agent.js';
 import { captureEnabled, captureSecret } from '../log/capture.js';
 import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger.js';
+import type { SendOrder } from '../mux/tunnel-writer.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { TunnelService } from '../service/tunnel-service.js';
 import {
@@ -24,6 +25,10 @@ export interface HarnessOptions {
   sourceVersion?: ProtocolVersion;
   tls?: boolean;
   rechunk?: boolean;
+  /** Cap each direction of the tunnel at this many bytes per second (the service reads slower). */
+  rate?: number;
+  /** The send order of both proxies (fair by default). */
+  sendOrder?: SendOrder;
   logger?: Logger;
   runtime?: Partial<ProxyRuntimeOptions>;
 }
@@ -97,11 +102,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     tls: tls ? 'self-signed' : 'plain',
     tunnels: [{ id: tunnelId, sourceToken, destinationToken, services: options.services }],
     rechunk: options.rechunk ? { seed: 42 } : false,
+    rateBytesPerSecond: options.rate,
     logger: logger.child('service'),
   });
   await service.start();
   const secure = {
     endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: tls },
+    ...(options.sendOrder ? { sendOrder: options.sendOrder } : {}),
   };
   const targets = new Map<string, DestinationTarget>();
   for (const [id, target] of Object.entries(options.targets)) {

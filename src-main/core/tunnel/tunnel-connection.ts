@@ -33,6 +33,12 @@ import { WebSocketTap } from './websocket-tap.js';
 
 /** What one read from the service's socket may hold (TLS hands out at most 16 KiB). */
 const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * The payload of a pacing ping (sendPing): a tag byte and a 32-bit sequence number. The
+ * keep-alive pings carry 8 random bytes, so the two never mix.
+ */
+const PACING_PING_TAG = 0x70;
+const PACING_PING_BYTES = 5;
 
 export interface TunnelConnectionOptions {
   endpoint: ServiceEndpoint;
@@ -103,6 +109,9 @@ export class TunnelConnection {
   private opened = false;
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly pendingPings = new Map<string, number>();
+  /** Pacing pings awaiting their pong, oldest first (pongs come back in order). */
+  private readonly pacingPings: { seq: number; onPong: () => void }[] = [];
+  private pacingSeq = 0;
   private lastHeardAt = Date.now();
   private channelId: string | undefined;
   private inflight = 0;
@@ -256,6 +265,21 @@ export class TunnelConnection {
       this.inflight -= message.length;
       onWritten?.();
     });
+  }
+
+  /**
+   * Sends a ping behind every message sent so far; `onPong` runs when its pong arrives.
+   * The service reads its socket in order and answers a ping when it reads it, so the pong
+   * says it has read everything sent before: the tunnel writer paces itself by that.
+   */
+  sendPing(onPong: () => void): void {
+    if (!this.isOpen) return;
+    const seq = (this.pacingSeq = (this.pacingSeq + 1) >>> 0);
+    const payload = Buffer.allocUnsafe(PACING_PING_BYTES);
+    payload[0] = PACING_PING_TAG;
+    payload.writeUInt32BE(seq, 1);
+    this.pacingPings.push({ seq, onPong });
+    this.ws.ping(payload);
   }
 
   /** Stops reading from the service (a local socket cannot keep up). */
@@ -422,10 +446,23 @@ export class TunnelConnection {
 
   private onPong(data: Buffer): void {
     this.lastHeardAt = Date.now();
+    if (data.length === PACING_PING_BYTES && data[0] === PACING_PING_TAG) {
+      this.onPacingPong(data.readUInt32BE(1));
+      return;
+    }
     const sentAt = this.pendingPings.get(data.toString('hex'));
     if (sentAt === undefined) return;
     this.pendingPings.delete(data.toString('hex'));
     this.handler.onLatency?.(performance.now() - sentAt);
+  }
+
+  private onPacingPong(seq: number): void {
+    // Pongs come back in order; a pong also vouches for any earlier ping it overtook in
+    // our bookkeeping (none should be missing, but a lost one must not stall the writer).
+    // Unknown or old sequence numbers change nothing.
+    while (this.pacingPings.length > 0 && ((seq - this.pacingPings[0]!.seq) | 0) >= 0) {
+      this.pacingPings.shift()!.onPong();
+    }
   }
 
   private finish(reason: CloseReason): void {
@@ -433,6 +470,7 @@ export class TunnelConnection {
     this.finished = true;
     this.closeReason ??= reason;
     if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pacingPings.length = 0;
     this.decoder.reset();
     if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
     this.handler.onClose(this.closeReason);

@@ -1,0 +1,124 @@
+/**
+ * How a source proxy takes each answer to its handshake, through a service that answers as
+ * told: every 4xx stops it with the reason (retrying cannot change a 4xx) and frees its
+ * ports; a 5xx, and a service that takes the connection but never answers, are retried with
+ * backoff and the same client token, on the same local ports, until one succeeds.
+ */
+import net from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeService } from '../test-support/fake-service.js';
+import {
+  connect,
+  echoRoundTrip,
+  unusedPort,
+  waitFor,
+  type Closable,
+} from '../test-support/local-servers.js';
+import { debugLogger, proxyConfig, token } from '../test-support/tunnel-harness.js';
+import type { TunnelState } from '../tunnel/tunnel-client.js';
+import { SourceProxy } from './source-proxy.js';
+
+const cleanup: Closable[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!.close();
+});
+
+async function isFree(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  probe.listen(port, '127.0.0.1');
+  try {
+    await once(probe, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
+async function start(service: FakeService, port: number) {
+  const states: TunnelState[] = [];
+  let stopped: { reason: string; fatal: boolean } | undefined;
+  const source = new SourceProxy(
+    proxyConfig(
+      'source',
+      service.port,
+      token('src'),
+      { mode: 'source', ports: new Map([['ECHO1', port]]) },
+      { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
+    ),
+    {
+      logger: debugLogger(),
+      backoff: { initialMs: 40, maxMs: 80, minMs: 10 },
+      handshakeTimeoutMs: 300,
+      events: {
+        onState: (state) => states.push(state),
+        onStopped: (reason, fatal) => (stopped = { reason, fatal }),
+      },
+    },
+  );
+  cleanup.push(source);
+  await source.start();
+  return { source, states, stopped: () => stopped };
+}
+
+async function fakeService(): Promise<FakeService> {
+  const service = new FakeService({ services: ['ECHO1'], echo: true });
+  await service.start();
+  cleanup.push(service);
+  return service;
+}
+
+describe('answers to the handshake', () => {
+  it.each([
+    [400, /rejected the handshake as malformed \(HTTP 400\)/],
+    [401, /refused the access token \(HTTP 401\)/],
+    [403, /refused the access token \(HTTP 403\).*already used/],
+    [404, /no tunnel service \(HTTP 404\)/],
+    [429, /throttling connections \(HTTP 429\)/],
+  ])('stops on HTTP %i with the reason, and frees its port', async (status, reason) => {
+    const service = await fakeService();
+    service.answer = { kind: 'status', status, body: 'no' };
+    const port = await unusedPort();
+    const { stopped } = await start(service, port);
+    await waitFor(() => stopped() !== undefined, 5_000, 'the proxy to stop');
+    expect(stopped()!.fatal).toBe(true);
+    expect(stopped()!.reason).toMatch(reason);
+    expect(stopped()!.reason).toMatch(/channel-id fake-channel/);
+    expect(service.handshakes.length).toBe(1); // never retried
+    expect(await isFree(port)).toBe(true);
+  });
+
+  it.each([
+    ['HTTP 500', { kind: 'status', status: 500, body: 'oops' }, /internal error \(HTTP 500\)/],
+    ['HTTP 503', { kind: 'status', status: 503, body: 'busy' }, /internal error \(HTTP 503\)/],
+    ['no answer at all', { kind: 'silent' }, /handshake has timed out/],
+  ] as const)(
+    'retries %s with backoff and the same client token, on the same port, until it connects',
+    async (_what, answer, reason) => {
+      const service = await fakeService();
+      service.answer = answer;
+      const port = await unusedPort();
+      const { source, states } = await start(service, port);
+      await waitFor(() => service.handshakes.length >= 3, 5_000, 'three attempts');
+      const retries = states.filter((s) => s.kind === 'reconnecting');
+      expect(retries.length).toBeGreaterThanOrEqual(2);
+      expect(retries.map((s) => s.kind === 'reconnecting' && s.attempt).slice(0, 2)).toEqual([
+        1, 2,
+      ]);
+      for (const retry of retries) {
+        expect(retry.kind === 'reconnecting' && retry.lastError).toMatch(reason);
+      }
+      // The listener is there all along; a client waits for the tunnel.
+      expect(source.listenerInfo.map((l) => l.port)).toEqual([port]);
+      const early = await connect(port);
+      service.answer = { kind: 'accept' };
+      await waitFor(() => source.snapshot().state.kind === 'connected', 5_000, 'connected');
+      expect((await echoRoundTrip(early, Buffer.from('at last'))).toString()).toBe('at last');
+      early.destroy();
+      expect(new Set(service.handshakes.map((h) => h.clientToken)).size).toBe(1);
+      expect(source.reconnects).toBe(0); // first connection: retries are not reconnects
+    },
+  );
+});
