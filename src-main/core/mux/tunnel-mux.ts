@@ -90,7 +90,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
         return this.onConnectionReset(message);
       case MessageType.SESSION_RESET:
         this.log.info('the service reset the session: closing every connection');
-        for (const channel of this.channels.values()) this.endStream(channel);
+        for (const channel of this.channels.values()) this.endStreamByPeer(channel);
         return;
       case MessageType.SERVICE_IDS:
         return this.onServiceIds(message.availableServiceIds);
@@ -279,6 +279,15 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     if (!channel || channel.activeStreamId === 0 || message.streamId !== channel.activeStreamId)
       return;
     this.log.debug(`stream ${message.streamId} of "${channel.serviceId}" reset by the peer`);
+    this.endStreamByPeer(channel);
+  }
+
+  /**
+   * The peer ended the stream: what we still queue for its connections would reach it stale
+   * and be dropped there, so it is dropped here and the link carries what still counts.
+   */
+  private endStreamByPeer(channel: ServiceChannel): void {
+    for (const connection of channel.connections.values()) this.writer.discardFlow(connection);
     this.endStream(channel);
   }
 
@@ -291,6 +300,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     if (!connection) return;
     channel.connections.delete(connection.connectionId);
     this.receiveGuard.forget(connection);
+    // Its queued bytes would arrive for a connection the peer has closed: drop them here.
+    this.writer.discardFlow(connection);
     connection.endFromTunnel();
   }
 

@@ -230,7 +230,7 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
 
   /**
    * Drops what is queued for a connection the peer has closed: the peer would drop it as
-   * stale anyway. (Not called yet: the receive path decides when a connection is gone.)
+   * stale anyway. The multiplexer calls it when the peer resets a connection or stream.
    */
   discardFlow(flow: F): void {
     this.scheduler.discard(flow);
