@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import {
+  startCountingSink,
   startEchoServer,
   unusedPort,
   type RunningServer,
@@ -66,33 +67,6 @@ async function startTunnel(
       await Promise.all(procs.slice(1).map((p) => p.stop()));
       await service.stop();
     },
-  };
-}
-
-/** A server that reads and discards, counting bytes (the bulk upload's sink). */
-async function startSink(): Promise<RunningServer & { bytes: () => number }> {
-  let bytes = 0;
-  let accepted = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    get accepted() {
-      return accepted;
-    },
-    bytes: () => bytes,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
 
@@ -183,7 +157,7 @@ export async function fairnessRun(
   { idleMs = 3_000, bulkMs = 10_000, rate = CAP_BYTES_PER_SECOND } = {},
 ): Promise<FairnessResult> {
   const echo = await startEchoServer();
-  const sink = await startSink();
+  const sink = await startCountingSink();
   const firehose = await startFirehose();
   const tunnel = await startTunnel(
     { ECHO: echo.port, BULK: direction === 'upload' ? sink.port : firehose.port },

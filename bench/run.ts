@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]]`: prints figures,
  * asserts nothing. Build first (`npm run build`; npm ci does it).
  */
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
+import { retained } from './retained.js';
 import { soak } from './soak.js';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -13,6 +14,8 @@ const suites: Record<string, () => Promise<void>> = {
   fairness: () => fairness(),
   // `soak 1` for one minute; 10 by default. Not part of `core`: it takes minutes.
   soak: () => soak(process.argv[3] ? Number(process.argv[3]) : 10),
+  // `retained 200` for more cycles; 60 by default.
+  retained: () => retained(process.argv[3] ? Number(process.argv[3]) : 60),
   core: async () => {
     await throughput();
     await firstByte();

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError, type EventPayload, type SessionView } from '../ipc/contract.js';
-import { waitFor } from '../core/test-support/local-servers.js';
+import { isPortFree, waitFor } from '../core/test-support/local-servers.js';
 import type { TunnelDeskApp } from './app.js';
 import { testApp } from './test-environment.js';
 
@@ -33,19 +33,6 @@ function get(port: number, path = '/'): Promise<{ status: number; body: string }
       })
       .on('error', reject);
   });
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  probe.listen(port, '127.0.0.1');
-  try {
-    await once(probe, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
 }
 
 async function connected(app: TunnelDeskApp, id: string): Promise<SessionView> {
@@ -112,7 +99,7 @@ describe('TunnelDeskApp with the sandbox', () => {
     await app.closeSession({ sessionId: opened.id });
     const closed = app.listSessions().find((s) => s.id === opened.id)!;
     expect(closed.state).toMatchObject({ kind: 'closed', fatal: false });
-    for (const port of ports) expect(await isFree(port)).toBe(true);
+    for (const port of ports) expect(await isPortFree(port)).toBe(true);
     await app.forgetSession({ sessionId: opened.id });
     expect(app.listSessions()).toEqual([]);
   });
@@ -167,7 +154,7 @@ describe('TunnelDeskApp with the sandbox', () => {
     expect(moved.port).toBe(newPort);
     expect(moved.requested).toBe(newPort);
     expect((await get(newPort)).body).toContain('device status');
-    expect(await isFree(oldHttp)).toBe(true);
+    expect(await isPortFree(oldHttp)).toBe(true);
     const after = app.listSessions().find((s) => s.id === opened.id)!;
     expect(after.listeners.find((l) => l.serviceId === 'SSH1')!.port).toBe(ssh);
   });

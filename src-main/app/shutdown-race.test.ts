@@ -4,29 +4,14 @@
  * connecting) leaves no listener open, in this process or on the tunnel's port, whatever
  * the moment it begins.
  */
-import net from 'node:net';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { unusedPort, waitFor } from '../core/test-support/local-servers.js';
+import { isPortFree, unusedPort, waitFor } from '../core/test-support/local-servers.js';
 import type { TunnelDeskApp } from './app.js';
 import { testApp } from './test-environment.js';
 
 /** Listening sockets of this process (Node's own view of its handles). */
 function listeners(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap').length;
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  probe.listen(port, '127.0.0.1');
-  try {
-    await once(probe, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
 }
 
 /** Opens a sandbox tunnel on `port` and quits at `when`; resolves with how the open ended. */
@@ -76,12 +61,12 @@ describe('TunnelDeskApp.shutdown() while a tunnel is being opened', () => {
     // Opened before the quit (then closed by it), or refused because the app is quitting.
     expect(outcome).toMatch(/^(opened|the app is quitting)$/);
     expect(app.listSessions().every((s) => s.state.kind === 'closed')).toBe(true);
-    expect(await isFree(port)).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
     // (At most the baseline: a listener of the test before may have finished closing.)
     await waitFor(() => listeners() <= baseline, 2_000, 'every listener of the app to close');
     // And nothing opens later: a second look after the event loop has turned a few times.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(listeners()).toBeLessThanOrEqual(baseline);
-    expect(await isFree(port)).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
   });
 });

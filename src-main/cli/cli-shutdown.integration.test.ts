@@ -7,7 +7,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { TunnelService } from '../core/service/tunnel-service.js';
 import {
   connect,
   echoRoundTrip,
+  isPortFree,
   startEchoServer,
   unusedPort,
   waitFor,
@@ -31,7 +31,7 @@ import {
   type Proc,
 } from '../core/test-support/processes.js';
 import { RawPeer } from '../core/test-support/raw-peer.js';
-import { debugLogger, proxyConfig, token } from '../core/test-support/tunnel-harness.js';
+import { debugLogger, plainDestinationConfig, token } from '../core/test-support/tunnel-harness.js';
 import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
 import { requests, SessionView } from '../ipc/contract.js';
 
@@ -45,19 +45,6 @@ function run(args: string[], env: Record<string, string> = {}): Proc {
   const proc = startTunneldesk(args, env);
   procs.push(proc);
   return proc;
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  probe.listen(port, '127.0.0.1');
-  try {
-    await once(probe, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
 }
 
 /** Sends the signal; resolves with the exit code and how long the exit took. */
@@ -87,19 +74,7 @@ describe('stopping the command', () => {
       await service.start();
       cleanup.push(service);
       const destination = new DestinationAgent(
-        proxyConfig(
-          'destination',
-          service.port,
-          dst,
-          {
-            mode: 'destination',
-            targets: new Map([
-              ['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }],
-              ['HTTP1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }],
-            ]),
-          },
-          { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-        ),
+        plainDestinationConfig(service.port, dst, { ECHO1: echo.port, HTTP1: echo.port }),
         { logger: debugLogger() },
       );
       await destination.start();
@@ -128,8 +103,8 @@ describe('stopping the command', () => {
       expect(code).toBe(0);
       expect(ms).toBeLessThan(2_000);
       await Promise.all(ended);
-      expect(await isFree(echoPort)).toBe(true);
-      expect(await isFree(httpPort)).toBe(true);
+      expect(await isPortFree(echoPort)).toBe(true);
+      expect(await isPortFree(httpPort)).toBe(true);
       expect(children.filter(isAlive)).toEqual([]);
       await waitFor(
         () => !service.describeTunnel('sig').source.connected,
@@ -206,7 +181,8 @@ describe('stopping the command', () => {
       expect(code).toBe(0);
       expect(ms).toBeLessThan(3_000);
       await wsClosed;
-      for (const port of [webPort, httpPort, sandboxPort]) expect(await isFree(port)).toBe(true);
+      for (const port of [webPort, httpPort, sandboxPort])
+        expect(await isPortFree(port)).toBe(true);
       expect(children.filter(isAlive)).toEqual([]);
     },
     20_000,
@@ -246,6 +222,6 @@ describe('stopping the command', () => {
     expect(said).toMatch(/already used by a handshake without a client token/);
     expect(said).toMatch(/open a new tunnel or rotate the token/);
     expect(said).not.toContain(src);
-    expect(await isFree(port)).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
   });
 });

@@ -16,7 +16,12 @@ import {
   type Closable,
 } from './test-support/local-servers.js';
 import { RawPeer } from './test-support/raw-peer.js';
-import { debugLogger, proxyConfig, token } from './test-support/tunnel-harness.js';
+import {
+  debugLogger,
+  plainDestinationConfig,
+  plainSourceConfig,
+  token,
+} from './test-support/tunnel-harness.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
@@ -36,13 +41,34 @@ async function service(services: string[]) {
     svc,
     src,
     dst,
-    endpoint: { host: '127.0.0.1', port: svc.port, origin: 'test', secure: false },
   };
+}
+
+/** Our destination agent serving `serviceId` with an echo server, and a bare source of `version`. */
+async function ourDestinationWithRawSource(serviceId: string, version: ProtocolVersion) {
+  const echo = await startEchoServer();
+  cleanup.push(echo);
+  const { svc, src, dst } = await service([serviceId]);
+  const destination = new DestinationAgent(
+    plainDestinationConfig(svc.port, dst, { [serviceId]: echo.port }),
+    { logger: debugLogger() },
+  );
+  cleanup.push(destination);
+  await destination.start();
+  await waitFor(() => svc.describeTunnel('compat').destination.connected);
+  const source = await RawPeer.connect({
+    url: `ws://127.0.0.1:${svc.port}`,
+    mode: 'source',
+    token: src,
+    version,
+  });
+  cleanup.push(source);
+  return { destination, source };
 }
 
 describe.each<ProtocolVersion>(['V1', 'V2'])('our source with -y %s', (version) => {
   it(`speaks ${version} to a ${version} destination: no connection ids${version === 'V1' ? ', no service ids' : ''}`, async () => {
-    const { svc, src, dst, endpoint } = await service(['ECHO1']);
+    const { svc, src, dst } = await service(['ECHO1']);
     const destination = await RawPeer.connect({
       url: `ws://127.0.0.1:${svc.port}`,
       mode: 'destination',
@@ -61,13 +87,7 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('our source with -y %s', (version) 
       });
     };
     const source = new SourceProxy(
-      proxyConfig(
-        'source',
-        svc.port,
-        src,
-        { mode: 'source', ports: new Map([['ECHO1', 0]]) },
-        { endpoint, peerVersion: version },
-      ),
+      plainSourceConfig(svc.port, src, new Map([['ECHO1', 0]]), { peerVersion: version }),
       { logger: debugLogger() },
     );
     cleanup.push(source);
@@ -112,32 +132,7 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('our source with -y %s', (version) 
 
 describe.each<ProtocolVersion>(['V1', 'V2'])('a %s source against our destination', (version) => {
   it('gets answers in its own format', async () => {
-    const echo = await startEchoServer();
-    cleanup.push(echo);
-    const { svc, src, dst, endpoint } = await service(['ECHO1']);
-    const destination = new DestinationAgent(
-      proxyConfig(
-        'destination',
-        svc.port,
-        dst,
-        {
-          mode: 'destination',
-          targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
-        },
-        { endpoint },
-      ),
-      { logger: debugLogger() },
-    );
-    cleanup.push(destination);
-    await destination.start();
-    await waitFor(() => svc.describeTunnel('compat').destination.connected);
-    const source = await RawPeer.connect({
-      url: `ws://127.0.0.1:${svc.port}`,
-      mode: 'source',
-      token: src,
-      version,
-    });
-    cleanup.push(source);
+    const { destination, source } = await ourDestinationWithRawSource('ECHO1', version);
     const serviceId = version === 'V1' ? '' : 'ECHO1';
     source.send({ type: MessageType.STREAM_START, streamId: 5, serviceId });
     source.send({ type: MessageType.DATA, streamId: 5, serviceId, payload: Buffer.from('ping') });
@@ -163,32 +158,7 @@ describe.each<ProtocolVersion>(['V1', 'V2'])('a %s source against our destinatio
 
 describe('a source that missed the reset of its stream (as the reference source can)', () => {
   it('gets a CONNECTION_START with no active stream taken as the stream start, but not for a stream our side ended', async () => {
-    const echo = await startEchoServer();
-    cleanup.push(echo);
-    const { svc, src, dst, endpoint } = await service(['SSH1']);
-    const destination = new DestinationAgent(
-      proxyConfig(
-        'destination',
-        svc.port,
-        dst,
-        {
-          mode: 'destination',
-          targets: new Map([['SSH1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
-        },
-        { endpoint },
-      ),
-      { logger: debugLogger() },
-    );
-    cleanup.push(destination);
-    await destination.start();
-    await waitFor(() => svc.describeTunnel('compat').destination.connected);
-    const source = await RawPeer.connect({
-      url: `ws://127.0.0.1:${svc.port}`,
-      mode: 'source',
-      token: src,
-      version: 'V3',
-    });
-    cleanup.push(source);
+    const { destination, source } = await ourDestinationWithRawSource('SSH1', 'V3');
     await source.next((m) => m.type === MessageType.SERVICE_IDS, 'SERVICE_IDS');
     source.send({
       type: MessageType.CONNECTION_START,

@@ -19,7 +19,7 @@ import {
   waitFor,
   type Closable,
 } from './test-support/local-servers.js';
-import { proxyConfig, startHarness, token } from './test-support/tunnel-harness.js';
+import { plainDestinationConfig, startHarness, token } from './test-support/tunnel-harness.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
@@ -87,16 +87,7 @@ describe('connections per service', () => {
     cleanup.push(service);
     const { logger, records } = recordingLogger();
     const destination = new DestinationAgent(
-      proxyConfig(
-        'destination',
-        service.port,
-        token('dst'),
-        {
-          mode: 'destination',
-          targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
-        },
-        { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-      ),
+      plainDestinationConfig(service.port, token('dst'), { ECHO1: echo.port }),
       { logger, limits: { maxConnectionsPerService: 2 } },
     );
     cleanup.push(destination);

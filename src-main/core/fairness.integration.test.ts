@@ -10,7 +10,13 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, startEchoServer, waitFor, type Closable } from './test-support/local-servers.js';
+import {
+  connect,
+  startCountingSink,
+  startEchoServer,
+  waitFor,
+  type Closable,
+} from './test-support/local-servers.js';
 import { startHarness } from './test-support/tunnel-harness.js';
 
 const RATE = 400_000;
@@ -21,28 +27,6 @@ const cleanup: Closable[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!.close();
 });
-
-/** A server that reads and counts (the bulk upload's far end). */
-async function startCountingSink(): Promise<Closable & { port: number; bytes: () => number }> {
-  let bytes = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    bytes: () => bytes,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Writes to a socket as fast as it takes them, counting what it accepted. */
 function flood(socket: net.Socket): { written: () => number } {

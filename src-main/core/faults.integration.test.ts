@@ -9,7 +9,6 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProxyConfig } from './config/proxy-config.js';
 import { DestinationAgent } from './destination/destination-agent.js';
 import { TunnelService } from './service/tunnel-service.js';
 import { SourceProxy } from './source/source-proxy.js';
@@ -24,7 +23,12 @@ import {
 } from './test-support/local-servers.js';
 import { startTunneldesk, type Proc } from './test-support/processes.js';
 import { TcpRelay } from './test-support/tcp-relay.js';
-import { debugLogger, proxyConfig, token } from './test-support/tunnel-harness.js';
+import {
+  debugLogger,
+  plainDestinationConfig,
+  plainSourceConfig,
+  token,
+} from './test-support/tunnel-harness.js';
 
 const PING_MS = 300;
 /** When a dead path must have been noticed: two ping periods and the grace, plus one check. */
@@ -40,10 +44,6 @@ function track<T extends Closable>(thing: T): T {
   cleanup.push(thing);
   return thing;
 }
-
-const plain = (port: number): Partial<ProxyConfig> => ({
-  endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false },
-});
 
 interface Tunnel {
   source: SourceProxy;
@@ -66,16 +66,7 @@ async function startProxies(
   const runtime = { logger: debugLogger(), pingIntervalMs: PING_MS, backoff: BACKOFF };
   const destination = track(
     new DestinationAgent(
-      proxyConfig(
-        'destination',
-        servicePort,
-        tokens.destination,
-        {
-          mode: 'destination',
-          targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echoPort }]]),
-        },
-        plain(servicePort),
-      ),
+      plainDestinationConfig(servicePort, tokens.destination, { ECHO1: echoPort }),
       runtime,
     ),
   );
@@ -83,27 +74,41 @@ async function startProxies(
   const states: (TunnelState & { seenAt: number })[] = [];
   let ready = false;
   const source = track(
-    new SourceProxy(
-      proxyConfig(
-        'source',
-        relayPort,
-        tokens.source,
-        { mode: 'source', ports: new Map([['ECHO1', 0]]) },
-        plain(relayPort),
-      ),
-      {
-        ...runtime,
-        events: {
-          onState: (state) => states.push({ ...state, seenAt: Date.now() }),
-          onReady: () => (ready = true),
-        },
+    new SourceProxy(plainSourceConfig(relayPort, tokens.source, new Map([['ECHO1', 0]])), {
+      ...runtime,
+      events: {
+        onState: (state) => states.push({ ...state, seenAt: Date.now() }),
+        onReady: () => (ready = true),
       },
-    ),
+    }),
   );
   await source.start();
   await waitFor(() => ready, 5_000, 'the source');
   await waitFor(() => destination.snapshot().state.kind === 'connected', 5_000, 'the destination');
   return { source, destination, states, port: source.listenerInfo[0]!.port };
+}
+
+/** An in-process service with one ECHO1 tunnel `id`, both proxies reaching it through a relay. */
+async function echoTunnelThroughRelay(id: string) {
+  const echo = track(await startEchoServer());
+  const tokens = { source: token('src'), destination: token('dst') };
+  const service = track(
+    new TunnelService({
+      tls: 'plain',
+      tunnels: [
+        {
+          id,
+          sourceToken: tokens.source,
+          destinationToken: tokens.destination,
+          services: ['ECHO1'],
+        },
+      ],
+    }),
+  );
+  await service.start();
+  const relay = track(new TcpRelay(service.port));
+  const tunnel = await startProxies(service.port, await relay.start(), tokens, echo.port);
+  return { echo, service, relay, tunnel };
 }
 
 /** Live traffic: a connection echoing a stream of bytes, and an idle one. */
@@ -203,24 +208,7 @@ describe('the service or the network going away mid-transfer', () => {
   }, 20_000);
 
   it("survives the service's sockets being destroyed", async () => {
-    const echo = track(await startEchoServer());
-    const tokens = { source: token('src'), destination: token('dst') };
-    const service = track(
-      new TunnelService({
-        tls: 'plain',
-        tunnels: [
-          {
-            id: 'dropped',
-            sourceToken: tokens.source,
-            destinationToken: tokens.destination,
-            services: ['ECHO1'],
-          },
-        ],
-      }),
-    );
-    await service.start();
-    const relay = track(new TcpRelay(service.port));
-    const tunnel = await startProxies(service.port, await relay.start(), tokens, echo.port);
+    const { service, relay, tunnel } = await echoTunnelThroughRelay('dropped');
     const live = await liveConnections(tunnel.port);
 
     service.dropConnections();
@@ -231,24 +219,7 @@ describe('the service or the network going away mid-transfer', () => {
   });
 
   it('notices a black hole (no FIN, nothing) within two missed pongs, and recovers', async () => {
-    const echo = track(await startEchoServer());
-    const tokens = { source: token('src'), destination: token('dst') };
-    const service = track(
-      new TunnelService({
-        tls: 'plain',
-        tunnels: [
-          {
-            id: 'holed',
-            sourceToken: tokens.source,
-            destinationToken: tokens.destination,
-            services: ['ECHO1'],
-          },
-        ],
-      }),
-    );
-    await service.start();
-    const relay = track(new TcpRelay(service.port));
-    const tunnel = await startProxies(service.port, await relay.start(), tokens, echo.port);
+    const { echo, relay, tunnel } = await echoTunnelThroughRelay('holed');
     const live = await liveConnections(tunnel.port);
     await waitFor(() => echo.accepted === 2, 5_000, 'both target connections');
     const keys = (): string[] =>

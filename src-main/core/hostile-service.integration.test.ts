@@ -18,7 +18,12 @@ import {
   waitFor,
   type Closable,
 } from './test-support/local-servers.js';
-import { debugLogger, proxyConfig, token } from './test-support/tunnel-harness.js';
+import {
+  debugLogger,
+  plainDestinationConfig,
+  plainSourceConfig,
+  token,
+} from './test-support/tunnel-harness.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
@@ -109,13 +114,7 @@ async function startSource(
   let ready = 0;
   const errors: string[] = [];
   const source = new SourceProxy(
-    proxyConfig(
-      'source',
-      service.port,
-      token('src'),
-      { mode: 'source', ports: new Map([['ECHO1', 0]]) },
-      { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-    ),
+    plainSourceConfig(service.port, token('src'), new Map([['ECHO1', 0]])),
     {
       logger: debugLogger(),
       backoff: FAST_BACKOFF,
@@ -199,16 +198,7 @@ describe('a destination agent sent what it cannot accept', () => {
       await service.start();
       cleanup.push(service);
       const destination = new DestinationAgent(
-        proxyConfig(
-          'destination',
-          service.port,
-          token('dst'),
-          {
-            mode: 'destination',
-            targets: new Map([['ECHO1', { kind: 'tcp', host: '127.0.0.1', port: echo.port }]]),
-          },
-          { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-        ),
+        plainDestinationConfig(service.port, token('dst'), { ECHO1: echo.port }),
         { logger: debugLogger(), backoff: FAST_BACKOFF },
       );
       cleanup.push(destination);

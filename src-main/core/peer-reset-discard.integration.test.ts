@@ -9,7 +9,7 @@ import { MessageType } from './protocol/wire.js';
 import { SourceProxy } from './source/source-proxy.js';
 import { FakeService } from './test-support/fake-service.js';
 import { waitFor, type Closable } from './test-support/local-servers.js';
-import { debugLogger, proxyConfig, token } from './test-support/tunnel-harness.js';
+import { debugLogger, plainSourceConfig, token } from './test-support/tunnel-harness.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
@@ -28,16 +28,9 @@ describe('a connection the peer resets', () => {
     const service = new FakeService({ services: ['SSH1'] });
     cleanup.push(service);
     const port = await service.start();
-    const source = new SourceProxy(
-      proxyConfig(
-        'source',
-        port,
-        token('src'),
-        { mode: 'source', ports: new Map([['SSH1', 0]]) },
-        { endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false } },
-      ),
-      { logger: debugLogger() },
-    );
+    const source = new SourceProxy(plainSourceConfig(port, token('src'), new Map([['SSH1', 0]])), {
+      logger: debugLogger(),
+    });
     cleanup.push(source);
     await source.start();
     await waitFor(() => source.listenerInfo.length === 1 && service.current !== undefined);

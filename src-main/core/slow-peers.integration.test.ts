@@ -21,7 +21,12 @@ import {
   waitFor,
   type Closable,
 } from './test-support/local-servers.js';
-import { debugLogger, proxyConfig, startHarness, token } from './test-support/tunnel-harness.js';
+import {
+  debugLogger,
+  plainSourceConfig,
+  startHarness,
+  token,
+} from './test-support/tunnel-harness.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -65,13 +70,7 @@ function peakOf(read: () => number): { stop(): number } {
 async function startSource(service: FakeService): Promise<{ source: SourceProxy; port: number }> {
   let ready = false;
   const source = new SourceProxy(
-    proxyConfig(
-      'source',
-      service.port,
-      token('src'),
-      { mode: 'source', ports: new Map([['ECHO1', 0]]) },
-      { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-    ),
+    plainSourceConfig(service.port, token('src'), new Map([['ECHO1', 0]])),
     {
       logger: debugLogger(),
       pingIntervalMs: PING_MS,

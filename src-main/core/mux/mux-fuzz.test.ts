@@ -20,7 +20,12 @@ import { MAX_WEBSOCKET_MESSAGE_BYTES, MessageType } from '../protocol/wire.js';
 import { seededRandom } from '../service/rechunker.js';
 import { SourceProxy } from '../source/source-proxy.js';
 import { startEchoServer, waitFor, type Closable } from '../test-support/local-servers.js';
-import { debugLogger, proxyConfig, token } from '../test-support/tunnel-harness.js';
+import {
+  debugLogger,
+  plainDestinationConfig,
+  plainSourceConfig,
+  token,
+} from '../test-support/tunnel-harness.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SERVICES = ['SSH1', 'HTTP1'];
@@ -243,13 +248,7 @@ describe(`the multiplexers under hostile input (FUZZ_SEED=${SEED})`, () => {
     const port = await service.start();
     let stopped: string | undefined;
     const source = new SourceProxy(
-      proxyConfig(
-        'source',
-        port,
-        token('src'),
-        { mode: 'source', ports: new Map(SERVICES.map((s) => [s, 0])) },
-        { endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false } },
-      ),
+      plainSourceConfig(port, token('src'), new Map(SERVICES.map((s) => [s, 0]))),
       {
         logger: debugLogger(),
         backoff: { initialMs: 5, maxMs: 20, minMs: 1 },
@@ -293,17 +292,10 @@ describe(`the multiplexers under hostile input (FUZZ_SEED=${SEED})`, () => {
       const port = await service.start();
       let stopped: string | undefined;
       const destination = new DestinationAgent(
-        proxyConfig(
-          'destination',
+        plainDestinationConfig(
           port,
           token('dst'),
-          {
-            mode: 'destination',
-            targets: new Map(
-              SERVICES.map((s) => [s, { kind: 'tcp', host: '127.0.0.1', port: echo.port }]),
-            ),
-          },
-          { endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false } },
+          Object.fromEntries(SERVICES.map((s) => [s, echo.port])),
         ),
         {
           logger: debugLogger(),

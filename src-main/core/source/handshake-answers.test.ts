@@ -4,18 +4,17 @@
  * ports; a 5xx, and a service that takes the connection but never answers, are retried with
  * backoff and the same client token, on the same local ports, until one succeeds.
  */
-import net from 'node:net';
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeService } from '../test-support/fake-service.js';
 import {
   connect,
   echoRoundTrip,
+  isPortFree,
   unusedPort,
   waitFor,
   type Closable,
 } from '../test-support/local-servers.js';
-import { debugLogger, proxyConfig, token } from '../test-support/tunnel-harness.js';
+import { debugLogger, plainSourceConfig, token } from '../test-support/tunnel-harness.js';
 import type { TunnelState } from '../tunnel/tunnel-client.js';
 import { SourceProxy } from './source-proxy.js';
 
@@ -24,30 +23,11 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!.close();
 });
 
-async function isFree(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  probe.listen(port, '127.0.0.1');
-  try {
-    await once(probe, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
-}
-
 async function start(service: FakeService, port: number) {
   const states: TunnelState[] = [];
   let stopped: { reason: string; fatal: boolean } | undefined;
   const source = new SourceProxy(
-    proxyConfig(
-      'source',
-      service.port,
-      token('src'),
-      { mode: 'source', ports: new Map([['ECHO1', port]]) },
-      { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-    ),
+    plainSourceConfig(service.port, token('src'), new Map([['ECHO1', port]])),
     {
       logger: debugLogger(),
       backoff: { initialMs: 40, maxMs: 80, minMs: 10 },
@@ -87,7 +67,7 @@ describe('answers to the handshake', () => {
     expect(stopped()!.reason).toMatch(reason);
     expect(stopped()!.reason).toMatch(/channel-id fake-channel/);
     expect(service.handshakes.length).toBe(1); // never retried
-    expect(await isFree(port)).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
   });
 
   it.each([

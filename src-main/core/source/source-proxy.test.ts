@@ -7,27 +7,19 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/proxy-config.js';
 import { TunnelService } from '../service/tunnel-service.js';
-import { unusedPort, waitFor, type Closable } from '../test-support/local-servers.js';
-import { debugLogger, proxyConfig, token } from '../test-support/tunnel-harness.js';
+import { isPortFree, unusedPort, waitFor, type Closable } from '../test-support/local-servers.js';
+import {
+  debugLogger,
+  plainSourceConfig,
+  proxyConfig,
+  token,
+} from '../test-support/tunnel-harness.js';
 import { SourceProxy, nextStreamId } from './source-proxy.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!.close();
 });
-
-async function isFree(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  probe.listen(port, '127.0.0.1');
-  try {
-    await once(probe, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.close();
-  }
-}
 
 /** Starts a proxy built with `events` and resolves with the reason it stopped for. */
 async function runUntilStopped(
@@ -65,7 +57,7 @@ describe('SourceProxy', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(`port ${busyPort} is already in use`);
     expect((error as Error).message).toContain('SSH1');
-    expect(await isFree(freePort)).toBe(true);
+    expect(await isPortFree(freePort)).toBe(true);
   });
 
   it('stops with the likely causes when the service refuses the token (403)', async () => {
@@ -81,22 +73,14 @@ describe('SourceProxy', () => {
     const reason = await runUntilStopped(
       (events) =>
         new SourceProxy(
-          proxyConfig(
-            'source',
-            service.port,
-            'a-wrong-token-value',
-            { mode: 'source', ports: new Map([['SSH1', port]]) },
-            {
-              endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false },
-            },
-          ),
+          plainSourceConfig(service.port, 'a-wrong-token-value', new Map([['SSH1', port]])),
           { logger: debugLogger(), events },
         ),
     );
     expect(reason).toMatch(/refused the access token \(HTTP 403\)/);
     expect(reason).toMatch(/already used/);
     expect(reason).toMatch(/channel-id/);
-    expect(await isFree(port)).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
   });
 
   it.each([
@@ -119,20 +103,12 @@ describe('SourceProxy', () => {
       const reason = await runUntilStopped(
         (events) =>
           new SourceProxy(
-            proxyConfig(
-              'source',
-              service.port,
-              src,
-              { mode: 'source', ports: new Map(mapped.map((id, i) => [id, ports[i]!])) },
-              {
-                endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false },
-              },
-            ),
+            plainSourceConfig(service.port, src, new Map(mapped.map((id, i) => [id, ports[i]!]))),
             { logger: debugLogger(), events },
           ),
       );
       expect(reason).toMatch(message);
-      for (const port of ports) expect(await isFree(port)).toBe(true);
+      for (const port of ports) expect(await isPortFree(port)).toBe(true);
     },
   );
 
@@ -148,16 +124,10 @@ describe('SourceProxy', () => {
     cleanup.push(service);
     const reason = await runUntilStopped(
       (events) =>
-        new SourceProxy(
-          proxyConfig(
-            'source',
-            service.port,
-            src,
-            { mode: 'source', ports: new Map([['SSH1', 0]]) },
-            { endpoint: { host: '127.0.0.1', port: service.port, origin: 'test', secure: false } },
-          ),
-          { logger: debugLogger(), events },
-        ),
+        new SourceProxy(plainSourceConfig(service.port, src, new Map([['SSH1', 0]])), {
+          logger: debugLogger(),
+          events,
+        }),
     );
     expect(reason).toMatch(/the mappings leave out HTTP1; map every service/);
   });

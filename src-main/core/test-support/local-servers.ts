@@ -49,6 +49,29 @@ export async function startEchoServer(): Promise<RunningServer> {
   };
 }
 
+/** A TCP server that reads and discards everything, counting the bytes (a bulk upload's far end). */
+export async function startCountingSink(): Promise<RunningServer & { bytes: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  let bytes = 0;
+  const server = net.createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  });
+  const port = await listen(server);
+  return {
+    port,
+    get accepted() {
+      return accepted;
+    },
+    bytes: () => bytes,
+    close: closer(server, sockets),
+  };
+}
+
 /** A TCP server that answers each connection with the SHA-256 of everything it read. */
 export async function startHashServer(): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();
@@ -250,6 +273,20 @@ export async function unusedPort(): Promise<number> {
   const port = await listen(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Whether a listener could bind `port` on 127.0.0.1 now: the check that nothing was left open. */
+export async function isPortFree(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  probe.listen(port, '127.0.0.1');
+  try {
+    await once(probe, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
 }
 
 /** Polls until `check` is true. */

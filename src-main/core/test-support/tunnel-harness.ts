@@ -81,6 +81,49 @@ export function proxyConfig(
   };
 }
 
+/** A source proxy's config for a plain (ws://) local service on `servicePort`. */
+export function plainSourceConfig(
+  servicePort: number,
+  accessToken: string,
+  ports: Map<string, number>,
+  extra: Partial<ProxyConfig> = {},
+): ProxyConfig {
+  return proxyConfig(
+    'source',
+    servicePort,
+    accessToken,
+    { mode: 'source', ports },
+    { endpoint: plainEndpoint(servicePort), ...extra },
+  );
+}
+
+/**
+ * A destination agent's config for a plain (ws://) local service on `servicePort`, each service
+ * forwarded to a TCP port on 127.0.0.1.
+ */
+export function plainDestinationConfig(
+  servicePort: number,
+  accessToken: string,
+  targetPorts: Record<string, number>,
+  extra: Partial<ProxyConfig> = {},
+): ProxyConfig {
+  const targets = new Map<string, DestinationTarget>(
+    Object.entries(targetPorts).map(([id, port]) => [id, { kind: 'tcp', host: '127.0.0.1', port }]),
+  );
+  return proxyConfig(
+    'destination',
+    servicePort,
+    accessToken,
+    { mode: 'destination', targets },
+    { endpoint: plainEndpoint(servicePort), ...extra },
+  );
+}
+
+/** The endpoint of a plain (ws://) local service on `port`. */
+export function plainEndpoint(port: number): ProxyConfig['endpoint'] {
+  return { host: '127.0.0.1', port, origin: 'test', secure: false };
+}
+
 /**
  * The logger tests give the code under test: silent, printing at TUNNELDESK_TEST_LOG's level
  * when set, and at trace level into the secret scan's capture whenever the suite runs it.

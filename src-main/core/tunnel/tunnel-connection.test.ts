@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../log/logger.js';
 import { encodeFrame, type TunnelMessage } from '../protocol/message.js';
 import { MessageType } from '../protocol/wire.js';
+import { plainEndpoint } from '../test-support/tunnel-harness.js';
 import type { CloseReason } from './close-reason.js';
 import {
   TunnelConnection,
@@ -70,7 +71,7 @@ function options(
   extra: Partial<TunnelConnectionOptions> = {},
 ): TunnelConnectionOptions {
   return {
-    endpoint: { host: '127.0.0.1', port, origin: 'test', secure: false },
+    endpoint: plainEndpoint(port),
     mode: 'source',
     accessToken: 'the-access-token-value',
     clientToken: '2da438cf-9a30-4148-b236-c338182f243c',
