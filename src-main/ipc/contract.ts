@@ -25,6 +25,7 @@ export const ServiceMapping = z.strictObject({
 export type ServiceMapping = z.infer<typeof ServiceMapping>;
 
 export const ProtocolVersion = z.enum(['V1', 'V2', 'V3']);
+export type ProtocolVersion = z.infer<typeof ProtocolVersion>;
 
 /** A tunnel's state, as the renderer shows it. */
 export const SessionState = z.discriminatedUnion('kind', [

@@ -5,6 +5,8 @@ import { useApi } from '../../api/api-context';
 import { useFocusFirstError } from '../../hooks/use-focus-first-error';
 import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
 import { Field } from '../common/Field';
+import { FormError } from '../common/FormError';
+import { FormFooter } from '../common/FormFooter';
 import { checkRows, newRow, type RowDraft } from './mapping-rows';
 import { MappingRowsEditor } from './MappingRowsEditor';
 
@@ -92,24 +94,14 @@ export function SandboxForm({ onOpened, onCancel }: FormProps) {
         error={error}
         disabled={busy}
       />
-      {general ? (
-        <p className="form__error" role="alert" tabIndex={-1} data-testid="connect-error">
-          {general}
-        </p>
-      ) : null}
-      <footer className="form__footer">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={busy}
-          data-testid="sandbox-submit"
-        >
-          {busy ? 'Opening…' : 'Open sandbox tunnel'}
-        </button>
-      </footer>
+      <FormError message={general} />
+      <FormFooter
+        onCancel={onCancel}
+        busy={busy}
+        submitLabel="Open sandbox tunnel"
+        busyLabel="Opening…"
+        submitTestId="sandbox-submit"
+      />
     </form>
   );
 }

@@ -4,17 +4,19 @@
  * the moment the request is sent (on failure it must be pasted again). Main keeps it.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import type { SessionView } from '../../../../src-main/ipc/contract.js';
+import type { ProtocolVersion, SessionView } from '../../../../src-main/ipc/contract.js';
 import { useApi } from '../../api/api-context';
 import { useFocusFirstError } from '../../hooks/use-focus-first-error';
 import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
 import { Field } from '../common/Field';
+import { FormError } from '../common/FormError';
+import { FormFooter } from '../common/FormFooter';
+import { PeerVersionSelect } from '../common/PeerVersionSelect';
 import { checkRows, newRow, type RowDraft } from './mapping-rows';
 import { MappingRowsEditor } from './MappingRowsEditor';
 
 const MAX_SERVICES = 16;
 type TargetKind = 'region' | 'endpoint';
-type PeerVersion = 'V3' | 'V2' | 'V1';
 
 const KNOWN_FIELDS = ['name', 'accessToken', 'target', 'services', 'peerVersion', 'verifyTls'];
 
@@ -30,7 +32,7 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
   const [targetKind, setTargetKind] = useState<TargetKind>('region');
   const [region, setRegion] = useState('');
   const [endpoint, setEndpoint] = useState('');
-  const [peerVersion, setPeerVersion] = useState<PeerVersion>('V3');
+  const [peerVersion, setPeerVersion] = useState<ProtocolVersion>('V3');
   const [verifyTls, setVerifyTls] = useState(true);
   const [rows, setRows] = useState<RowDraft[]>(() => [newRow('SSH1')]);
   const [error, setError] = useState<ShownError | null>(null);
@@ -193,16 +195,11 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
           hint="V1 or V2 for older devices (Device Client, Greengrass)."
           error={errorFor(error, 'peerVersion')}
         >
-          <select
-            className="select mono"
+          <PeerVersionSelect
             value={peerVersion}
-            onChange={(event) => changed(setPeerVersion)(event.target.value as PeerVersion)}
+            onChange={changed(setPeerVersion)}
             data-testid="token-peer-version"
-          >
-            <option value="V3">V3</option>
-            <option value="V2">V2</option>
-            <option value="V1">V1</option>
-          </select>
+          />
         </Field>
         <div className="field">
           <label className="checkbox">
@@ -228,24 +225,14 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
         error={error}
         disabled={busy}
       />
-      {generalError(error, KNOWN_FIELDS) ? (
-        <p className="form__error" role="alert" tabIndex={-1} data-testid="connect-error">
-          {generalError(error, KNOWN_FIELDS)}
-        </p>
-      ) : null}
-      <footer className="form__footer">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={busy}
-          data-testid="token-submit"
-        >
-          {busy ? 'Connecting…' : 'Connect'}
-        </button>
-      </footer>
+      <FormError message={generalError(error, KNOWN_FIELDS)} />
+      <FormFooter
+        onCancel={onCancel}
+        busy={busy}
+        submitLabel="Connect"
+        busyLabel="Connecting…"
+        submitTestId="token-submit"
+      />
     </form>
   );
 }

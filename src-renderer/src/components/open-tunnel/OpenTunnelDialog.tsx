@@ -6,6 +6,7 @@
  * destination token, given once, until the operator dismisses it.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ProtocolVersion } from '../../../../src-main/ipc/contract.js';
 import { useApi } from '../../api/api-context';
 import { useFocusFirstError } from '../../hooks/use-focus-first-error';
 import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
@@ -22,6 +23,8 @@ import { useUiStore, type OpenTunnelTarget } from '../../stores/ui-store';
 import { AwsErrorNotice } from '../aws/AwsErrorNotice';
 import { Dialog } from '../common/Dialog';
 import { Field } from '../common/Field';
+import { FormFooter } from '../common/FormFooter';
+import { PeerVersionSelect } from '../common/PeerVersionSelect';
 import { checkRows, newRow, rowsFromMappings, type RowDraft } from '../connect/mapping-rows';
 import { MappingRowsEditor } from '../connect/MappingRowsEditor';
 import { DestinationTokenPanel, type OpenedTunnel } from './DestinationTokenPanel';
@@ -30,8 +33,6 @@ import { TagRowsEditor } from './TagRowsEditor';
 /** The contract's limit on a tunnel's services. */
 const MAX_SERVICES = 3;
 const KNOWN_FIELDS = ['services', 'description', 'tags', 'maxLifetimeMinutes', 'peerVersion'];
-
-type PeerVersion = 'V3' | 'V2' | 'V1';
 
 export function OpenTunnelDialog({ target }: { readonly target: OpenTunnelTarget }) {
   // The token, once there is one, is this component's state only; closing drops it.
@@ -84,7 +85,7 @@ function OpenTunnelForm({ target, busy, setBusy, onOpened, onCancel }: OpenTunne
   const [description, setDescription] = useState('');
   const [tags, setTags] = useState<TagDraft[]>([]);
   const [lifetime, setLifetime] = useState(String(MAX_LIFETIME_MINUTES));
-  const [peerVersion, setPeerVersion] = useState<PeerVersion>('V3');
+  const [peerVersion, setPeerVersion] = useState<ProtocolVersion>('V3');
   const [error, setError] = useState<ShownError | null>(null);
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, error);
@@ -229,35 +230,26 @@ function OpenTunnelForm({ target, busy, setBusy, onOpened, onCancel }: OpenTunne
           hint="V3 for a current local proxy; V1 for the IoT Device Client (one service)."
           error={errorFor(error, 'peerVersion')}
         >
-          <select
-            className="select mono"
+          <PeerVersionSelect
             value={peerVersion}
-            onChange={(event) => changed(setPeerVersion)(event.target.value as PeerVersion)}
+            onChange={changed(setPeerVersion)}
             disabled={busy}
             data-testid="tunnel-peer-version"
-          >
-            <option value="V3">V3</option>
-            <option value="V2">V2</option>
-            <option value="V1">V1</option>
-          </select>
+          />
         </Field>
       </div>
       {general && error ? (
         <AwsErrorNotice error={{ ...error, message: general }} testId="open-tunnel-error" />
       ) : null}
-      <footer className="form__footer">
-        <button type="button" className="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={busy || rows === null}
-          data-testid="open-tunnel-submit"
-        >
-          {busy ? 'Opening…' : 'Open tunnel'}
-        </button>
-      </footer>
+      <FormFooter
+        onCancel={onCancel}
+        busy={busy}
+        cancelDisabled={busy}
+        submitDisabled={rows === null}
+        submitLabel="Open tunnel"
+        busyLabel="Opening…"
+        submitTestId="open-tunnel-submit"
+      />
     </form>
   );
 }
