@@ -102,8 +102,9 @@ export default tseslint.config(
   },
   {
     // Renderer tests drive the real app facade in-process (real sessions, sandbox, sockets)
-    // through the same dispatcher a transport uses; only these two modules are let in.
-    files: ['src-renderer/**/*.test.{ts,tsx}'],
+    // through the same dispatcher a transport uses, built as main's tests build it; only
+    // these three modules are let in, to the tests and their support code.
+    files: ['src-renderer/**/*.test.{ts,tsx}', 'src-renderer/src/test-support/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -121,11 +122,14 @@ export default tseslint.config(
                 '!**/src-main/app/in-process-bridge',
                 '!**/src-main/app/in-process-bridge.js',
                 '!**/src-main/app/in-process-bridge.ts',
+                '!**/src-main/app/test-environment',
+                '!**/src-main/app/test-environment.js',
+                '!**/src-main/app/test-environment.ts',
                 '**/src-main/web/**',
                 '**/src-main/cli/**',
               ],
               message:
-                'Renderer tests may use main only through the IPC contract, app.ts and in-process-bridge.ts.',
+                'Renderer tests may use main only through the IPC contract, app.ts, in-process-bridge.ts and test-environment.ts.',
             },
           ],
         },

@@ -2,14 +2,13 @@
  * The app facade with real parts: sandbox tunnels through the in-process tunnel service,
  * real local ports, the device page fetched through the tunnel.
  */
-import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError, type EventPayload, type SessionView } from '../ipc/contract.js';
-import { isPortFree, waitFor } from '../core/test-support/local-servers.js';
+import type { EventPayload, SessionView } from '../ipc/contract.js';
+import { httpGet, isPortFree, waitFor } from '../core/test-support/local-servers.js';
 import type { TunnelDeskApp } from './app.js';
-import { testApp } from './test-environment.js';
+import { appErrorOf, testApp } from './test-environment.js';
 
 const apps: TunnelDeskApp[] = [];
 afterEach(async () => {
@@ -22,19 +21,6 @@ function start() {
   return made;
 }
 
-function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
 async function connected(app: TunnelDeskApp, id: string): Promise<SessionView> {
   await waitFor(
     () => app.listSessions().find((s) => s.id === id)?.state.kind === 'connected',
@@ -42,16 +28,6 @@ async function connected(app: TunnelDeskApp, id: string): Promise<SessionView> {
     'the tunnel to connect',
   );
   return app.listSessions().find((s) => s.id === id)!;
-}
-
-async function errorOf(run: () => unknown): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
 }
 
 const HTTP_SSH = [
@@ -74,7 +50,7 @@ describe('TunnelDeskApp with the sandbox', () => {
       if (name === 'stats')
         bytesSeen.push(...(payload as EventPayload<'stats'>).sessions.map((s) => s.bytesIn));
     });
-    const page = await get(http1.port!, '/status');
+    const page = await httpGet(http1.port!, '/status');
     expect(page.status).toBe(200);
     expect(page.body).toContain('pi-kitchen');
     expect(page.body).toContain('served by the simulated device through the secure tunnel');
@@ -111,7 +87,7 @@ describe('TunnelDeskApp with the sandbox', () => {
     await once(busy, 'listening');
     const busyPort = (busy.address() as net.AddressInfo).port;
     try {
-      const error = await errorOf(() =>
+      const error = await appErrorOf(() =>
         app.openSandbox({
           services: [
             { serviceId: 'HTTP1', port: busyPort, bindAddress: '127.0.0.1' },
@@ -138,14 +114,14 @@ describe('TunnelDeskApp with the sandbox', () => {
     await once(probe, 'listening');
     const newPort = (probe.address() as net.AddressInfo).port;
     // a port in use: refused, the old listener keeps serving
-    const error = await errorOf(() =>
+    const error = await appErrorOf(() =>
       app.updateMapping({
         sessionId: opened.id,
         mapping: { serviceId: 'HTTP1', port: newPort, bindAddress: '127.0.0.1' },
       }),
     );
     expect(error.code).toBe('port-in-use');
-    expect((await get(oldHttp)).status).toBe(200);
+    expect((await httpGet(oldHttp)).status).toBe(200);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const moved = await app.updateMapping({
       sessionId: opened.id,
@@ -153,7 +129,7 @@ describe('TunnelDeskApp with the sandbox', () => {
     });
     expect(moved.port).toBe(newPort);
     expect(moved.requested).toBe(newPort);
-    expect((await get(newPort)).body).toContain('device status');
+    expect((await httpGet(newPort)).body).toContain('device status');
     expect(await isPortFree(oldHttp)).toBe(true);
     const after = app.listSessions().find((s) => s.id === opened.id)!;
     expect(after.listeners.find((l) => l.serviceId === 'SSH1')!.port).toBe(ssh);
@@ -181,7 +157,7 @@ describe('TunnelDeskApp with the sandbox', () => {
       ok: true,
       mapping: { serviceId: 'SSH1', port: 3333, bindAddress: '127.0.0.1' },
     });
-    const twice = await errorOf(() =>
+    const twice = await appErrorOf(() =>
       app.openSandbox({
         services: [
           { serviceId: 'HTTP1', port: 5555, bindAddress: '127.0.0.1' },
@@ -201,7 +177,7 @@ describe('TunnelDeskApp with the sandbox', () => {
       { serviceId: 'HTTP1', port: 5555, bindAddress: '127.0.0.1' },
       { serviceId: 'SSH1', port: 'auto', bindAddress: '127.0.0.1' },
     ]);
-    const bad = await errorOf(() =>
+    const bad = await appErrorOf(() =>
       app.parseMappingFile({ fileName: 'x.ini', text: 'SSH1 = 99999\n' }),
     );
     expect(bad.message).toMatch(/^x\.ini:1: .*out of range/);
@@ -236,11 +212,11 @@ describe('TunnelDeskApp with the sandbox', () => {
       args: ['-e', 'ssh', '-p', String(ssh1), '-o', 'HostKeyAlias=pi-17', 'pi@127.0.0.1'],
     });
     expect(app.getSettings().sshUsers['pi 17']).toBe('pi');
-    const injected = await errorOf(() =>
+    const injected = await appErrorOf(() =>
       app.getSshCommand({ sessionId: opened.id, serviceId: 'SSH1', user: '-oProxyCommand=x' }),
     );
     expect(injected.field).toBe('user');
-    const unknown = await errorOf(() =>
+    const unknown = await appErrorOf(() =>
       app.openInBrowser({ sessionId: opened.id, serviceId: 'NOPE', scheme: 'http' }),
     );
     expect(unknown.code).toBe('not-found');

@@ -10,7 +10,6 @@
  * which needs Electron's runtime and an OS keychain (neither runs here).
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,16 +18,17 @@ import { startLocalAws, useTempHome, type LocalAws, type TempHome } from '../aws
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { LogLevel, silentLogger } from '../core/log/logger.js';
 import {
+  httpGet,
   startHttpServer,
   waitFor,
   type RunningServer,
 } from '../core/test-support/local-servers.js';
-import { AppError, requests, type SessionView } from '../ipc/contract.js';
+import { requests, type SessionView } from '../ipc/contract.js';
 import type { TunnelDeskApp } from './app.js';
 import { EncryptedFileSecretStore } from './encrypted-file-secret-store.js';
 import { storedTunnelKey, type StoredTunnel } from './saved-tunnels.js';
 import { aesTestEncryptor } from './test-encryptor.js';
-import { testApp } from './test-environment.js';
+import { appErrorOf, testApp } from './test-environment.js';
 
 const AWS = { kind: 'aws', region: 'us-east-1' } as const;
 const HTTP1 = [{ serviceId: 'HTTP1', port: 'auto' as const, bindAddress: '127.0.0.1' }];
@@ -114,19 +114,6 @@ async function startDevice(destinationToken: string): Promise<void> {
   await agent.start();
 }
 
-function get(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/status', agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
 async function until(app: TunnelDeskApp, id: string, check: (s: SessionView) => boolean) {
   const view = () => app.listSessions().find((s) => s.id === id)!;
   await waitFor(() => check(view()), 10_000, `session ${id}`);
@@ -135,16 +122,6 @@ async function until(app: TunnelDeskApp, id: string, check: (s: SessionView) => 
 
 const connected = (s: SessionView) => s.state.kind === 'connected' && s.device?.connected === true;
 const http1Port = (s: SessionView) => s.listeners.find((l) => l.serviceId === 'HTTP1')!.port!;
-
-async function errorOf(run: () => unknown): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 /** Opens a tunnel to pump-station-07 from `app`, with its device connected. */
 async function openWithDevice(app: TunnelDeskApp) {
@@ -164,7 +141,7 @@ describe('saved tunnels across a restart', () => {
     const first = startApp();
     expect(first.getAppInfo().secretStorage).toBe('os-keychain');
     const { opened, session } = await openWithDevice(first);
-    expect((await get(http1Port(session))).body).toContain('device status');
+    expect((await httpGet(http1Port(session), '/status')).body).toContain('device status');
     // A tunnel with a session in this run is that session, not a saved tunnel.
     expect(await first.listSavedTunnels()).toEqual([]);
     await quit(first);
@@ -195,7 +172,7 @@ describe('saved tunnels across a restart', () => {
       tunnel: { tunnelId: opened.tunnelId, tunnelArn: opened.tunnelArn, status: 'OPEN' },
     });
     const again = await until(second, view.id, connected);
-    const fetched = await get(http1Port(again));
+    const fetched = await httpGet(http1Port(again), '/status');
     expect(fetched.status).toBe(200);
     expect(fetched.body).toContain('device status');
     expect(await second.listSavedTunnels()).toEqual([]);
@@ -215,7 +192,9 @@ describe('saved tunnels across a restart', () => {
 
     const second = startApp();
     expect((await second.listSavedTunnels()).map((t) => t.tunnelId)).toEqual([opened.tunnelId]);
-    const error = await errorOf(() => second.reconnectSavedTunnel({ tunnelId: opened.tunnelId }));
+    const error = await appErrorOf(() =>
+      second.reconnectSavedTunnel({ tunnelId: opened.tunnelId }),
+    );
     expect(error.code).toBe('tunnel-closed');
     expect(error.message).toContain(`Tunnel ${opened.tunnelId} to "pump-station-07" has closed`);
     expect(error.message).toContain('Open a new tunnel to the device.');
@@ -297,7 +276,9 @@ describe('saved tunnels across a restart', () => {
     expect(await second.listSavedTunnels()).toEqual([]);
     // The tunnel itself is untouched: forgetting is about this app's copy of the token.
     expect(local.service.management.tunnels.describe(opened.tunnelId).status).toBe('OPEN');
-    const missing = await errorOf(() => second.reconnectSavedTunnel({ tunnelId: opened.tunnelId }));
+    const missing = await appErrorOf(() =>
+      second.reconnectSavedTunnel({ tunnelId: opened.tunnelId }),
+    );
     expect(missing.code).toBe('not-found');
   });
 

@@ -2,6 +2,8 @@
  * The app as tests build it: the real facade, real sockets and sandbox, with launching
  * recorded instead of done (a test cannot open a browser or a terminal window here).
  */
+import { expect } from 'vitest';
+import { AppError } from '../ipc/contract.js';
 import type { AppEnvironment } from './app.js';
 import { TunnelDeskApp } from './app.js';
 import type { LaunchDeps } from './launchers.js';
@@ -44,4 +46,15 @@ export function testApp(overrides: Partial<AppEnvironment> = {}): {
     ...overrides,
   });
   return { app, launched: launch.launched };
+}
+
+/** The AppError that `run` fails with; the test fails if it succeeds or throws anything else. */
+export async function appErrorOf(run: () => unknown): Promise<AppError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected an AppError');
 }

@@ -5,15 +5,14 @@
  * closed and given a new source token; and AWS failures named for the operator, from a
  * temporary HOME (no AWS is ever reached: credentials fail before any request).
  */
-import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError, requests, type SessionView } from '../ipc/contract.js';
-import { waitFor } from '../core/test-support/local-servers.js';
+import { requests, type SessionView } from '../ipc/contract.js';
+import { httpGet, waitFor } from '../core/test-support/local-servers.js';
 import { useTempHome, type TempHome } from '../aws/test-support.js';
 import type { TunnelDeskApp } from './app.js';
 import { dispatch } from './dispatch.js';
-import { testApp } from './test-environment.js';
+import { appErrorOf, testApp } from './test-environment.js';
 
 const apps: TunnelDeskApp[] = [];
 let home: TempHome;
@@ -31,19 +30,6 @@ function start(): TunnelDeskApp {
   return app;
 }
 
-function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
 function view(app: TunnelDeskApp, id: string): SessionView {
   return app.listSessions().find((s) => s.id === id)!;
 }
@@ -56,16 +42,6 @@ async function until(
 ) {
   await waitFor(() => check(view(app, id)), 10_000, what);
   return view(app, id);
-}
-
-async function errorOf(run: () => unknown): Promise<AppError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
 }
 
 const SANDBOX = { kind: 'sandbox' } as const;
@@ -118,7 +94,7 @@ describe('openTunnel on the sandbox, through the AWS SDK', () => {
     );
     expect(session.peerServices.sort()).toEqual(['HTTP1', 'SSH1']);
     const http1 = session.listeners.find((l) => l.serviceId === 'HTTP1')!.port!;
-    const page = await get(http1, '/status');
+    const page = await httpGet(http1, '/status');
     expect(page.status).toBe(200);
     expect(page.body).toContain('gateway-berlin-01');
     expect(page.body).toContain('served by the simulated device through the secure tunnel');
@@ -192,7 +168,9 @@ describe('openTunnel on the sandbox, through the AWS SDK', () => {
     });
     expect(all.tunnels.map((t) => t.status)).toEqual(['OPEN', 'CLOSED']);
     await app.closeTunnel({ source: SANDBOX, tunnelId: b.tunnelId, delete: true });
-    const gone = await errorOf(() => app.describeTunnel({ source: SANDBOX, tunnelId: b.tunnelId }));
+    const gone = await appErrorOf(() =>
+      app.describeTunnel({ source: SANDBOX, tunnelId: b.tunnelId }),
+    );
     expect(gone.code).toBe('not-found');
     expect(gone.message).toBe(`Tunnel ${b.tunnelId} was not found (the sandbox).`);
   });
@@ -222,15 +200,15 @@ describe('openTunnel on the sandbox, through the AWS SDK', () => {
     );
     expect(reconnected.tunnel?.status).toBe('OPEN');
     expect(app.listSessions()).toHaveLength(1);
-    const page = await get(ports[0]!);
+    const page = await httpGet(ports[0]!);
     expect(page.body).toContain('pump-station-07');
   });
 
   it('refuses a new token for a session the app did not open, and a V1 tunnel of two services', async () => {
     const app = start();
-    const error = await errorOf(() => app.rotateSourceToken({ sessionId: 'nope' }));
+    const error = await appErrorOf(() => app.rotateSourceToken({ sessionId: 'nope' }));
     expect(error.code).toBe('not-found');
-    const v1 = await errorOf(() =>
+    const v1 = await appErrorOf(() =>
       app.openTunnel({
         source: SANDBOX,
         thingName: 'kiosk-lobby',
@@ -262,7 +240,7 @@ describe('AWS profiles and their failures, through the facade', () => {
   it('lists profiles and says how to configure credentials when there are none', async () => {
     const app = start();
     expect(await app.listProfiles()).toEqual([]);
-    const error = await errorOf(() =>
+    const error = await appErrorOf(() =>
       app.getIdentity({ source: { kind: 'aws', region: 'eu-west-1' } }),
     );
     expect(error.code).toBe('no-credentials');
@@ -299,7 +277,7 @@ describe('AWS profiles and their failures, through the facade', () => {
     expect(await app.listProfiles()).toEqual([
       { name: 'ops-sso', kind: 'sso', region: 'eu-west-1', detail: '111122223333 / Operator' },
     ]);
-    const error = await errorOf(() =>
+    const error = await appErrorOf(() =>
       app.listThings({ source: { kind: 'aws', profile: 'ops-sso', region: 'eu-west-1' } }),
     );
     expect(error.code).toBe('sso-expired');

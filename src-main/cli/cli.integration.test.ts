@@ -3,7 +3,6 @@
  * device side, operator side), then browse and use a raw TCP service through one tunnel.
  * Needs the build (`npm run build`; `npm test` does it first).
  */
-import http from 'node:http';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   connect,
   echoRoundTrip,
+  httpGet,
   startEchoServer,
   startHttpServer,
   unusedPort,
@@ -28,18 +28,6 @@ function run(args: string[], env: Record<string, string> = {}, cwd?: string): Pr
   const proc = startTunneldesk(args, env, cwd);
   procs.push(proc);
   return proc;
-}
-
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
 }
 
 describe('tunneldesk (the command)', () => {
@@ -84,7 +72,7 @@ describe('tunneldesk (the command)', () => {
     ]);
     await source.waitFor(new RegExp(`^SSH1 127\\.0\\.0\\.1:${sshPort}$`));
     await source.waitFor(/connected to the tunnel service/);
-    expect(await get(httpPort)).toContain('device status');
+    expect((await httpGet(httpPort)).body).toContain('device status');
     const socket = await connect(sshPort);
     expect((await echoRoundTrip(socket, Buffer.from('SSH-2.0-test\r\n'))).toString()).toBe(
       'SSH-2.0-test\r\n',

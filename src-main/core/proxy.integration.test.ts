@@ -4,12 +4,12 @@
  * by hash end to end.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   connect,
   echoRoundTrip,
+  httpGet,
   readAll,
   sendAndHash,
   startEchoServer,
@@ -28,19 +28,6 @@ afterEach(async () => {
 function track<T extends Closable>(thing: T): T {
   cleanup.push(thing);
   return thing;
-}
-
-function httpGet(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
 }
 
 describe('a tunnel through the local service', () => {

@@ -275,6 +275,20 @@ export async function unusedPort(): Promise<number> {
   return port;
 }
 
+/** GET http://127.0.0.1:PORT/path on a fresh connection (no agent keeps it open after). */
+export function httpGet(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
 /** Whether a listener could bind `port` on 127.0.0.1 now: the check that nothing was left open. */
 export async function isPortFree(port: number): Promise<boolean> {
   const probe = net.createServer();

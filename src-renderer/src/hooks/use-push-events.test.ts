@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@testing-library/react';
-import { TunnelDeskApp } from '../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
 import { useConnectionStore } from '../stores/connection-store';
 import { useLogsStore } from '../stores/logs-store';
@@ -10,7 +8,7 @@ import { useSessionsStore } from '../stores/sessions-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useStatsStore } from '../stores/stats-store';
 import '../test-support/node-realm';
-import { recordingLauncher, resetStores, testAppOptions } from '../test-support/harness';
+import { startTestApp } from '../test-support/harness';
 import { connectStores } from './use-push-events';
 
 let app: TunnelDeskApp;
@@ -18,9 +16,7 @@ let api: TunnelDeskApi;
 let disconnect: () => void = () => {};
 
 beforeEach(() => {
-  resetStores();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {

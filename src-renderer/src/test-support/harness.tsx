@@ -1,10 +1,15 @@
 /**
- * What renderer tests share: a launcher that records instead of launching, fresh stores,
- * a layout for the virtualizer (jsdom measures every element as 0×0), and a render helper
- * that gives components the client. Tests build the real app themselves (see *.test.tsx).
+ * What renderer tests share: the real app (as main's tests build it, launching recorded
+ * instead of done) with a client through the in-process bridge, fresh stores, a layout for the
+ * virtualizer (jsdom measures every element as 0×0), and a render helper that gives
+ * components the client.
  */
-import { render, type RenderResult } from '@testing-library/react';
+import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
+import type { AppEnvironment, TunnelDeskApp } from '../../../src-main/app/app.js';
+import { inProcessBridge } from '../../../src-main/app/in-process-bridge.js';
+import { testApp } from '../../../src-main/app/test-environment.js';
+import { createClient } from '../../../src-main/ipc/bridge.js';
 import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
 import { ApiContext } from '../api/api-context';
 import { useConnectionStore } from '../stores/connection-store';
@@ -16,39 +21,25 @@ import { resetStatsStore } from '../stores/stats-store';
 import { resetThingsStore } from '../stores/things-store';
 import { useUiStore } from '../stores/ui-store';
 
-export interface RecordedLaunches {
-  readonly opened: string[];
-  readonly spawned: { program: string; args: readonly string[] }[];
+/** Often enough that live views change within a test, seldom enough not to flood jsdom. */
+const STATS_INTERVAL_MS = 100;
+
+/** A real app for a renderer test; `launched` records what it would have opened or run. */
+export function newTestApp(overrides: Partial<AppEnvironment> = {}) {
+  return testApp({ statsIntervalMs: STATS_INTERVAL_MS, ...overrides });
 }
 
-/**
- * The app's `launch` dependency for tests: launching a browser or a terminal cannot happen
- * in a test (no display, and it would escape the test), so each call is recorded instead,
- * and every program "exists" at a fake path.
- */
-export function recordingLauncher() {
-  const launches: RecordedLaunches = { opened: [], spawned: [] };
-  const launch = {
-    platform: 'linux' as const,
-    openExternal: async (url: string) => {
-      launches.opened.push(url);
-    },
-    spawnDetached: async (program: string, args: readonly string[]) => {
-      launches.spawned.push({ program, args });
-    },
-    findProgram: (name: string) => `/fake/bin/${name}`,
-  };
-  return { launch, launches };
+/** Fresh stores, a fresh app and a client of it: the start of most renderer tests. */
+export function startTestApp(overrides: Partial<AppEnvironment> = {}) {
+  resetStores();
+  const { app, launched } = newTestApp(overrides);
+  return { app, api: createClient(inProcessBridge(app)), launched };
 }
 
-/** The options every test app is built with. */
-export function testAppOptions(launch: ReturnType<typeof recordingLauncher>['launch']) {
-  return {
-    runtime: 'web' as const,
-    version: 'test',
-    launch,
-    statsIntervalMs: 100,
-  };
+/** Unmounts what the test rendered, then shuts the app down (listeners, timers, tunnels). */
+export async function stopTestApp(app: TunnelDeskApp): Promise<void> {
+  cleanup();
+  await app.shutdown();
 }
 
 export function resetStores(): void {

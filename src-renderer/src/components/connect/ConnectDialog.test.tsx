@@ -1,9 +1,7 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { useConnectionStore } from '../../stores/connection-store';
 import { useLogsStore } from '../../stores/logs-store';
@@ -12,27 +10,18 @@ import { useSettingsStore } from '../../stores/settings-store';
 import { useStatsStore } from '../../stores/stats-store';
 import { useUiStore } from '../../stores/ui-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  renderWithApi,
-  resetStores,
-  spyOn,
-  testAppOptions,
-} from '../../test-support/harness';
+import { renderWithApi, spyOn, startTestApp, stopTestApp } from '../../test-support/harness';
 import { ConnectDialog } from './ConnectDialog';
 
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
 
 beforeEach(() => {
-  resetStores();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {
-  cleanup();
-  await app.shutdown();
+  await stopTestApp(app);
 });
 
 const TOKEN = 'AQGAAXh0c2VjcmV0LXNvdXJjZS10b2tlbi1mb3ItdGVzdHMtb25seQ';

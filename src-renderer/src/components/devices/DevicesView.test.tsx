@@ -1,23 +1,15 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import { useTempHome, type TempHome } from '../../../../src-main/aws/test-support.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { THINGS_PER_PAGE } from '../../hooks/use-thing-search';
 import { SOURCE_STORAGE_KEY, useSourceStore } from '../../stores/source-store';
 import { useThingsStore } from '../../stores/things-store';
 import { useUiStore } from '../../stores/ui-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  renderWithApi,
-  resetStores,
-  spyOn,
-  testAppOptions,
-} from '../../test-support/harness';
+import { renderWithApi, spyOn, startTestApp, stopTestApp } from '../../test-support/harness';
 import { DevicesView } from './DevicesView';
 
 let home: TempHome;
@@ -27,18 +19,14 @@ let api: TunnelDeskApi;
 beforeEach(() => {
   // A HOME of its own: the profiles are this test's, and no AWS is ever reached.
   home = useTempHome();
-  resetStores();
-  app = new TunnelDeskApp({
-    ...testAppOptions(recordingLauncher().launch),
+  ({ app, api } = startTestApp({
     // The SDK's retries of a failure made on purpose need not wait.
     awsRetry: { fixedDelayMs: 5 },
-  });
-  api = createClient(inProcessBridge(app));
+  }));
 });
 
 afterEach(async () => {
-  cleanup();
-  await app.shutdown();
+  await stopTestApp(app);
   home.restore();
 });
 

@@ -1,34 +1,23 @@
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
+import type { RecordedLaunches } from '../../../../src-main/app/test-environment.js';
 import type { SessionView, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { usePushEvents } from '../../hooks/use-push-events';
 import { useSession } from '../../stores/sessions-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  renderWithApi,
-  resetStores,
-  testAppOptions,
-  type RecordedLaunches,
-} from '../../test-support/harness';
+import { renderWithApi, startTestApp, stopTestApp } from '../../test-support/harness';
 import { ServiceLaunchers } from './ServiceLaunchers';
 
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
-let launches: RecordedLaunches;
+let launched: RecordedLaunches;
 let session: SessionView;
 
 beforeEach(async () => {
-  resetStores();
-  const recorder = recordingLauncher();
-  launches = recorder.launches;
-  app = new TunnelDeskApp(testAppOptions(recorder.launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api, launched } = startTestApp());
   session = await api.openSandbox({
     deviceName: 'pi-17',
     services: [
@@ -39,8 +28,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  cleanup();
-  await app.shutdown();
+  await stopTestApp(app);
 });
 
 function Launchers({ serviceId }: { serviceId: string }) {
@@ -66,7 +54,7 @@ describe('the launchers', () => {
     await waitFor(() =>
       expect(screen.getByTestId('launch-result-HTTP1').textContent).toBe(`Opened ${url}`),
     );
-    expect(launches.opened).toEqual([url]);
+    expect(launched.urls).toEqual([url]);
     expect(screen.queryByTestId('open-ssh-HTTP1')).toBeNull();
     await waitFor(() =>
       expect(useSettingsStore.getState().settings?.browserSchemes['pi-17/HTTP1']).toBe('https'),
@@ -87,8 +75,8 @@ describe('the launchers', () => {
         `Opened x-terminal-emulator: ${command}`,
       ),
     );
-    expect(launches.spawned).toEqual([
-      { program: '/fake/bin/x-terminal-emulator', args: ['-e', ...command.split(' ')] },
+    expect(launched.programs).toEqual([
+      { program: '/usr/bin/x-terminal-emulator', args: ['-e', ...command.split(' ')] },
     ]);
     await waitFor(() => expect(useSettingsStore.getState().settings?.sshUsers['pi-17']).toBe('pi'));
   });
@@ -107,7 +95,7 @@ describe('the launchers', () => {
       expect(screen.getByTestId('launch-result-SSH1').textContent).toBe(`Copied: ${command}`),
     );
     expect(await navigator.clipboard.readText()).toBe(command);
-    expect(launches.spawned).toEqual([]);
+    expect(launched.programs).toEqual([]);
   });
 
   it("shows main's refusal of a bad user name", async () => {
@@ -118,6 +106,6 @@ describe('the launchers', () => {
     await waitFor(() =>
       expect(screen.getByTestId('launch-result-SSH1').textContent).toMatch(/is not a user name/),
     );
-    expect(launches.spawned).toEqual([]);
+    expect(launched.programs).toEqual([]);
   });
 });

@@ -1,19 +1,11 @@
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { usePushEvents } from '../../hooks/use-push-events';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  renderWithApi,
-  resetStores,
-  stubLayout,
-  testAppOptions,
-} from '../../test-support/harness';
+import { renderWithApi, startTestApp, stopTestApp, stubLayout } from '../../test-support/harness';
 import { LogsView } from './LogsView';
 
 let app: TunnelDeskApp;
@@ -21,16 +13,13 @@ let api: TunnelDeskApi;
 let restoreLayout: () => void;
 
 beforeEach(() => {
-  resetStores();
   restoreLayout = stubLayout();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {
-  cleanup();
+  await stopTestApp(app);
   restoreLayout();
-  await app.shutdown();
 });
 
 function Logs() {

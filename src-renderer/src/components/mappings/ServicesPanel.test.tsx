@@ -1,34 +1,23 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import '../../test-support/node-realm';
 import { usePushEvents } from '../../hooks/use-push-events';
 import { useSession } from '../../stores/sessions-store';
-import {
-  recordingLauncher,
-  renderWithApi,
-  resetStores,
-  spyOn,
-  testAppOptions,
-} from '../../test-support/harness';
+import { renderWithApi, spyOn, startTestApp, stopTestApp } from '../../test-support/harness';
 import { ServicesPanel } from './ServicesPanel';
 
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
 
 beforeEach(() => {
-  resetStores();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {
-  cleanup();
-  await app.shutdown();
+  await stopTestApp(app);
 });
 
 const SERVICES = [

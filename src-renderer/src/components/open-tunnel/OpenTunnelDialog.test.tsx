@@ -1,9 +1,7 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { useConnectionStore } from '../../stores/connection-store';
 import { useLogsStore } from '../../stores/logs-store';
@@ -14,13 +12,7 @@ import { useStatsStore } from '../../stores/stats-store';
 import { useThingsStore } from '../../stores/things-store';
 import { useUiStore } from '../../stores/ui-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  resetStores,
-  spyOn,
-  stubLayout,
-  testAppOptions,
-} from '../../test-support/harness';
+import { spyOn, startTestApp, stopTestApp, stubLayout } from '../../test-support/harness';
 import { App } from '../shell/App';
 
 let app: TunnelDeskApp;
@@ -28,22 +20,18 @@ let api: TunnelDeskApi;
 let restoreLayout: () => void;
 
 beforeEach(() => {
-  resetStores();
   window.location.hash = '#/devices';
   restoreLayout = stubLayout();
-  app = new TunnelDeskApp({
-    ...testAppOptions(recordingLauncher().launch),
+  ({ app, api } = startTestApp({
     // The device's state is looked at often, so "device connected" shows within the test.
     deviceWatchIntervalMs: 100,
     awsRetry: { fixedDelayMs: 5 },
-  });
-  api = createClient(inProcessBridge(app));
+  }));
 });
 
 afterEach(async () => {
-  cleanup();
+  await stopTestApp(app);
   restoreLayout();
-  await app.shutdown();
 });
 
 function everyStore(): string {

@@ -1,17 +1,10 @@
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  resetStores,
-  stubLayout,
-  testAppOptions,
-} from '../../test-support/harness';
+import { startTestApp, stopTestApp, stubLayout } from '../../test-support/harness';
 import { render } from '@testing-library/react';
 import { App } from './App';
 
@@ -20,17 +13,14 @@ let api: TunnelDeskApi;
 let restoreLayout: () => void;
 
 beforeEach(() => {
-  resetStores();
   window.location.hash = '';
   restoreLayout = stubLayout();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {
-  cleanup();
+  await stopTestApp(app);
   restoreLayout();
-  await app.shutdown();
 });
 
 describe('the app, driven like the end-to-end test', () => {

@@ -23,13 +23,7 @@ import { createClient } from '../../../../src-main/ipc/bridge.js';
 import { useSessionsStore } from '../../stores/sessions-store';
 import { useUiStore } from '../../stores/ui-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  resetStores,
-  spyOn,
-  stubLayout,
-  testAppOptions,
-} from '../../test-support/harness';
+import { newTestApp, resetStores, spyOn, stubLayout } from '../../test-support/harness';
 import { App } from '../shell/App';
 
 type SecretStore = ReturnType<NonNullable<AppEnvironment['secretStore']>>;
@@ -75,8 +69,7 @@ function keychainStore(): SecretStore {
 }
 
 function startApp(persistent = true): TunnelDeskApp {
-  const app = new TunnelDeskApp({
-    ...testAppOptions(recordingLauncher().launch),
+  const { app } = newTestApp({
     ...(persistent ? { secretStore: keychainStore } : {}),
     awsEndpoints: {
       api: local.service.managementUrl,

@@ -1,20 +1,17 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { usePushEvents } from '../../hooks/use-push-events';
 import { useSession } from '../../stores/sessions-store';
 import '../../test-support/node-realm';
 import {
-  recordingLauncher,
   renderWithApi,
-  resetStores,
   spyOn,
+  startTestApp,
+  stopTestApp,
   stubLayout,
-  testAppOptions,
 } from '../../test-support/harness';
 import { SessionDetail } from './SessionDetail';
 
@@ -23,16 +20,13 @@ let api: TunnelDeskApi;
 let restoreLayout: () => void;
 
 beforeEach(() => {
-  resetStores();
   restoreLayout = stubLayout();
-  app = new TunnelDeskApp(testAppOptions(recordingLauncher().launch));
-  api = createClient(inProcessBridge(app));
+  ({ app, api } = startTestApp());
 });
 
 afterEach(async () => {
-  cleanup();
+  await stopTestApp(app);
   restoreLayout();
-  await app.shutdown();
 });
 
 function Detail({ api, sessionId }: { api: TunnelDeskApi; sessionId: string }) {

@@ -1,19 +1,11 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
-import { createClient } from '../../../../src-main/ipc/bridge.js';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
 import type { SessionView, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { useThingsStore } from '../../stores/things-store';
 import '../../test-support/node-realm';
-import {
-  recordingLauncher,
-  resetStores,
-  spyOn,
-  stubLayout,
-  testAppOptions,
-} from '../../test-support/harness';
+import { spyOn, startTestApp, stopTestApp, stubLayout } from '../../test-support/harness';
 import { App } from '../shell/App';
 
 let app: TunnelDeskApp;
@@ -21,20 +13,16 @@ let api: TunnelDeskApi;
 let restoreLayout: () => void;
 
 beforeEach(() => {
-  resetStores();
   restoreLayout = stubLayout();
-  app = new TunnelDeskApp({
-    ...testAppOptions(recordingLauncher().launch),
+  ({ app, api } = startTestApp({
     deviceWatchIntervalMs: 100,
     awsRetry: { fixedDelayMs: 5 },
-  });
-  api = createClient(inProcessBridge(app));
+  }));
 });
 
 afterEach(async () => {
-  cleanup();
+  await stopTestApp(app);
   restoreLayout();
-  await app.shutdown();
 });
 
 const SANDBOX = { kind: 'sandbox' } as const;
