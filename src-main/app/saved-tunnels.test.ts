@@ -28,7 +28,7 @@ import type { TunnelDeskApp } from './app.js';
 import { EncryptedFileSecretStore } from './encrypted-file-secret-store.js';
 import { storedTunnelKey, type StoredTunnel } from './saved-tunnels.js';
 import { aesTestEncryptor } from './test-encryptor.js';
-import { appErrorOf, testApp } from './test-environment.js';
+import { appErrorOf, localAwsEndpoints, testApp } from './test-environment.js';
 
 const AWS = { kind: 'aws', region: 'us-east-1' } as const;
 const HTTP1 = [{ serviceId: 'HTTP1', port: 'auto' as const, bindAddress: '127.0.0.1' }];
@@ -69,13 +69,7 @@ function startApp(): TunnelDeskApp {
   const { app } = testApp({
     secretStore: (log) =>
       new EncryptedFileSecretStore({ file: secretsFile(), encryptor: key, log }),
-    awsEndpoints: {
-      api: local.service.managementUrl,
-      ca: local.target.ca!,
-      dataPlane: { host: '127.0.0.1', port: local.service.port, secure: true, origin: 'test' },
-      // The local service's certificate is self-signed.
-      verifyTls: false,
-    },
+    awsEndpoints: localAwsEndpoints(local),
     deviceWatchIntervalMs: 50,
     awsRetry: { fixedDelayMs: 5 },
   });

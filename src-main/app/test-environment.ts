@@ -4,7 +4,9 @@
  */
 import { expect } from 'vitest';
 import { AppError } from '../ipc/contract.js';
+import type { LocalAws } from '../aws/test-support.js';
 import type { AppEnvironment } from './app.js';
+import type { AwsEndpoints } from './aws-endpoints.js';
 import { TunnelDeskApp } from './app.js';
 import type { LaunchDeps } from './launchers.js';
 import { LogLevel } from '../core/log/logger.js';
@@ -57,4 +59,17 @@ export async function appErrorOf(run: () => unknown): Promise<AppError> {
     return error as AppError;
   }
   throw new Error('expected an AppError');
+}
+
+/**
+ * The local tunnel service as the app's AWS: its management API and its data plane, whose
+ * self-signed certificate the source side does not check.
+ */
+export function localAwsEndpoints(local: LocalAws): AwsEndpoints {
+  return {
+    api: local.service.managementUrl,
+    ca: local.target.ca!,
+    dataPlane: { host: '127.0.0.1', port: local.service.port, secure: true, origin: 'test' },
+    verifyTls: false,
+  };
 }

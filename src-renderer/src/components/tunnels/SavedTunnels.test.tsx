@@ -12,6 +12,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TunnelDeskApp, type AppEnvironment } from '../../../../src-main/app/app.js';
+import { localAwsEndpoints } from '../../../../src-main/app/test-environment.js';
 import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
 import {
   startLocalAws,
@@ -71,12 +72,7 @@ function keychainStore(): SecretStore {
 function startApp(persistent = true): TunnelDeskApp {
   const { app } = newTestApp({
     ...(persistent ? { secretStore: keychainStore } : {}),
-    awsEndpoints: {
-      api: local.service.managementUrl,
-      ca: local.target.ca!,
-      dataPlane: { host: '127.0.0.1', port: local.service.port, secure: true, origin: 'test' },
-      verifyTls: false,
-    },
+    awsEndpoints: localAwsEndpoints(local),
     deviceWatchIntervalMs: 100,
     awsRetry: { fixedDelayMs: 5 },
   });
