@@ -156,7 +156,7 @@ export class TunnelDeskApp implements RequestHandlers {
       clearInterval(this.timer);
       // A session being opened ends up in `sessions`, or closed and refused: wait for it.
       await Promise.allSettled([...this.opening]);
-      await Promise.all([...this.sessions.values()].map((s) => s.close('the app is quitting')));
+      await Promise.all([...this.sessions.values()].map((s) => s.close('app-quit')));
       this.tunnels.shutdown();
       await this.sandbox.close();
       this.logger.info('shut down: every tunnel and listener closed');
@@ -441,7 +441,7 @@ export class TunnelDeskApp implements RequestHandlers {
     }
     if (this.shuttingDown) {
       // Shutdown began while the ports were being bound: they close with everything else.
-      await session.close('the app is quitting');
+      await session.close('app-quit');
       throw new AppError('failed', 'the app is quitting');
     }
     this.sessions.set(id, session);

@@ -3,7 +3,12 @@ import { AwsError } from '../aws/errors.js';
 import { AppError } from '../ipc/contract.js';
 
 export function appErrorFromAws(error: unknown): unknown {
-  return error instanceof AwsError ? new AppError(error.code, error.message) : error;
+  return error instanceof AwsError
+    ? new AppError(error.code, error.message, null, {
+        command: error.command,
+        action: error.action,
+      })
+    : error;
 }
 
 /** Runs an AWS-layer call; an AwsError comes out as an AppError. */

@@ -151,6 +151,8 @@ describe('every request of the contract, malformed', () => {
         code: 'invalid-input',
         field: 'input',
         message: 'input: this request takes no input',
+        command: null,
+        action: null,
       },
     });
   });

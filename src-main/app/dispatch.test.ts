@@ -33,6 +33,8 @@ describe('dispatch', () => {
         code: 'invalid-input',
         message: 'no such request: renderer:exec-shell',
         field: null,
+        command: null,
+        action: null,
       },
     });
   });
@@ -59,7 +61,13 @@ describe('dispatch', () => {
   it('returns a handler failure as an error value', async () => {
     expect(await dispatch(app(), requests.closeSession.channel, { sessionId: 'nope' })).toEqual({
       ok: false,
-      error: { code: 'not-found', message: 'no tunnel with id nope', field: 'sessionId' },
+      error: {
+        code: 'not-found',
+        message: 'no tunnel with id nope',
+        field: 'sessionId',
+        command: null,
+        action: null,
+      },
     });
   });
 

@@ -21,32 +21,29 @@ export async function dispatch(
 ): Promise<Reply> {
   const name = requestByChannel(channel);
   if (!name) {
-    return {
-      ok: false,
-      error: {
-        code: 'invalid-input',
-        message: `no such request: ${String(channel).slice(0, 80)}`,
-        field: null,
-      },
-    };
+    return failure(
+      new AppError('invalid-input', `no such request: ${String(channel).slice(0, 80)}`),
+    );
   }
   const spec = requests[name];
   const parsed = spec.input.safeParse(rawInput);
   if (!parsed.success) {
     const { message, field } = describeSchemaError(parsed.error);
     log?.warn(`refused ${channel}: ${message}`);
-    return { ok: false, error: { code: 'invalid-input', message, field } };
+    return failure(new AppError('invalid-input', message, field));
   }
   try {
     const handler = handlers[name] as (input: unknown) => unknown;
     const value = await handler.call(handlers, parsed.data);
     return { ok: true, value };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: error.toShape() };
+    if (error instanceof AppError) return failure(error);
     log?.error(`${channel} failed: ${(error as Error).stack ?? String(error)}`);
-    return {
-      ok: false,
-      error: { code: 'failed', message: (error as Error).message ?? String(error), field: null },
-    };
+    return failure(new AppError('failed', (error as Error).message ?? String(error)));
   }
+}
+
+/** The reply for a request that failed. */
+export function failure(error: AppError): Reply {
+  return { ok: false, error: error.toShape() };
 }

@@ -81,7 +81,7 @@ export function checkMappings(rows: readonly ServiceMapping[]): ServiceMapping[]
 /** A ConfigError from the core (a port in use, a bad file line) as an error for the operator. */
 export function appErrorFrom(error: unknown, field: string | null = null): Error {
   if (error instanceof ConfigError) {
-    const code = /already in use/.test(error.message) ? 'port-in-use' : 'invalid-mapping';
+    const code = error.problem === 'port-in-use' ? 'port-in-use' : 'invalid-mapping';
     return new AppError(code, error.message, field);
   }
   return error as Error;

@@ -212,7 +212,7 @@ describe('saved tunnels across a restart', () => {
     expect(failed.state).toMatchObject({
       kind: 'closed',
       fatal: true,
-      reason: expect.stringContaining('refused the access token (HTTP 403)'),
+      cause: { kind: 'token-refused', status: 403 },
     });
     await waitFor(() => second.getLogs().some((l) => l.message.includes('refused its token')));
     await quit(second);

@@ -58,17 +58,6 @@ export function savedTunnelView(record: StoredTunnel): SavedTunnel {
   };
 }
 
-/**
- * Whether a session's final reason is the tunnel service refusing its access token: a 4xx
- * answer to the handshake (the core's messages say "(HTTP 403)"). The renderer offers
- * "Get a new token" on the same rule (src-renderer/src/lib/token-renewal.ts). Throttling
- * (429) says nothing against the token.
- */
-export function tokenRefused(reason: string): boolean {
-  const status = /\bHTTP (4\d\d)\b/.exec(reason)?.[1];
-  return status !== undefined && status !== '429';
-}
-
 export class SavedTunnelRecords {
   constructor(
     private readonly store: SecretStore,

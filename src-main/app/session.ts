@@ -8,6 +8,7 @@ import type { Logger } from '../core/log/logger.js';
 import { SourceProxy } from '../core/source/source-proxy.js';
 import type { TunnelSnapshot } from '../core/stats/snapshot.js';
 import type { TunnelState } from '../core/tunnel/tunnel-client.js';
+import type { LocalCloseBy } from '../core/tunnel/close-cause.js';
 import type {
   HistoryPoint,
   ListenerView,
@@ -57,10 +58,10 @@ export function toSessionState(state: TunnelState): SessionState {
         kind: 'reconnecting',
         attempt: state.attempt,
         retryAt: state.retryAt,
-        lastError: state.lastError,
+        lastCause: state.lastCause,
       };
     case 'closed':
-      return { kind: 'closed', reason: state.reason, fatal: state.fatal };
+      return { kind: 'closed', cause: state.cause, fatal: state.fatal };
   }
 }
 
@@ -88,10 +89,11 @@ export class Session {
         },
         onReady: () => options.onChange(),
         onServiceIds: () => options.onChange(),
-        onStopped: (reason, fatal) => {
-          if (this.state.kind !== 'closed') this.state = { kind: 'closed', reason, fatal };
+        onStopped: (cause, fatal) => {
+          if (this.state.kind !== 'closed') this.state = { kind: 'closed', cause, fatal };
           options.onChange();
-          if (fatal) void this.close(reason);
+          // The proxy has stopped already; this runs the session's own ending (afterClose).
+          if (fatal) void this.close();
         },
       },
     });
@@ -247,10 +249,12 @@ export class Session {
   }
 
   /** Closes the tunnel and every listener; idempotent. */
-  close(reason = 'closed by the operator'): Promise<void> {
+  close(by: LocalCloseBy = 'operator'): Promise<void> {
     this.closing ??= (async () => {
-      await this.proxy.close(reason);
-      if (this.state.kind !== 'closed') this.state = { kind: 'closed', reason, fatal: false };
+      await this.proxy.close(by);
+      if (this.state.kind !== 'closed') {
+        this.state = { kind: 'closed', cause: { kind: 'closed', by }, fatal: false };
+      }
       await this.options.afterClose?.();
       this.options.onChange();
     })();

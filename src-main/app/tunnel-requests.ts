@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ClientCache, type AwsClients } from '../aws/clients.js';
-import { AwsError } from '../aws/errors.js';
 import { getIdentity } from '../aws/identity.js';
 import { listProfiles } from '../aws/profiles.js';
 import type { RetryOptions } from '../aws/retry.js';
@@ -22,6 +21,7 @@ import type { ServiceEndpoint } from '../core/config/proxy-config.js';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
 import {
   AppError,
+  CREDENTIAL_ERROR_CODES,
   type AwsSource,
   type RequestHandlers,
   type RequestOutput,
@@ -36,7 +36,7 @@ import { DEVICE_WATCH_INTERVAL_MS, DeviceWatch } from './device-watch.js';
 import { checkMappings } from './mapping-rules.js';
 import type { Sandbox } from './sandbox.js';
 import { SavedTunnelRequests } from './saved-tunnel-requests.js';
-import { SavedTunnelRecords, tokenRefused, type StoredTunnel } from './saved-tunnels.js';
+import { SavedTunnelRecords, type StoredTunnel } from './saved-tunnels.js';
 import type { SecretStore } from './secret-store.js';
 import type { Session } from './session.js';
 import type { StartSessionOptions } from './session-start.js';
@@ -239,7 +239,7 @@ export class TunnelRequests {
     const managed = sessionId === null ? undefined : this.managed.get(sessionId);
     if (!managed) return;
     managed.watch.markClosed();
-    await this.host.findSession(managed.sessionId)?.close('the tunnel was closed');
+    await this.host.findSession(managed.sessionId)?.close('tunnel-closed');
     this.host.logger.info(`closed tunnel ${managed.tunnelId} of "${managed.thingName}"`);
     this.host.sessionsChanged();
   }
@@ -271,7 +271,7 @@ export class TunnelRequests {
     managed.replacing = true;
     let session: Session;
     try {
-      await this.host.findSession(sessionId)?.close('the source token was replaced');
+      await this.host.findSession(sessionId)?.close('token-replaced');
       const samePorts = managed.mappings.map((mapping) => ({
         ...mapping,
         port: managed.boundPorts.get(mapping.serviceId) ?? mapping.port,
@@ -503,7 +503,7 @@ export class TunnelRequests {
     if (managed.opening || managed.replacing) return;
     managed.watch.stop();
     const state = this.host.findSession(managed.sessionId)?.view().state;
-    if (state?.kind === 'closed' && state.fatal && tokenRefused(state.reason)) {
+    if (state?.kind === 'closed' && state.fatal && state.cause.kind === 'token-refused') {
       await this.records.forget(managed.tunnelId, 'the tunnel service refused its token');
     }
     if (!managed.closeWithSession || managed.watch.status === 'CLOSED') return;
@@ -546,7 +546,8 @@ export class TunnelRequests {
       return await asAppErrors(() => run(this.clients.get(target)));
     } catch (error) {
       // Credentials are read afresh next time (after `aws sso login`, say).
-      if (error instanceof AppError && CREDENTIAL_CODES.has(error.code)) this.clients.evict(target);
+      if (error instanceof AppError && CREDENTIAL_ERROR_CODES.has(error.code))
+        this.clients.evict(target);
       throw error;
     }
   }
@@ -569,12 +570,6 @@ export class TunnelRequests {
     return null;
   }
 }
-
-const CREDENTIAL_CODES = new Set<string>([
-  'no-credentials',
-  'sso-expired',
-  'credentials-rejected',
-] satisfies AwsError['code'][]);
 
 function sameSource(a: AwsSource, b: AwsSource): boolean {
   if (a.kind === 'sandbox' || b.kind === 'sandbox') return a.kind === b.kind;

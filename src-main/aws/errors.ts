@@ -35,6 +35,8 @@ export class AwsError extends Error {
     message: string,
     /** The IAM action refused, for access-denied. */
     readonly action?: string,
+    /** The command that fixes it, for sso-expired. */
+    readonly command?: string,
   ) {
     super(message);
   }
@@ -106,10 +108,13 @@ function credentialsFailure(error: Error, context: CallContext): AwsError {
   // Every SSO path of the SDK (token missing, expired, unrefreshable) ends with its advice
   // to run `aws sso login`; we give the exact command instead.
   if (profile !== undefined && /\bSSO\b|sso login/i.test(error.message)) {
+    const command = ssoLoginCommand(profile);
     return new AwsError(
       'sso-expired',
       `The AWS SSO session of profile "${profile}" has expired or was never started. ` +
-        `Sign in again with: ${ssoLoginCommand(profile)}`,
+        `Sign in again with: ${command}`,
+      undefined,
+      command,
     );
   }
   const generic = /Could not load credentials from any providers/.test(error.message);

@@ -6,6 +6,8 @@ import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { SourceProxy } from '../core/source/source-proxy.js';
+import type { CloseCause } from '../core/tunnel/close-cause.js';
+import { cliWords } from './close-words.js';
 import { parseProxyArgs } from './proxy-options.js';
 import type { CommandIo } from './io.js';
 
@@ -50,8 +52,8 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
         for (const listener of listeners)
           io.out(`${listener.serviceId || 'service'} ${listener.address}`);
       },
-      onStopped: (reason: string, fatal: boolean) => {
-        if (fatal) io.err(`tunneldesk proxy: ${reason}`);
+      onStopped: (cause: CloseCause, fatal: boolean) => {
+        if (fatal) io.err(`tunneldesk proxy: ${cliWords(cause, config.mode)}`);
         finish(fatal ? 1 : 0);
       },
     };
@@ -66,7 +68,7 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
         : new DestinationAgent(config, runtime);
     const onSignal = (): void => {
       logger.info('stopping: closing the tunnel and every listener');
-      void proxy.close('stopped by signal');
+      void proxy.close('signal');
     };
     io.onSignals?.(onSignal);
     proxy.start().catch((error: unknown) => {

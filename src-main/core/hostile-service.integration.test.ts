@@ -24,6 +24,7 @@ import {
   plainSourceConfig,
   token,
 } from './test-support/tunnel-harness.js';
+import { describeCause } from './tunnel/close-cause.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
@@ -121,7 +122,7 @@ async function startSource(
       events: {
         onReady: () => ready++,
         onState: (state) => {
-          if (state.kind === 'reconnecting') errors.push(state.lastError);
+          if (state.kind === 'reconnecting') errors.push(describeCause(state.lastCause));
         },
       },
     },

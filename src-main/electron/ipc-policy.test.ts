@@ -88,7 +88,13 @@ describe('handleIpcRequest', () => {
     );
     expect(reply).toEqual({
       ok: false,
-      error: { code: 'forbidden', message: 'request refused: not the app window', field: null },
+      error: {
+        code: 'forbidden',
+        message: 'request refused: not the app window',
+        field: null,
+        command: null,
+        action: null,
+      },
     });
     expect(records.map((r) => r.message)).toEqual([
       'refused renderer:get-settings from web contents 8: not the app window',

@@ -4,9 +4,9 @@
  * the sender of all IPC messages"), and only then is the payload validated and handled.
  * No Electron import: the event is anything shaped like an IpcMainInvokeEvent.
  */
-import { dispatch } from '../app/dispatch.js';
+import { dispatch, failure } from '../app/dispatch.js';
 import type { Logger } from '../core/log/logger.js';
-import type { EventName, Reply, RequestHandlers } from '../ipc/contract.js';
+import { AppError, type EventName, type Reply, type RequestHandlers } from '../ipc/contract.js';
 import { isAppUrl } from './security.js';
 
 /** The parts of an IpcMainInvokeEvent the check reads. */
@@ -61,10 +61,7 @@ export async function handleIpcRequest(
   const reason = untrustedSenderReason(event, trusted);
   if (reason !== undefined) {
     log.warn(`refused ${channel.slice(0, 80)} from web contents ${event.sender.id}: ${reason}`);
-    return {
-      ok: false,
-      error: { code: 'forbidden', message: `request refused: ${reason}`, field: null },
-    };
+    return failure(new AppError('forbidden', `request refused: ${reason}`));
   }
   return dispatch(handlers, channel, input, log);
 }

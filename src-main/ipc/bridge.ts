@@ -55,7 +55,7 @@ export function createClient(
     api[name] = async (input: unknown) => {
       const call = bridge[name] as (input: unknown) => Promise<unknown>;
       const reply = Reply.parse(await call(input));
-      if (!reply.ok) throw new AppError(reply.error.code, reply.error.message, reply.error.field);
+      if (!reply.ok) throw AppError.fromShape(reply.error);
       const output = (spec.output as z.ZodType).safeParse(reply.value);
       if (!output.success) {
         throw new AppError(

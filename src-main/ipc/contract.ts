@@ -27,6 +27,82 @@ export type ServiceMapping = z.infer<typeof ServiceMapping>;
 export const ProtocolVersion = z.enum(['V1', 'V2', 'V3']);
 export type ProtocolVersion = z.infer<typeof ProtocolVersion>;
 
+const Texts = z.array(z.string()).readonly();
+
+/**
+ * Why a tunnel closed or is reconnecting: the core's CloseCause (core/tunnel/close-cause.ts,
+ * where each member is explained), as data. The renderer makes its words from it and decides
+ * by its kind, never by words; a type test keeps this schema equal to the core's type.
+ */
+export const CloseCause = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('token-refused'),
+    status: z.number(),
+    detail: z.string(),
+    channelId: z.string().nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('handshake-rejected'),
+    status: z.number(),
+    detail: z.string(),
+    channelId: z.string().nullable(),
+  }),
+  z.strictObject({ kind: z.literal('dns'), endpoint: z.string(), temporary: z.boolean() }),
+  z.strictObject({ kind: z.literal('refused'), endpoint: z.string() }),
+  z.strictObject({
+    kind: z.literal('timeout'),
+    endpoint: z.string(),
+    phase: z.enum(['connect', 'handshake']),
+  }),
+  z.strictObject({ kind: z.literal('unreachable'), endpoint: z.string() }),
+  z.strictObject({ kind: z.literal('peer-reset'), endpoint: z.string() }),
+  z.strictObject({
+    kind: z.literal('network'),
+    endpoint: z.string(),
+    code: z.string().nullable(),
+    detail: z.string(),
+  }),
+  z.strictObject({
+    kind: z.literal('tls'),
+    endpoint: z.string(),
+    problem: z.enum(['untrusted', 'wrong-host', 'not-tls']),
+    code: z.string(),
+    detail: z.string(),
+  }),
+  z.strictObject({ kind: z.literal('bad-subprotocol'), chosen: z.string() }),
+  z.strictObject({
+    kind: z.literal('protocol'),
+    code: z.enum([
+      'text-frame',
+      'frame-too-large',
+      'frame-unparseable',
+      'unknown-type',
+      'payload-too-large',
+      'websocket-message-too-large',
+      'forbidden-type',
+      'zero-stream-id',
+      'unknown-service',
+      'unknown-field',
+    ]),
+    detail: z.string(),
+  }),
+  z.strictObject({ kind: z.literal('closed-by-service'), wsCode: z.number(), detail: z.string() }),
+  z.strictObject({ kind: z.literal('ping-timeout'), silentSeconds: z.number() }),
+  z.strictObject({ kind: z.literal('reconnect-requested') }),
+  z.strictObject({
+    kind: z.literal('services-mismatch'),
+    tunnelServices: Texts,
+    unmapped: Texts,
+    unknown: Texts,
+  }),
+  z.strictObject({ kind: z.literal('local-failure'), detail: z.string() }),
+  z.strictObject({
+    kind: z.literal('closed'),
+    by: z.enum(['operator', 'signal', 'app-quit', 'tunnel-closed', 'token-replaced']),
+  }),
+]);
+export type CloseCause = z.infer<typeof CloseCause>;
+
 /** A tunnel's state, as the renderer shows it. */
 export const SessionState = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('connecting'), attempt: z.number() }),
@@ -41,9 +117,9 @@ export const SessionState = z.discriminatedUnion('kind', [
     kind: z.literal('reconnecting'),
     attempt: z.number(),
     retryAt: z.number(),
-    lastError: z.string(),
+    lastCause: CloseCause,
   }),
-  z.strictObject({ kind: z.literal('closed'), reason: z.string(), fatal: z.boolean() }),
+  z.strictObject({ kind: z.literal('closed'), cause: CloseCause, fatal: z.boolean() }),
 ]);
 export type SessionState = z.infer<typeof SessionState>;
 
@@ -594,8 +670,11 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
 // ---- errors and the envelope every transport carries -----------------------------------------
 
 /**
- * A failure a handler reports to the operator. `code` is stable; `message` says what was
- * wrong and what is allowed; `field` names the input field when one is to blame.
+ * A failure a handler reports to the operator. `code` is stable, one of a closed set;
+ * `message` says what was wrong and what is allowed; `field` names the input field when one
+ * is to blame; `command` is the one command that fixes it, where there is one (sso-expired:
+ * `aws sso login --profile X`), and `action` the IAM action refused (access-denied). The UI
+ * reads `command` and `action` from here, never out of the message.
  *
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
@@ -608,25 +687,81 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  * retries with backoff), `tunnel-limit`, `invalid-request`, `network`, `aws-failed`.
  * Saved tunnels add: `tunnel-closed` (a saved tunnel closed meanwhile: it cannot reconnect).
  */
+export const AppErrorCode = z.enum([
+  'invalid-input',
+  'not-found',
+  'invalid-mapping',
+  'port-in-use',
+  'unsupported',
+  'launch-failed',
+  'forbidden',
+  'failed',
+  'disconnected',
+  'no-credentials',
+  'sso-expired',
+  'credentials-rejected',
+  'access-denied',
+  'throttled',
+  'tunnel-limit',
+  'invalid-request',
+  'network',
+  'aws-failed',
+  'tunnel-closed',
+]);
+export type AppErrorCode = z.infer<typeof AppErrorCode>;
+
+/**
+ * The codes that say a source's credentials do not work (not that one request failed): main
+ * drops its cached clients for that source, and the UI points at the source picker.
+ */
+export const CREDENTIAL_ERROR_CODES: ReadonlySet<AppErrorCode> = new Set([
+  'no-credentials',
+  'sso-expired',
+  'credentials-rejected',
+]);
+
 export const AppErrorShape = z.strictObject({
-  code: z.string(),
+  code: AppErrorCode,
   message: z.string(),
   field: z.string().nullable(),
+  command: z.string().nullable(),
+  action: z.string().nullable(),
 });
 export type AppErrorShape = z.infer<typeof AppErrorShape>;
 
+/** What an error knows beyond its words. */
+export interface AppErrorFacts {
+  readonly command?: string | null;
+  readonly action?: string | null;
+}
+
 export class AppError extends Error {
   override readonly name = 'AppError';
+  readonly command: string | null;
+  readonly action: string | null;
   constructor(
-    readonly code: string,
+    readonly code: AppErrorCode,
     message: string,
     readonly field: string | null = null,
+    facts: AppErrorFacts = {},
   ) {
     super(message);
+    this.command = facts.command ?? null;
+    this.action = facts.action ?? null;
+  }
+
+  static fromShape(shape: AppErrorShape): AppError {
+    return new AppError(shape.code, shape.message, shape.field, shape);
   }
 
   toShape(): AppErrorShape {
-    return { code: this.code, message: this.message, field: this.field };
+    return {
+      code: this.code,
+      message: this.message,
+      field: this.field,
+      command: this.command,
+      action: this.action,
+    };
   }
 }
 

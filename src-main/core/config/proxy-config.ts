@@ -78,11 +78,15 @@ export interface ProxyConfig {
  * A configuration or usage mistake, found before anything started. The message names what
  * was wrong and what is allowed; `where` names the flag, variable, or file and line.
  */
+/** What kind of configuration problem: a port taken is worth telling apart from the rest. */
+export type ConfigProblem = 'invalid' | 'port-in-use';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
     message: string,
     readonly where?: string,
+    readonly problem: ConfigProblem = 'invalid',
   ) {
     super(where ? `${where}: ${message}` : message);
   }

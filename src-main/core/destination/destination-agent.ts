@@ -5,13 +5,20 @@
  * the format of each stream follows its STREAM_START (no service id: V1; no connection id: V2).
  */
 import net from 'node:net';
-import { ConfigError, type DestinationTarget, type ProxyConfig } from '../config/proxy-config.js';
+import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
 import { readMappingFiles } from '../config/mapping-files.js';
 import type { TunnelMessage } from '../protocol/message.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import type { TunnelSnapshot } from '../stats/snapshot.js';
 import { TunnelClient } from '../tunnel/tunnel-client.js';
+import {
+  causeOf,
+  CloseCauseError,
+  describeCause,
+  type CloseCause,
+  type LocalCloseBy,
+} from '../tunnel/close-cause.js';
 import { TunnelMux } from '../mux/tunnel-mux.js';
 import type { LocalConnection } from '../mux/local-connection.js';
 import { ServiceChannel } from '../mux/service-channel.js';
@@ -70,8 +77,8 @@ export class DestinationAgent extends TunnelMux {
         onMessage: (message, release) => this.receive(message, release),
         onDisconnected: () => this.detach(),
         onState: (state) => this.events.onState?.(state),
-        onStopped: (reason, fatal) => {
-          if (fatal) this.fail(reason);
+        onStopped: (cause, fatal) => {
+          if (fatal) this.fail(cause);
         },
       },
     );
@@ -81,12 +88,13 @@ export class DestinationAgent extends TunnelMux {
     this.client.start();
   }
 
-  async close(reason = 'closed by the user'): Promise<void> {
+  async close(by: LocalCloseBy = 'operator'): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.client.close(reason);
+    const cause: CloseCause = { kind: 'closed', by };
+    this.client.close(cause);
     this.detach();
-    this.events.onStopped?.(reason, false);
+    this.events.onStopped?.(cause, false);
   }
 
   reconnectNow(): void {
@@ -118,7 +126,7 @@ export class DestinationAgent extends TunnelMux {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+      this.connection?.close({ kind: 'protocol', code: error.code, detail: error.message });
     }
   }
 
@@ -133,7 +141,7 @@ export class DestinationAgent extends TunnelMux {
       this.log.info(`ready: ${list.join(', ')}`);
       this.events.onReady?.([]);
     } catch (error) {
-      this.fail((error as Error).message);
+      this.fail(causeOf(error));
     }
   }
 
@@ -141,19 +149,24 @@ export class DestinationAgent extends TunnelMux {
     const configured = [...this.targets.keys()];
     if (configured.length === 1 && configured[0] === '') {
       if (serviceIds.length > 1) {
-        throw new ConfigError(
-          `the tunnel has services ${serviceIds.join(', ')}; a bare target serves one. Map each: -d ${serviceIds
-            .map((id) => `${id}=HOST:PORT`)
-            .join(',')}`,
-        );
+        // A bare target serves one service: every one of them needs its own mapping.
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: serviceIds,
+          unknown: [],
+        });
       }
       return;
     }
     const unknown = configured.filter((id) => !serviceIds.includes(id));
     if (unknown.length > 0 && serviceIds.length > 0) {
-      throw new ConfigError(
-        `the tunnel's services are ${serviceIds.join(', ')}, but the mappings name ${unknown.join(', ')}; map exactly the tunnel's services`,
-      );
+      throw new CloseCauseError({
+        kind: 'services-mismatch',
+        tunnelServices: serviceIds,
+        unmapped: serviceIds.filter((id) => !this.targets.has(id)),
+        unknown,
+      });
     }
     const missing = serviceIds.filter((id) => !this.targets.has(id));
     if (missing.length === 0) return;
@@ -163,10 +176,13 @@ export class DestinationAgent extends TunnelMux {
     >;
     const stillMissing = missing.filter((id) => !fromFiles.has(id));
     if (stillMissing.length > 0) {
-      throw new ConfigError(
-        `no target for ${stillMissing.join(', ')}: a destination must know where each service goes. ` +
-          `Map it with -d ${stillMissing.map((id) => `${id}=HOST:PORT`).join(',')} or in a --config-dir file`,
-      );
+      // A destination must know where each service goes.
+      throw new CloseCauseError({
+        kind: 'services-mismatch',
+        tunnelServices: serviceIds,
+        unmapped: stillMissing,
+        unknown: [],
+      });
     }
     for (const id of missing) this.addService(id, fromFiles.get(id)!);
   }
@@ -325,12 +341,12 @@ export class DestinationAgent extends TunnelMux {
     );
   }
 
-  private fail(reason: string): void {
+  private fail(cause: CloseCause): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.log.error(reason);
-    this.client.close(reason);
+    this.log.error(describeCause(cause));
+    this.client.close(cause);
     this.detach();
-    this.events.onStopped?.(reason, true);
+    this.events.onStopped?.(cause, true);
   }
 }

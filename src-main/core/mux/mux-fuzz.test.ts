@@ -26,6 +26,7 @@ import {
   plainSourceConfig,
   token,
 } from '../test-support/tunnel-harness.js';
+import type { CloseCause } from '../tunnel/close-cause.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SERVICES = ['SSH1', 'HTTP1'];
@@ -246,13 +247,13 @@ describe(`the multiplexers under hostile input (FUZZ_SEED=${SEED})`, () => {
     const service = new FuzzService();
     cleanup.push(service);
     const port = await service.start();
-    let stopped: string | undefined;
+    let stopped: CloseCause | undefined;
     const source = new SourceProxy(
       plainSourceConfig(port, token('src'), new Map(SERVICES.map((s) => [s, 0]))),
       {
         logger: debugLogger(),
         backoff: { initialMs: 5, maxMs: 20, minMs: 1 },
-        events: { onStopped: (reason) => (stopped = reason) },
+        events: { onStopped: (cause) => (stopped = cause) },
       },
     );
     cleanup.push(source);
@@ -290,7 +291,7 @@ describe(`the multiplexers under hostile input (FUZZ_SEED=${SEED})`, () => {
       const service = new FuzzService();
       cleanup.push(service);
       const port = await service.start();
-      let stopped: string | undefined;
+      let stopped: CloseCause | undefined;
       const destination = new DestinationAgent(
         plainDestinationConfig(
           port,
@@ -300,7 +301,7 @@ describe(`the multiplexers under hostile input (FUZZ_SEED=${SEED})`, () => {
         {
           logger: debugLogger(),
           backoff: { initialMs: 5, maxMs: 20, minMs: 1 },
-          events: { onStopped: (reason) => (stopped = reason) },
+          events: { onStopped: (cause) => (stopped = cause) },
         },
       );
       cleanup.push(destination);

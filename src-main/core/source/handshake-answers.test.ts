@@ -15,6 +15,7 @@ import {
   type Closable,
 } from '../test-support/local-servers.js';
 import { debugLogger, plainSourceConfig, token } from '../test-support/tunnel-harness.js';
+import type { CloseCause } from '../tunnel/close-cause.js';
 import type { TunnelState } from '../tunnel/tunnel-client.js';
 import { SourceProxy } from './source-proxy.js';
 
@@ -25,7 +26,7 @@ afterEach(async () => {
 
 async function start(service: FakeService, port: number) {
   const states: TunnelState[] = [];
-  let stopped: { reason: string; fatal: boolean } | undefined;
+  let stopped: { cause: CloseCause; fatal: boolean } | undefined;
   const source = new SourceProxy(
     plainSourceConfig(service.port, token('src'), new Map([['ECHO1', port]])),
     {
@@ -34,7 +35,7 @@ async function start(service: FakeService, port: number) {
       handshakeTimeoutMs: 300,
       events: {
         onState: (state) => states.push(state),
-        onStopped: (reason, fatal) => (stopped = { reason, fatal }),
+        onStopped: (cause, fatal) => (stopped = { cause, fatal }),
       },
     },
   );
@@ -52,28 +53,35 @@ async function fakeService(): Promise<FakeService> {
 
 describe('answers to the handshake', () => {
   it.each([
-    [400, /rejected the handshake as malformed \(HTTP 400\)/],
-    [401, /refused the access token \(HTTP 401\)/],
-    [403, /refused the access token \(HTTP 403\).*already used/],
-    [404, /no tunnel service \(HTTP 404\)/],
-    [429, /throttling connections \(HTTP 429\)/],
-  ])('stops on HTTP %i with the reason, and frees its port', async (status, reason) => {
+    [400, 'handshake-rejected'],
+    [401, 'token-refused'],
+    [403, 'token-refused'],
+    [404, 'handshake-rejected'],
+    [429, 'handshake-rejected'],
+  ])('stops on HTTP %i with the cause, and frees its port', async (status, kind) => {
     const service = await fakeService();
     service.answer = { kind: 'status', status, body: 'no' };
     const port = await unusedPort();
     const { stopped } = await start(service, port);
     await waitFor(() => stopped() !== undefined, 5_000, 'the proxy to stop');
     expect(stopped()!.fatal).toBe(true);
-    expect(stopped()!.reason).toMatch(reason);
-    expect(stopped()!.reason).toMatch(/channel-id fake-channel/);
+    expect(stopped()!.cause).toEqual({ kind, status, detail: 'no', channelId: 'fake-channel' });
     expect(service.handshakes.length).toBe(1); // never retried
     expect(await isPortFree(port)).toBe(true);
   });
 
   it.each([
-    ['HTTP 500', { kind: 'status', status: 500, body: 'oops' }, /internal error \(HTTP 500\)/],
-    ['HTTP 503', { kind: 'status', status: 503, body: 'busy' }, /internal error \(HTTP 503\)/],
-    ['no answer at all', { kind: 'silent' }, /handshake has timed out/],
+    [
+      'HTTP 500',
+      { kind: 'status', status: 500, body: 'oops' },
+      { kind: 'handshake-rejected', status: 500 },
+    ],
+    [
+      'HTTP 503',
+      { kind: 'status', status: 503, body: 'busy' },
+      { kind: 'handshake-rejected', status: 503 },
+    ],
+    ['no answer at all', { kind: 'silent' }, { kind: 'timeout', phase: 'handshake' }],
   ] as const)(
     'retries %s with backoff and the same client token, on the same port, until it connects',
     async (_what, answer, reason) => {
@@ -88,7 +96,7 @@ describe('answers to the handshake', () => {
         1, 2,
       ]);
       for (const retry of retries) {
-        expect(retry.kind === 'reconnecting' && retry.lastError).toMatch(reason);
+        expect(retry.kind === 'reconnecting' && retry.lastCause).toMatchObject(reason);
       }
       // The listener is there all along; a client waits for the tunnel.
       expect(source.listenerInfo.map((l) => l.port)).toEqual([port]);

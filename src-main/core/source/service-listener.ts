@@ -41,7 +41,9 @@ export class ServiceListener {
               : error.code === 'EADDRNOTAVAIL'
                 ? `the bind address ${this.host} is not an address of this machine (-b)`
                 : `cannot listen on ${this.host}:${this.requestedPort} for ${name}: ${error.message}`;
-        reject(new ConfigError(what));
+        reject(
+          new ConfigError(what, undefined, error.code === 'EADDRINUSE' ? 'port-in-use' : 'invalid'),
+        );
       };
       this.server.once('error', onError);
       this.server.listen({ host: this.host, port: this.requestedPort, exclusive: true }, () => {

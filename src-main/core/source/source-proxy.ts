@@ -12,6 +12,13 @@ import { ProtocolError } from '../protocol/errors.js';
 import { MessageType, type ProtocolVersion } from '../protocol/wire.js';
 import type { TunnelSnapshot } from '../stats/snapshot.js';
 import { TunnelClient, type TunnelState } from '../tunnel/tunnel-client.js';
+import {
+  causeOf,
+  CloseCauseError,
+  describeCause,
+  type CloseCause,
+  type LocalCloseBy,
+} from '../tunnel/close-cause.js';
 import type { BackoffOptions } from '../tunnel/backoff.js';
 import { DEFAULT_MUX_LIMITS, TunnelMux, type MuxLimits } from '../mux/tunnel-mux.js';
 import type { LocalConnection } from '../mux/local-connection.js';
@@ -38,7 +45,7 @@ export interface ProxyEvents {
   onServiceIds?(serviceIds: readonly string[]): void;
   onState?(state: TunnelState): void;
   /** Stopped for good; `fatal` when by an error rather than close(). */
-  onStopped?(reason: string, fatal: boolean): void;
+  onStopped?(cause: CloseCause, fatal: boolean): void;
 }
 
 export interface ProxyRuntimeOptions {
@@ -110,14 +117,14 @@ export class SourceProxy extends TunnelMux {
           if (this.version === 'V1') this.becomeReady();
         },
         onMessage: (message, release) => this.receive(message, release),
-        onDisconnected: (reason) => {
+        onDisconnected: (cause) => {
           this.ready = false;
           this.detach();
-          this.log.debug(`tunnel down: ${reason.message}`);
+          this.log.debug(`tunnel down: ${describeCause(cause)}`);
         },
         onState: (state) => this.events.onState?.(state),
-        onStopped: (reason, fatal) => {
-          if (fatal) void this.fail(reason);
+        onStopped: (cause, fatal) => {
+          if (fatal) void this.fail(cause);
         },
       },
     );
@@ -142,14 +149,15 @@ export class SourceProxy extends TunnelMux {
   }
 
   /** Closes the tunnel and every listener and connection. */
-  async close(reason = 'closed by the user'): Promise<void> {
+  async close(by: LocalCloseBy = 'operator'): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.client.close(reason);
+    const cause: CloseCause = { kind: 'closed', by };
+    this.client.close(cause);
     this.detach();
     this.dropPending();
     await this.closeListeners();
-    this.events.onStopped?.(reason, false);
+    this.events.onStopped?.(cause, false);
   }
 
   /** Skips the wait before the next reconnect attempt. */
@@ -238,13 +246,13 @@ export class SourceProxy extends TunnelMux {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+      this.connection?.close({ kind: 'protocol', code: error.code, detail: error.message });
     }
   }
 
   protected onServiceIds(serviceIds: readonly string[]): void {
-    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: Error) =>
-      this.fail(error.message),
+    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: unknown) =>
+      this.fail(causeOf(error)),
     );
   }
 
@@ -287,21 +295,25 @@ export class SourceProxy extends TunnelMux {
     const bare = configured.length === 1 && configured[0] === '';
     if (bare) {
       if (serviceIds.length > 1) {
-        throw new ConfigError(
-          `the tunnel has services ${serviceIds.join(', ')}; a bare port serves one. Map each: -s ${serviceIds
-            .map((id, i) => `${id}=${5555 + i}`)
-            .join(',')}`,
-        );
+        // A bare port serves one service: every one of them needs its own mapping.
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: serviceIds,
+          unknown: [],
+        });
       }
       if (serviceIds.length === 1) this.renameChannel('', serviceIds[0]!);
     } else if (serviceIds.length > 0 && configured.length > 0) {
       const missing = serviceIds.filter((id) => !this.channels.has(id));
       const unknown = configured.filter((id) => !serviceIds.includes(id));
       if (unknown.length > 0) {
-        throw new ConfigError(
-          `the tunnel's services are ${serviceIds.join(', ')}, but the mappings name ${unknown.join(', ')}, which it does not have; ` +
-            `map exactly the tunnel's services`,
-        );
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: missing,
+          unknown,
+        });
       }
       if (
         missing.length > 0 &&
@@ -309,9 +321,12 @@ export class SourceProxy extends TunnelMux {
         this.config.mappings.ports.size > 0
       ) {
         // Like the reference: mappings given on the command line must name every service.
-        throw new ConfigError(
-          `the tunnel's services are ${serviceIds.join(', ')}, but the mappings leave out ${missing.join(', ')}; map every service`,
-        );
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: missing,
+          unknown: [],
+        });
       }
     }
     const missing = serviceIds.filter((id) => !this.channels.has(id));
@@ -469,15 +484,15 @@ export class SourceProxy extends TunnelMux {
     this.pending.clear();
   }
 
-  private async fail(reason: string): Promise<void> {
+  private async fail(cause: CloseCause): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.log.error(reason);
-    this.client.close(reason);
+    this.log.error(describeCause(cause));
+    this.client.close(cause);
     this.detach();
     this.dropPending();
     await this.closeListeners();
-    this.events.onStopped?.(reason, true);
+    this.events.onStopped?.(cause, true);
   }
 
   private async closeListeners(): Promise<void> {

@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.js';
 import type { TunnelMessage } from '../protocol/message.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import type { CloseReason } from './close-reason.js';
+import { describeCause, isRetryable, type CloseCause } from './close-cause.js';
 import {
   TunnelConnection,
   type OpenInfo,
@@ -29,9 +29,10 @@ export type TunnelState =
       readonly kind: 'reconnecting';
       readonly attempt: number;
       readonly retryAt: number;
-      readonly lastError: string;
+      /** Why the last attempt, or the connection before it, ended. */
+      readonly lastCause: CloseCause;
     }
-  | { readonly kind: 'closed'; readonly reason: string; readonly fatal: boolean };
+  | { readonly kind: 'closed'; readonly cause: CloseCause; readonly fatal: boolean };
 
 export interface TunnelClientHandler {
   /** A connection is open: the multiplexer may start using it. */
@@ -39,11 +40,11 @@ export interface TunnelClientHandler {
   /** A message; `release` as in TunnelConnectionHandler.onMessage. */
   onMessage(message: TunnelMessage, release?: () => void): void;
   /** The open connection is gone: every stream on it is dead. */
-  onDisconnected(reason: CloseReason): void;
+  onDisconnected(cause: CloseCause): void;
   /** Any state change, for status lines and the app. */
   onState?(state: TunnelState): void;
   /** The client stopped for good (fatal error or close()). */
-  onStopped?(reason: string, fatal: boolean): void;
+  onStopped?(cause: CloseCause, fatal: boolean): void;
 }
 
 export interface TunnelClientOptions extends Omit<TunnelConnectionOptions, 'ca'> {
@@ -100,21 +101,21 @@ export class TunnelClient {
       this.retryTimer = undefined;
       this.connect();
     } else if (this.connection?.isOpen) {
-      this.connection.close({ kind: 'network', message: 'reconnect requested', retryable: true });
+      this.connection.close({ kind: 'reconnect-requested' });
     }
   }
 
   /** Stops for good: closes the connection and cancels any retry. */
-  close(reason = 'closed by the user'): void {
+  close(cause: CloseCause = { kind: 'closed', by: 'operator' }): void {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const connection = this.connection;
     this.connection = undefined;
-    connection?.close({ kind: 'closed-locally', message: reason, retryable: false });
-    this.setState({ kind: 'closed', reason, fatal: false });
-    this.handler.onStopped?.(reason, false);
+    connection?.close(cause);
+    this.setState({ kind: 'closed', cause, fatal: false });
+    this.handler.onStopped?.(cause, false);
   }
 
   private connect(): void {
@@ -149,38 +150,38 @@ export class TunnelClient {
         onLatency: (ms) => {
           this.latency = ms;
         },
-        onClose: (reason) => {
+        onClose: (cause) => {
           if (this.connection !== connection) return;
           this.connection = undefined;
-          if (open) this.handler.onDisconnected(reason);
-          this.afterClose(reason, open);
+          if (open) this.handler.onDisconnected(cause);
+          this.afterClose(cause);
         },
       },
     );
     this.connection = connection;
   }
 
-  private afterClose(reason: CloseReason, wasOpen: boolean): void {
+  private afterClose(cause: CloseCause): void {
     if (this.stopped) return;
-    // A name that does not resolve on the very first try is almost always a typo in -e/-r.
-    const firstTryTypo =
-      !this.everConnected && reason.kind === 'network' && reason.code === 'ENOTFOUND';
-    if (!reason.retryable || firstTryTypo) {
+    // A name that does not resolve on the very first try is almost always a typo in the
+    // endpoint or region.
+    const firstTryTypo = !this.everConnected && cause.kind === 'dns' && !cause.temporary;
+    if (!isRetryable(cause) || firstTryTypo) {
       this.stopped = true;
-      this.log.error(reason.message);
-      this.setState({ kind: 'closed', reason: reason.message, fatal: true });
-      this.handler.onStopped?.(reason.message, true);
+      this.log.error(describeCause(cause));
+      this.setState({ kind: 'closed', cause, fatal: true });
+      this.handler.onStopped?.(cause, true);
       return;
     }
     const delay = this.backoff.next();
-    (wasOpen ? this.log.warn : this.log.warn)(
-      `${reason.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
+    this.log.warn(
+      `${describeCause(cause)}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
     );
     this.setState({
       kind: 'reconnecting',
       attempt: this.backoff.attempts,
       retryAt: Date.now() + delay,
-      lastError: reason.message,
+      lastCause: cause,
     });
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }

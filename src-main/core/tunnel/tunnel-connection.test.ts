@@ -12,7 +12,7 @@ import { silentLogger } from '../log/logger.js';
 import { encodeFrame, type TunnelMessage } from '../protocol/message.js';
 import { MessageType } from '../protocol/wire.js';
 import { plainEndpoint } from '../test-support/tunnel-harness.js';
-import type { CloseReason } from './close-reason.js';
+import { isRetryable, type CloseCause } from './close-cause.js';
 import {
   TunnelConnection,
   type OpenInfo,
@@ -88,7 +88,7 @@ function open(opts: TunnelConnectionOptions) {
   const events = {
     info: undefined as OpenInfo | undefined,
     messages: [] as TunnelMessage[],
-    closed: undefined as CloseReason | undefined,
+    closed: undefined as CloseCause | undefined,
     latency: undefined as number | undefined,
   };
   const connection = new TunnelConnection(opts, {
@@ -214,32 +214,28 @@ describe('TunnelConnection', () => {
     await until(() => service.sockets.length === 1);
     service.sockets[0]!.send('hello', { binary: false });
     await until(() => events.closed);
-    expect(events.closed).toMatchObject({ kind: 'protocol', retryable: true });
-    expect(events.closed!.message).toMatch(/text WebSocket message/);
+    expect(events.closed).toMatchObject({ kind: 'protocol', code: 'text-frame' });
+    expect(isRetryable(events.closed!)).toBe(true);
   });
 
-  it('names the likely causes of a 403 and does not retry it; retries a 5xx', async () => {
+  it("takes a 403 as the token refused, with the service's words, and does not retry it; retries a 5xx", async () => {
     const forbidden = await fakeService({ status: 403, body: 'Invalid access token' });
     const rejected = open(options(forbidden.port));
     await until(() => rejected.events.closed);
-    expect(rejected.events.closed).toMatchObject({
-      kind: 'handshake-rejected',
+    expect(rejected.events.closed).toEqual({
+      kind: 'token-refused',
       status: 403,
-      retryable: false,
+      detail: 'Invalid access token',
       channelId: 'rejected-channel',
     });
-    expect(rejected.events.closed!.message).toMatch(/already used/);
-    expect(rejected.events.closed!.message).toMatch(/Invalid access token/);
-    expect(rejected.events.closed!.message).not.toContain('the-access-token-value');
+    expect(isRetryable(rejected.events.closed!)).toBe(false);
+    expect(JSON.stringify(rejected.events.closed)).not.toContain('the-access-token-value');
 
     const broken = await fakeService({ status: 503, body: 'busy' });
     const retry = open(options(broken.port));
     await until(() => retry.events.closed);
-    expect(retry.events.closed).toMatchObject({
-      kind: 'handshake-rejected',
-      status: 503,
-      retryable: true,
-    });
+    expect(retry.events.closed).toMatchObject({ kind: 'handshake-rejected', status: 503 });
+    expect(isRetryable(retry.events.closed!)).toBe(true);
   });
 
   it('detects a service that stops answering within two ping periods', async () => {
@@ -249,7 +245,8 @@ describe('TunnelConnection', () => {
     // A black hole: the service's socket stops reading and answering, without FIN.
     (service.sockets[0] as unknown as { _socket: net.Socket })._socket.pause();
     await until(() => events.closed, 3_000);
-    expect(events.closed).toMatchObject({ kind: 'ping-timeout', retryable: true });
+    expect(events.closed).toMatchObject({ kind: 'ping-timeout' });
+    expect(isRetryable(events.closed!)).toBe(true);
   });
 
   it('goes through the HTTP proxy of HTTPS_PROXY', async () => {

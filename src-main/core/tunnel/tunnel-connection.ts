@@ -1,7 +1,7 @@
 /**
  * One WebSocket connection to the tunnel service: the handshake exactly as the protocol
  * guide describes it, the binary frame stream in both directions, pings for keep-alive and
- * latency, and one CloseReason when it ends. Reconnecting is TunnelClient's business.
+ * latency, and one CloseCause when it ends. Reconnecting is TunnelClient's business.
  */
 import { randomBytes } from 'node:crypto';
 import type { Agent } from 'node:http';
@@ -27,7 +27,8 @@ import {
   type ProxyMode,
 } from '../protocol/wire.js';
 import type { Logger } from '../log/logger.js';
-import { classifyConnectError, explainHandshakeStatus, type CloseReason } from './close-reason.js';
+import { describeCause, type CloseCause } from './close-cause.js';
+import { classifyConnectError, handshakeCause } from './classify-close.js';
 import { trustedCertificates } from './tls-trust.js';
 import { WebSocketTap } from './websocket-tap.js';
 
@@ -76,7 +77,7 @@ export interface TunnelConnectionHandler {
    */
   onMessage(message: TunnelMessage, release?: () => void): void;
   /** Called exactly once, whether the connection ever opened or not. */
-  onClose(reason: CloseReason): void;
+  onClose(cause: CloseCause): void;
   onLatency?(ms: number): void;
 }
 
@@ -104,7 +105,8 @@ function withoutCredentials(url: string): string {
 export class TunnelConnection {
   private readonly ws: WebSocket;
   private readonly decoder = new FrameDecoder();
-  private closeReason: CloseReason | undefined;
+  private closeCause: CloseCause | undefined;
+  private readonly handshakeTimer: NodeJS.Timeout;
   private finished = false;
   private opened = false;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -145,7 +147,8 @@ export class TunnelConnection {
     this.ws = new WebSocket(url, [SUBPROTOCOLS[options.version]], {
       headers,
       agent,
-      handshakeTimeout: options.handshakeTimeoutMs,
+      // Our own timer (below) ends a slow handshake with a cause; ws's is only a backstop.
+      handshakeTimeout: options.handshakeTimeoutMs + 1_000,
       maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
       perMessageDeflate: false,
       followRedirects: false,
@@ -187,16 +190,7 @@ export class TunnelConnection {
       });
       const done = (): void => {
         const detail = body.trim().slice(0, 300);
-        this.finish({
-          kind: 'handshake-rejected',
-          status,
-          channelId,
-          detail,
-          retryable: status >= 500,
-          message:
-            explainHandshakeStatus(status, mode, detail) +
-            (channelId ? ` (channel-id ${channelId})` : ''),
-        });
+        this.finish(handshakeCause(status, detail, channelId));
         request.destroy();
       };
       response.on('end', done);
@@ -210,36 +204,21 @@ export class TunnelConnection {
       this.lastHeardAt = Date.now();
     });
     this.ws.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.closeReason) return;
-      if (!this.opened) {
-        this.closeReason =
-          error.message.startsWith('Server sent') ||
-          error.message.startsWith('Unexpected server response')
-            ? {
-                kind: 'network',
-                message: `the handshake with ${this.where} failed: ${error.message}`,
-                retryable: true,
-              }
-            : classifyConnectError(error, this.where);
-      } else {
-        this.closeReason = {
-          kind: 'network',
-          code: error.code,
-          message: `tunnel WebSocket error: ${error.message}`,
-          retryable: true,
-        };
-      }
+      // Classified by errno code alone; an error without one (ws's own handshake checks,
+      // a broken frame) is a network failure with ws's words as its detail.
+      this.closeCause ??= classifyConnectError(error, this.where);
     });
     this.ws.on('close', (code: number, reason: Buffer) => {
       this.finish(
-        this.closeReason ?? {
-          kind: 'closed-by-service',
-          code,
-          message: `the service closed the tunnel WebSocket (code ${code}${reason.length ? `: ${reason.toString()}` : ''})`,
-          retryable: true,
-        },
+        this.closeCause ?? { kind: 'closed-by-service', wsCode: code, detail: reason.toString() },
       );
     });
+    this.handshakeTimer = setTimeout(() => {
+      if (this.opened || this.finished) return;
+      this.closeCause ??= { kind: 'timeout', endpoint: this.where, phase: 'handshake' };
+      this.ws.terminate();
+    }, options.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
   }
 
   /** The HTTP proxy in use, if any (without credentials). */
@@ -291,15 +270,13 @@ export class TunnelConnection {
     if (this.isOpen) this.ws.resume();
   }
 
-  /** Closes the connection; onClose follows with the given reason. */
-  close(
-    reason: CloseReason = { kind: 'closed-locally', message: 'closed', retryable: false },
-  ): void {
+  /** Closes the connection; onClose follows with the given cause. */
+  close(cause: CloseCause = { kind: 'closed', by: 'operator' }): void {
     if (this.finished) return;
-    this.closeReason ??= reason;
+    this.closeCause ??= cause;
     if (this.ws.readyState === WebSocket.OPEN) {
-      const code = reason.kind === 'protocol' ? 1002 : 1000;
-      this.ws.close(code, reason.message.slice(0, 120));
+      const code = cause.kind === 'protocol' ? 1002 : 1000;
+      this.ws.close(code, closeFrameReason(describeCause(cause)));
       // A service that does not answer the close frame must not hold us: force it after a while.
       setTimeout(() => this.ws.terminate(), 2_000).unref();
     } else {
@@ -310,14 +287,11 @@ export class TunnelConnection {
   private onOpen(): void {
     const version = versionOfSubprotocol(this.ws.protocol);
     if (!version) {
-      this.close({
-        kind: 'network',
-        message: `the service chose subprotocol "${this.ws.protocol}", which is not one we offered`,
-        retryable: true,
-      });
+      this.close({ kind: 'bad-subprotocol', chosen: this.ws.protocol });
       return;
     }
     this.opened = true;
+    clearTimeout(this.handshakeTimer);
     this.lastHeardAt = Date.now();
     this.pingTimer = setInterval(() => this.ping(), this.options.pingIntervalMs);
     this.pingTimer.unref();
@@ -424,17 +398,13 @@ export class TunnelConnection {
   private onReceiveError(error: unknown): void {
     if (!(error instanceof ProtocolError)) throw error;
     this.options.logger.error(`protocol error from the service: ${error.message}`);
-    this.close({ kind: 'protocol', error, message: error.message, retryable: true });
+    this.close({ kind: 'protocol', code: error.code, detail: error.message });
   }
 
   private ping(): void {
     const silentFor = Date.now() - this.lastHeardAt;
     if (silentFor > 2 * this.options.pingIntervalMs + 1_000) {
-      this.close({
-        kind: 'ping-timeout',
-        message: `no pong or data from the service for ${Math.round(silentFor / 1000)} s (two ping periods)`,
-        retryable: true,
-      });
+      this.close({ kind: 'ping-timeout', silentSeconds: Math.round(silentFor / 1000) });
       return;
     }
     const payload = randomBytes(8);
@@ -465,15 +435,16 @@ export class TunnelConnection {
     }
   }
 
-  private finish(reason: CloseReason): void {
+  private finish(cause: CloseCause): void {
     if (this.finished) return;
     this.finished = true;
-    this.closeReason ??= reason;
+    this.closeCause ??= cause;
+    clearTimeout(this.handshakeTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pacingPings.length = 0;
     this.decoder.reset();
     if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
-    this.handler.onClose(this.closeReason);
+    this.handler.onClose(this.closeCause);
   }
 }
 
@@ -482,6 +453,13 @@ type ConnectOptions = tls.ConnectionOptions & {
   host?: string;
   socketPath?: string;
 };
+
+/** A close frame's reason holds at most 123 bytes of UTF-8: cut whole characters. */
+export function closeFrameReason(text: string): string {
+  let cut = text.slice(0, 123);
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
+  return cut;
+}
 
 function zeroMask(mask: Buffer): void {
   mask.fill(0);

@@ -79,7 +79,16 @@ describe('webBridge', () => {
     socket.receive({
       kind: 'reply',
       id: 1,
-      reply: { ok: false, error: { code: 'not-found', message: 'no tunnel', field: 'sessionId' } },
+      reply: {
+        ok: false,
+        error: {
+          code: 'not-found',
+          message: 'no tunnel',
+          field: 'sessionId',
+          command: null,
+          action: null,
+        },
+      },
     });
     await expect(reply).rejects.toMatchObject({ code: 'not-found', field: 'sessionId' });
   });

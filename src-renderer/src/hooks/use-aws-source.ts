@@ -13,11 +13,7 @@ import { useSourceStore } from '../stores/source-store';
 export const IDENTITY_DELAY_MS = 400;
 
 /** Codes that say the source's credentials do not work (not that one request failed). */
-export const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
-  'no-credentials',
-  'sso-expired',
-  'credentials-rejected',
-]);
+export { CREDENTIAL_ERROR_CODES as CREDENTIAL_ERRORS } from '../../../src-main/ipc/contract.js';
 
 /** The picked source as the contract's AwsSource, or what is missing. */
 export function useResolvedSource(): ResolvedSource {

@@ -3,17 +3,27 @@
  * field) when main refuses, or with a plain Error when the transport broke; both become one
  * shape, and the form that sent the request decides which control `field` points at.
  */
-import { AppError } from '../../../src-main/ipc/contract.js';
+import { AppError, type AppErrorCode } from '../../../src-main/ipc/contract.js';
 
 export interface ShownError {
-  readonly code: string;
+  readonly code: AppErrorCode;
   readonly message: string;
   readonly field: string | null;
+  /** The one command that fixes it (sso-expired), to show with a copy button. */
+  readonly command?: string | null;
+  /** The IAM action refused (access-denied). */
+  readonly action?: string | null;
 }
 
 export function toShownError(error: unknown): ShownError {
   if (error instanceof AppError) {
-    return { code: error.code, message: error.message, field: error.field };
+    return {
+      code: error.code,
+      message: error.message,
+      field: error.field,
+      command: error.command,
+      action: error.action,
+    };
   }
   if (error instanceof Error) return { code: 'failed', message: error.message, field: null };
   return { code: 'failed', message: String(error), field: null };

@@ -3,6 +3,7 @@
  * sentence a screen reader announces when the state changes.
  */
 import type { SessionState } from '../../../src-main/ipc/contract.js';
+import { closeSummary } from './close-words';
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'error' | 'muted';
 
@@ -35,9 +36,9 @@ export function stateAnnouncement(name: string, state: SessionState): string {
     case 'connected':
       return `Tunnel ${name} is connected.`;
     case 'reconnecting':
-      return `Tunnel ${name} lost its connection: ${state.lastError}. Reconnecting.`;
+      return `Tunnel ${name} lost its connection: ${closeSummary(state.lastCause)} Reconnecting.`;
     case 'closed':
-      return `Tunnel ${name} is closed: ${state.reason}.`;
+      return `Tunnel ${name} is closed: ${closeSummary(state.cause)}`;
   }
 }
 

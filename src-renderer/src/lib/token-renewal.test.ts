@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionState, SessionView } from '../../../src-main/ipc/contract.js';
+import type { CloseCause, SessionState, SessionView } from '../../../src-main/ipc/contract.js';
 import { canGetNewToken } from './token-renewal';
 
-const REFUSED =
-  'The tunnel service refused the access token (HTTP 401). Likely causes: the token is wrong';
+const REFUSED: CloseCause = {
+  kind: 'token-refused',
+  status: 401,
+  detail: 'Invalid access token',
+  channelId: null,
+};
 
 function session(state: SessionState, change: Partial<SessionView> = {}): SessionView {
   return {
@@ -30,7 +34,11 @@ function session(state: SessionState, change: Partial<SessionView> = {}): Sessio
   };
 }
 
-const closed = (reason: string, fatal = true): SessionState => ({ kind: 'closed', reason, fatal });
+const closed = (cause: CloseCause, fatal = true): SessionState => ({
+  kind: 'closed',
+  cause,
+  fatal,
+});
 
 describe('when "Get a new token" is offered', () => {
   it('for a tunnel the app opened whose token the service refused', () => {
@@ -44,13 +52,27 @@ describe('when "Get a new token" is offered', () => {
     expect(
       canGetNewToken(session(closed(REFUSED), { tunnel: { ...tunnel, status: 'CLOSED' } })),
     ).toBe(false);
-    expect(canGetNewToken(session(closed('closed by the operator', false)))).toBe(false);
+    expect(canGetNewToken(session(closed({ kind: 'closed', by: 'operator' }, false)))).toBe(false);
     expect(
-      canGetNewToken(session(closed('The tunnel service had an internal error (HTTP 500).'))),
+      canGetNewToken(
+        session(closed({ kind: 'handshake-rejected', status: 500, detail: '', channelId: null })),
+      ),
     ).toBe(false);
     expect(canGetNewToken(session(closed(REFUSED, false)))).toBe(false);
     expect(
-      canGetNewToken(session({ kind: 'reconnecting', attempt: 2, retryAt: 0, lastError: REFUSED })),
+      canGetNewToken(session({ kind: 'reconnecting', attempt: 2, retryAt: 0, lastCause: REFUSED })),
     ).toBe(false);
+  });
+});
+
+describe('the decision reads the cause, never its words', () => {
+  it('a refusal in other words is still a refusal; words that sound like one are not', () => {
+    const reworded: CloseCause = { ...REFUSED, detail: 'nothing about tokens here' };
+    expect(canGetNewToken(session(closed(reworded)))).toBe(true);
+    const soundsLikeIt: CloseCause = {
+      kind: 'local-failure',
+      detail: 'The tunnel service refused the access token (HTTP 403)',
+    };
+    expect(canGetNewToken(session(closed(soundsLikeIt)))).toBe(false);
   });
 });

@@ -56,7 +56,7 @@ function view(id: string, kind: 'connected' | 'closed'): SessionView {
     createdAt: 0,
     state:
       kind === 'closed'
-        ? { kind: 'closed', reason: 'closed by the operator', fatal: false }
+        ? { kind: 'closed', cause: { kind: 'closed', by: 'operator' }, fatal: false }
         : { kind: 'connected', channelId: null, version: 'V3', since: 0, via: null },
     latencyMs: null,
     reconnects: 0,

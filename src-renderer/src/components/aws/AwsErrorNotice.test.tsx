@@ -1,23 +1,25 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AwsErrorNotice, deniedAction, ssoLoginCommand } from './AwsErrorNotice';
+import { AwsErrorNotice } from './AwsErrorNotice';
 
 afterEach(cleanup);
 
 describe('an AWS error, named for the operator', () => {
-  it('finds the sso login command, quoted profile names included', () => {
-    expect(
-      ssoLoginCommand(
-        'The AWS SSO session of profile "ops" has expired or was never started. Sign in again with: aws sso login --profile ops',
-      ),
-    ).toBe('aws sso login --profile ops');
-    expect(ssoLoginCommand("Sign in again with: aws sso login --profile 'my ops'")).toBe(
-      "aws sso login --profile 'my ops'",
+  it('takes the command from the error, not from its words', async () => {
+    const user = userEvent.setup();
+    render(
+      <AwsErrorNotice
+        error={{
+          code: 'sso-expired',
+          message: 'Reworded: your single sign-on expired (no command in these words).',
+          field: null,
+          command: "aws sso login --profile 'my ops'",
+        }}
+      />,
     );
-    expect(deniedAction('AWS denied iot:OpenTunnel (eu-west-1). Ask an administrator')).toBe(
-      'iot:OpenTunnel',
-    );
+    await user.click(screen.getByRole('button', { name: /Copy the command/ }));
+    expect(await navigator.clipboard.readText()).toBe("aws sso login --profile 'my ops'");
   });
 
   it('shows main’s message verbatim, with its commands as code, and copies the command', async () => {
@@ -29,6 +31,7 @@ describe('an AWS error, named for the operator', () => {
           message:
             'The AWS SSO session of profile "ops" has expired or was never started. Sign in again with: aws sso login --profile ops',
           field: null,
+          command: 'aws sso login --profile ops',
         }}
       />,
     );

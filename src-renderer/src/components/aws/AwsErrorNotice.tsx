@@ -5,11 +5,12 @@
  * the one command an operator has to run (sso login) in a block with a copy button.
  */
 import { useState } from 'react';
+import type { AppErrorCode } from '../../../../src-main/ipc/contract.js';
 import type { ShownError } from '../../lib/app-error';
 import { copyText } from '../../lib/clipboard';
 import { Icon } from '../common/Icon';
 
-const TITLES: Readonly<Record<string, string>> = {
+const TITLES: Readonly<Partial<Record<AppErrorCode, string>>> = {
   'no-credentials': 'No AWS credentials',
   'sso-expired': 'AWS SSO session expired',
   'credentials-rejected': 'AWS refused the credentials',
@@ -24,18 +25,8 @@ const TITLES: Readonly<Record<string, string>> = {
   disconnected: 'Disconnected from TunnelDesk',
 };
 
-export function errorTitle(code: string): string {
+export function errorTitle(code: AppErrorCode): string {
   return TITLES[code] ?? 'The request failed';
-}
-
-/** The `aws sso login --profile X` command in an sso-expired message (X may be quoted). */
-export function ssoLoginCommand(message: string): string | null {
-  return /aws sso login --profile (?:'(?:[^']|'\\'')*'|\S+)/.exec(message)?.[0] ?? null;
-}
-
-/** The IAM action an access-denied message names, e.g. iot:OpenTunnel. */
-export function deniedAction(message: string): string | null {
-  return /\bdenied ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? null;
 }
 
 /** Text with `code spans` shown as code, the way main's messages mark commands. */
@@ -64,8 +55,8 @@ interface AwsErrorNoticeProps {
 }
 
 export function AwsErrorNotice({ error, testId = 'aws-error', onRetry }: AwsErrorNoticeProps) {
-  const command = error.code === 'sso-expired' ? ssoLoginCommand(error.message) : null;
-  const action = error.code === 'access-denied' ? deniedAction(error.message) : null;
+  const command = error.command ?? null;
+  const action = error.action ?? null;
   return (
     <div
       className="notice notice--error"

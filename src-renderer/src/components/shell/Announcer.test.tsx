@@ -35,31 +35,36 @@ describe('the announcer', () => {
           kind: 'reconnecting',
           attempt: 2,
           retryAt: 5_000,
-          lastError: 'connection refused',
+          lastCause: { kind: 'refused', endpoint: '127.0.0.1:9' },
         }),
       ]),
     );
     expect(region.textContent).toBe(
-      'Tunnel pi-17 lost its connection: connection refused. Reconnecting.',
+      'Tunnel pi-17 lost its connection: Nothing accepts connections at 127.0.0.1:9. Reconnecting.',
+    );
+
+    act(() =>
+      useSessionsStore.getState().replace([
+        session({
+          kind: 'reconnecting',
+          attempt: 3,
+          retryAt: 9_000,
+          lastCause: { kind: 'ping-timeout', silentSeconds: 11 },
+        }),
+      ]),
+    );
+    // Another attempt of the same state is no news.
+    expect(region.textContent).toBe(
+      'Tunnel pi-17 lost its connection: Nothing accepts connections at 127.0.0.1:9. Reconnecting.',
     );
 
     act(() =>
       useSessionsStore
         .getState()
         .replace([
-          session({ kind: 'reconnecting', attempt: 3, retryAt: 9_000, lastError: 'again' }),
+          session({ kind: 'closed', cause: { kind: 'closed', by: 'operator' }, fatal: false }),
         ]),
     );
-    // Another attempt of the same state is no news.
-    expect(region.textContent).toBe(
-      'Tunnel pi-17 lost its connection: connection refused. Reconnecting.',
-    );
-
-    act(() =>
-      useSessionsStore
-        .getState()
-        .replace([session({ kind: 'closed', reason: 'closed by the operator', fatal: false })]),
-    );
-    expect(region.textContent).toBe('Tunnel pi-17 is closed: closed by the operator.');
+    expect(region.textContent).toBe('Tunnel pi-17 is closed: Disconnected by you.');
   });
 });

@@ -14,6 +14,7 @@ import {
   stubLayout,
 } from '../../test-support/harness';
 import { SessionDetail } from './SessionDetail';
+import { closeSummary } from '../../lib/close-words';
 
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
@@ -61,7 +62,7 @@ describe('a tunnel that cannot reach its service', () => {
     // The line names the last error main reported (unless a retry began in between).
     const state = app.listSessions()[0]!.state;
     if (state.kind === 'reconnecting')
-      expect(countdown.parentElement!.textContent).toContain(state.lastError);
+      expect(countdown.parentElement!.textContent).toContain(closeSummary(state.lastCause));
 
     await userEvent.click(within(detail).getByTestId('reconnect-now'));
     expect(spy.calls.filter((call) => call.name === 'reconnectNow')).toEqual([

@@ -4,6 +4,7 @@
  * reconnect, and the reason once closed.
  */
 import type { SessionView } from '../../../../src-main/ipc/contract.js';
+import { closeSummary } from '../../lib/close-words';
 import { describeRetry } from '../../lib/countdown';
 import { formatClock, formatDuration, formatLatency } from '../../lib/format';
 import { stateLook } from '../../lib/session-state';
@@ -43,13 +44,14 @@ export function SessionStateText({ session }: { readonly session: SessionView })
     case 'reconnecting':
       return (
         <span className="state-text state-text--warn">
-          <RetryCountdown retryAt={state.retryAt} /> (attempt {state.attempt}) · {state.lastError}
+          <RetryCountdown retryAt={state.retryAt} /> (attempt {state.attempt}) ·{' '}
+          {closeSummary(state.lastCause)}
         </span>
       );
     case 'closed':
       return (
         <span className={`state-text${state.fatal ? ' state-text--error' : ''}`}>
-          {state.reason}
+          {closeSummary(state.cause)}
         </span>
       );
   }
