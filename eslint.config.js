@@ -140,7 +140,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**/*.js'],
+    files: ['scripts/**/*.mjs', 'bin/**/*.js', 'src-main/**/test-support/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
 );
