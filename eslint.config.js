@@ -3,7 +3,11 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-/** The layers of design.md, as import rules: each may use the ones below it, never above. */
+/**
+ * The layers of main (README.md, "Layout"), as import rules: core, aws and ipc know nothing
+ * of Electron; only src-main/electron uses it; nothing in main imports the renderer, and the
+ * renderer reaches main only through the IPC contract (src-main/ipc).
+ */
 const NO_ELECTRON = {
   group: ['electron', '**/electron/**'],
   message: 'Only src-main/electron may use Electron.',
