@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Each test file's loggers record their lines and secrets for the secret scan (see the file). */
+const setupFiles = ['src-main/core/test-support/log-capture-setup.ts'];
+
 export default defineConfig({
   test: {
     // Every log line of the run is scanned for every secret afterwards (see the file).
@@ -13,6 +16,7 @@ export default defineConfig({
           include: ['src-main/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
+          setupFiles,
         },
       },
       {
@@ -21,6 +25,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          setupFiles,
         },
       },
     ],

@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]]`: prints figures,
- * asserts nothing. Build first (`npm run build`; npm ci does it).
+ * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
+ * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
+ * runs from the product build (`npm run build`; npm ci does it).
  */
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';

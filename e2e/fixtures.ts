@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { _electron, test as base, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { displayProblem, findElectron } from '../scripts/start.mjs';
+import { captureNodeArgs } from '../src-main/core/test-support/log-capture.mjs';
 
 /** Where a project runs the app: browser mode in Chromium, or the Electron app. */
 export type AppRuntime = 'web' | 'electron';
@@ -81,7 +82,17 @@ async function withWebApp(testInfo: TestInfo, body: (app: WebApp) => Promise<voi
   const log: string[] = [];
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0', '-v', '4'],
+    // captureNodeArgs(): its log lines and secrets go to the secret scan (secret-scan.ts).
+    [
+      ...captureNodeArgs(),
+      join(root, 'bin', 'tunneldesk.js'),
+      'web',
+      '--no-open',
+      '--port',
+      '0',
+      '-v',
+      '4',
+    ],
     {
       cwd: root,
       env: { ...process.env, TUNNELDESK_SETTINGS_FILE: join(dir, 'settings.json') },

@@ -10,6 +10,8 @@ import type { AppRuntime } from './fixtures.js';
 
 export default defineConfig<{ runtime: AppRuntime }>({
   testDir: '.',
+  // The secret scan of the unit tests, over every `tunneldesk web` the specs start.
+  globalSetup: '../src-main/core/test-support/secret-scan.ts',
   testMatch: '**/*.spec.ts',
   outputDir: '../test-results',
   // Each test starts its own server on its own port, with its own settings file.

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload, SessionView } from '../ipc/contract.js';
 import { httpGet, isPortFree, waitFor } from '../core/test-support/local-servers.js';
 import type { TunnelDeskApp } from './app.js';
-import { appErrorOf, testApp } from './test-environment.js';
+import { appErrorOf, testApp } from './test-support/test-environment.js';
 
 const apps: TunnelDeskApp[] = [];
 afterEach(async () => {

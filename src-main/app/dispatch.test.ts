@@ -9,7 +9,7 @@ import { waitFor } from '../core/test-support/local-servers.js';
 import { requests } from '../ipc/contract.js';
 import type { TunnelDeskApp } from './app.js';
 import { dispatch } from './dispatch.js';
-import { testApp } from './test-environment.js';
+import { testApp } from './test-support/test-environment.js';
 
 const cleanup: { close?: () => Promise<void>; shutdown?: () => Promise<void> }[] = [];
 afterEach(async () => {

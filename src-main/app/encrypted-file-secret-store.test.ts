@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, LogLevel, type LogRecord } from '../core/log/logger.js';
 import { EncryptedFileSecretStore, type Encryptor } from './encrypted-file-secret-store.js';
-import { aesTestEncryptor } from './test-encryptor.js';
+import { aesTestEncryptor } from './test-support/test-encryptor.js';
 
 let dir: string;
 let file: string;

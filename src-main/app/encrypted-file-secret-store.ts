@@ -6,15 +6,14 @@
  * No Electron here: the shell adapts safeStorage to Encryptor (electron/
  * safe-storage-secret-store.ts), so this file and its format are tested in plain Node.
  *
- * The file is written atomically (a temporary file in the same folder, then a rename), mode
- * 0600. A file that cannot be read, parsed or decrypted is reported once in the log and
+ * The file is written atomically (atomic-file.ts: a flushed temporary file in the same
+ * folder, then a rename), mode 0600, in a folder made 0700. A file that cannot be read, parsed or decrypted is reported once in the log and
  * treated as empty, never a crash: the worst case is a tunnel that cannot be reconnected
  * after a restart, which the operator can open again. The next save replaces it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from '../core/log/logger.js';
+import { writeFileAtomic } from './atomic-file.js';
 import type { SecretStore } from './secret-store.js';
 
 /** What decrypting gives: the text, and whether the OS would rather have it sealed anew. */
@@ -160,7 +159,7 @@ export class EncryptedFileSecretStore implements SecretStore {
     }
   }
 
-  /** Temporary file, flushed, then renamed over the old one: a crash leaves one or the other. */
+  /** Atomically: a crash leaves the old file or the new one. 0600: this user only. */
   private async save(): Promise<void> {
     const { file } = this.options;
     const shape: FileShape = {
@@ -168,23 +167,12 @@ export class EncryptedFileSecretStore implements SecretStore {
       version: VERSION,
       values: Object.fromEntries(this.sealed),
     };
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const temporary = join(
-      dirname(file),
-      `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-    );
     try {
-      // 'wx': never through a file (or link) someone else put there; 0600: this user only.
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(shape, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, file);
+      await writeFileAtomic(file, `${JSON.stringify(shape, null, 2)}\n`, {
+        mode: 0o600,
+        dirMode: 0o700,
+      });
     } catch (error) {
-      await unlink(temporary).catch(() => undefined);
       throw new Error(
         `cannot save secrets to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         { cause: error },

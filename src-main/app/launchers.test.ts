@@ -8,7 +8,7 @@ import { requests } from '../ipc/contract.js';
 import { dispatch } from './dispatch.js';
 import { browserUrl, checkLocalUrl, loopbackHost, sshArgs } from './launchers.js';
 import { nodeLaunchDeps } from './node-environment.js';
-import { testApp } from './test-environment.js';
+import { testApp } from './test-support/test-environment.js';
 
 const REFUSED = [
   'https://example.com/',

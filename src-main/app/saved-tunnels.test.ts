@@ -14,7 +14,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalAws, useTempHome, type LocalAws, type TempHome } from '../aws/test-support.js';
+import {
+  startLocalAws,
+  useTempHome,
+  type LocalAws,
+  type TempHome,
+} from '../aws/test-support/local-aws.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { LogLevel, silentLogger } from '../core/log/logger.js';
 import {
@@ -27,8 +32,8 @@ import { requests, type SessionView } from '../ipc/contract.js';
 import type { TunnelDeskApp } from './app.js';
 import { EncryptedFileSecretStore } from './encrypted-file-secret-store.js';
 import { storedTunnelKey, type StoredTunnel } from './saved-tunnels.js';
-import { aesTestEncryptor } from './test-encryptor.js';
-import { appErrorOf, localAwsEndpoints, testApp } from './test-environment.js';
+import { aesTestEncryptor } from './test-support/test-encryptor.js';
+import { appErrorOf, localAwsEndpoints, testApp } from './test-support/test-environment.js';
 
 const AWS = { kind: 'aws', region: 'us-east-1' } as const;
 const HTTP1 = [{ serviceId: 'HTTP1', port: 'auto' as const, bindAddress: '127.0.0.1' }];

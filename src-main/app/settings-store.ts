@@ -3,10 +3,10 @@
  * (a hand-edited or corrupt file falls back to defaults and says so), written atomically.
  * Without a file (tests) settings live in memory.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describeSchemaError, Settings } from '../ipc/contract.js';
 import type { Logger } from '../core/log/logger.js';
+import { writeFileAtomicSync } from './atomic-file.js';
 
 export const DEFAULT_SETTINGS: Settings = { theme: 'system', sshUsers: {}, browserSchemes: {} };
 
@@ -62,10 +62,9 @@ export class SettingsStore {
   private save(): void {
     if (!this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(this.current, null, 2) + '\n', { mode: 0o600 });
-      renameSync(temporary, this.file);
+      writeFileAtomicSync(this.file, JSON.stringify(this.current, null, 2) + '\n', {
+        mode: 0o600,
+      });
     } catch (error) {
       this.log.error(`cannot save settings to ${this.file}: ${(error as Error).message}`);
     }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPortFree, unusedPort, waitFor } from '../core/test-support/local-servers.js';
 import type { TunnelDeskApp } from './app.js';
-import { testApp } from './test-environment.js';
+import { testApp } from './test-support/test-environment.js';
 
 /** Listening sockets of this process (Node's own view of its handles). */
 function listeners(): number {

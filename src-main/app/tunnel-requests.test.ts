@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requests, type SessionView } from '../ipc/contract.js';
 import { httpGet, waitFor } from '../core/test-support/local-servers.js';
-import { useTempHome, type TempHome } from '../aws/test-support.js';
+import { useTempHome, type TempHome } from '../aws/test-support/local-aws.js';
 import type { TunnelDeskApp } from './app.js';
 import { dispatch } from './dispatch.js';
-import { appErrorOf, testApp } from './test-environment.js';
+import { appErrorOf, testApp } from './test-support/test-environment.js';
 
 const apps: TunnelDeskApp[] = [];
 let home: TempHome;

@@ -9,7 +9,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createClients, type AwsClients } from './clients.js';
 import { AwsError } from './errors.js';
 import { getIdentity } from './identity.js';
-import { startLocalAws, useTempHome, type LocalAws, type TempHome } from './test-support.js';
+import {
+  startLocalAws,
+  useTempHome,
+  type LocalAws,
+  type TempHome,
+} from './test-support/local-aws.js';
 import type { AwsTarget } from './target.js';
 
 let local: LocalAws;

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listProfiles } from './profiles.js';
-import { useTempHome, type TempHome } from './test-support.js';
+import { useTempHome, type TempHome } from './test-support/local-aws.js';
 
 let home: TempHome;
 beforeEach(() => {

@@ -10,7 +10,7 @@ import { RawPeer } from '../core/test-support/raw-peer.js';
 import { createClients, type AwsClients } from './clients.js';
 import { AwsError } from './errors.js';
 import { describeThing, listThings } from './things.js';
-import { startLocalAws, type LocalAws } from './test-support.js';
+import { startLocalAws, type LocalAws } from './test-support/local-aws.js';
 import {
   closeTunnel,
   describeTunnel,

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
-import { captureSecret } from '../core/log/capture.js';
 import { TunnelService } from '../core/service/tunnel-service.js';
 import {
   connect,
@@ -31,6 +30,7 @@ import {
   type Proc,
 } from '../core/test-support/processes.js';
 import { RawPeer } from '../core/test-support/raw-peer.js';
+import { captureSecret } from '../core/test-support/log-capture.mjs';
 import { debugLogger, plainDestinationConfig, token } from '../core/test-support/tunnel-harness.js';
 import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
 import { requests, SessionView } from '../ipc/contract.js';

@@ -11,6 +11,7 @@ import { TunnelDeskApp } from '../app/app.js';
 import { defaultSettingsFile, nodeLaunchDeps } from '../app/node-environment.js';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { formatRecord, LogLevel, toLogLevel } from '../core/log/logger.js';
+import { keepRunningOnUncaught } from '../web/last-resort.js';
 import { WebServer } from '../web/web-server.js';
 import type { CommandIo } from './io.js';
 import type { RunningService } from './service-command.js';
@@ -99,12 +100,15 @@ export async function runWebCommand(
       if (record.level <= printLevel) io.err(formatRecord(record));
     },
   });
+  // From here the process holds the operator's tunnels: nothing uncaught may end it.
+  const release = keepRunningOnUncaught(app.logger);
   const server = new WebServer({ app, rendererDir, port });
   let url: string;
   try {
     url = await server.start();
   } catch (error) {
     await app.shutdown();
+    release();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new ConfigError(
@@ -130,6 +134,7 @@ export async function runWebCommand(
     stop: async () => {
       await server.close();
       await app.shutdown();
+      release();
     },
   };
 }

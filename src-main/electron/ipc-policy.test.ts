@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TunnelDeskApp } from '../app/app.js';
-import { testApp } from '../app/test-environment.js';
+import { testApp } from '../app/test-support/test-environment.js';
 import { createLogger, LogLevel, type LogRecord } from '../core/log/logger.js';
 import { requests } from '../ipc/contract.js';
 import {

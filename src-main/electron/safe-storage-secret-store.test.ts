@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aesTestEncryptor } from '../app/test-encryptor.js';
+import { aesTestEncryptor } from '../app/test-support/test-encryptor.js';
 import { silentLogger } from '../core/log/logger.js';
 import {
   safeStorageEncryptor,

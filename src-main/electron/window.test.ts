@@ -1,6 +1,7 @@
 /**
- * The window's options hold design.md's rule "the renderer is untrusted": an isolated,
- * sandboxed page without Node, webviews or relaxed web security.
+ * The window's options hold the rule that the renderer is untrusted (it shows data from
+ * AWS and from devices): an isolated, sandboxed page without Node, webviews or relaxed web
+ * security.
  */
 import { describe, expect, it } from 'vitest';
 import { windowOptions } from './window.js';

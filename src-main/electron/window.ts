@@ -1,6 +1,7 @@
 /**
- * The main window's options, as data: the security settings of design.md ("the renderer
- * is untrusted") in one place a test can read, with no Electron import.
+ * The main window's options, as data: the security settings that follow from "the
+ * renderer is untrusted" (context isolation, sandbox, no Node integration, no webviews,
+ * web security on) in one place a test can read, with no Electron import.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { PRODUCT_NAME } from './paths.js';

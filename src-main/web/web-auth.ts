@@ -14,6 +14,21 @@ export type AuthResult =
   | { readonly ok: true; readonly viaQuery: boolean }
   | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
 
+/**
+ * The request target as a URL, or undefined when it is not a well-formed origin-form path
+ * (`/path?query`): a browser sends nothing else. `//host`, `*`, a full URL and a raw
+ * backslash (which a URL parser reads as a slash, `/\host` as a host) are refused.
+ */
+export function requestTarget(url: string | undefined): URL | undefined {
+  if (url === undefined || !url.startsWith('/') || url.startsWith('//') || url.includes('\\'))
+    return undefined;
+  try {
+    return new URL(url, 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -64,7 +79,7 @@ export class WebAuth {
     }
     if (sameSecret(cookie(request, this.cookieName), this.secret))
       return { ok: true, viaQuery: false };
-    const query = new URL(request.url ?? '/', this.origin).searchParams.get(SECRET_QUERY_PARAM);
+    const query = requestTarget(request.url)?.searchParams.get(SECRET_QUERY_PARAM);
     if (sameSecret(query ?? undefined, this.secret)) return { ok: true, viaQuery: true };
     return {
       ok: false,

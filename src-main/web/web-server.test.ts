@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
-import { testApp } from '../app/test-environment.js';
+import { testApp } from '../app/test-support/test-environment.js';
 import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
 import { requests } from '../ipc/contract.js';
 import { WebServer } from './web-server.js';

@@ -2,29 +2,24 @@
  * Browser mode: the app in plain Node with its UI in a browser. Serves the built renderer
  * and carries the IPC contract over a WebSocket (/ipc), on 127.0.0.1 only, behind a
  * per-run secret (see web-auth.ts). The renderer cannot tell this from Electron's preload.
+ *
+ * One process carries every tunnel of the operator, so no request, upgrade, IPC message or
+ * event push may end it: each is handled inside a guard that logs what went wrong and
+ * answers (500, or a closed socket) instead of throwing. Files are served by serve-static,
+ * which answers a malformed, NUL-carrying or traversing path with 400/403/404 itself.
  */
-import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { basename } from 'node:path';
+import serveStatic from 'serve-static';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
 import { dispatch } from '../app/dispatch.js';
+import type { Logger } from '../core/log/logger.js';
 import { WEB_IPC_PATH, WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
-import { events, type EventName } from '../ipc/contract.js';
-import { newSecret, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
+import { events, type EventName, type Reply } from '../ipc/contract.js';
+import { newSecret, requestTarget, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
 
 /** Live figures are dropped for a browser this far behind; the next snapshot replaces them. */
 const MAX_BUFFERED_FOR_STATS = 4 * 1024 * 1024;
@@ -43,12 +38,35 @@ export class WebServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<WebSocket>();
+  private readonly files: serveStatic.RequestHandler<http.ServerResponse>;
+  private readonly log: Logger;
   private auth: WebAuth | undefined;
   private unsubscribe: (() => void) | undefined;
   readonly secret: string;
 
   constructor(private readonly options: WebServerOptions) {
     this.secret = options.secret ?? newSecret();
+    this.log = options.app.logger.child('web');
+    this.files = serveStatic(options.rendererDir, {
+      index: 'index.html',
+      // The app is one page with hash routes: a folder or an unknown path is a 404.
+      redirect: false,
+      // Every refusal (400 malformed, 403 traversal, 404) reaches serveError().
+      fallthrough: false,
+      dotfiles: 'ignore',
+      cacheControl: false,
+      setHeaders: (response, path) => {
+        response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+        response.setHeader('x-content-type-options', 'nosniff');
+        response.setHeader('referrer-policy', 'no-referrer');
+        response.setHeader('cross-origin-opener-policy', 'same-origin');
+        // The page names the hashed assets of this build: always fetch it anew.
+        response.setHeader(
+          'cache-control',
+          basename(path) === 'index.html' ? 'no-store' : 'max-age=3600',
+        );
+      },
+    });
     this.server.on('request', (request, response) => this.onRequest(request, response));
     this.server.on('upgrade', (request, socket: Socket, head) =>
       this.onUpgrade(request, socket, head),
@@ -89,11 +107,28 @@ export class WebServer {
   }
 
   private onRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
+    try {
+      this.handleRequest(request, response);
+    } catch (error) {
+      this.log.error(`request failed: ${describe(error)}`);
+      if (!response.headersSent) plain(response, 500, 'Internal Server Error');
+      else response.destroy();
+    }
+  }
+
+  private handleRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
     const auth = this.auth!;
+    if (!requestTarget(request.url)) {
+      plain(response, 400, 'Bad Request: malformed request target');
+      return;
+    }
     const result = auth.check(request, false);
     if (!result.ok) {
-      response.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`${result.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${result.message}\n`);
+      plain(
+        response,
+        result.status,
+        `${result.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${result.message}`,
+      );
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -111,52 +146,38 @@ export class WebServer {
       response.end();
       return;
     }
-    this.serveFile(new URL(request.url ?? '/', auth.origin).pathname, response);
+    this.files(request, response, (error?: unknown) => this.serveError(response, error));
   }
 
-  private serveFile(pathname: string, response: http.ServerResponse): void {
-    const root = normalize(this.options.rendererDir);
-    let relative = decodeURIComponent(pathname);
-    if (relative === '/' || extname(relative) === '') relative = '/index.html';
-    const file = normalize(join(root, relative));
-    if (!file.startsWith(root + sep)) {
-      response.writeHead(404).end();
+  /** serve-static's refusals (400, 403, 404 and so on) as plain text; anything else is ours. */
+  private serveError(response: http.ServerResponse, error: unknown): void {
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      plain(response, status, http.STATUS_CODES[status] ?? 'Refused');
       return;
     }
-    let size: number;
-    try {
-      const stat = statSync(file);
-      if (!stat.isFile()) throw new Error('not a file');
-      size = stat.size;
-    } catch {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Not found\n');
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': size,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cross-origin-opener-policy': 'same-origin',
-      'cache-control': relative === '/index.html' ? 'no-store' : 'max-age=3600',
-    });
-    createReadStream(file).pipe(response);
+    this.log.error(`serving a file failed: ${describe(error)}`);
+    if (!response.headersSent) plain(response, 500, 'Internal Server Error');
+    else response.destroy();
   }
 
   private onUpgrade(request: http.IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on('error', () => {});
-    const result = this.auth!.check(request, true);
-    const path = new URL(request.url ?? '/', this.auth!.origin).pathname;
-    if (!result.ok || result.viaQuery || path !== WEB_IPC_PATH) {
-      const status = !result.ok ? result.status : result.viaQuery ? 401 : 404;
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
-      return;
+    try {
+      const target = requestTarget(request.url);
+      const result = target ? this.auth!.check(request, true) : undefined;
+      if (!target || !result?.ok || result.viaQuery || target.pathname !== WEB_IPC_PATH) {
+        const status = !target ? 400 : !result?.ok ? result!.status : result.viaQuery ? 401 : 404;
+        socket.end(
+          `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.onClient(ws));
+    } catch (error) {
+      this.log.error(`WebSocket upgrade failed: ${describe(error)}`);
+      socket.destroy();
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.onClient(ws));
   }
 
   private onClient(ws: WebSocket): void {
@@ -164,32 +185,63 @@ export class WebServer {
     ws.on('close', () => this.clients.delete(ws));
     ws.on('error', () => {});
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'text frames only');
-      let frame: WebRequestFrame;
       try {
-        frame = WebRequestFrame.parse(JSON.parse(data.toString()));
-      } catch {
-        return ws.close(1008, 'malformed request frame');
+        this.onMessage(ws, data, isBinary);
+      } catch (error) {
+        this.log.error(`IPC message failed: ${describe(error)}`);
+        ws.close(1011, 'internal error');
       }
-      void dispatch(
-        this.options.app,
-        frame.channel,
-        frame.input,
-        this.options.app.logger.child('web'),
-      ).then((reply) => this.send(ws, { kind: 'reply', id: frame.id, reply }));
     });
   }
 
+  private onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    if (isBinary) return ws.close(1003, 'text frames only');
+    let frame: WebRequestFrame;
+    try {
+      frame = WebRequestFrame.parse(JSON.parse(data.toString()));
+    } catch {
+      return ws.close(1008, 'malformed request frame');
+    }
+    dispatch(this.options.app, frame.channel, frame.input, this.log)
+      .catch((error: unknown): Reply => {
+        // dispatch() answers every failure with a Reply; this is for a bug in it.
+        this.log.error(`${frame.channel} failed: ${describe(error)}`);
+        return { ok: false, error: { code: 'failed', message: 'internal error', field: null } };
+      })
+      .then((reply) => this.send(ws, { kind: 'reply', id: frame.id, reply }))
+      .catch((error: unknown) => {
+        // A reply that cannot be sent (not serialisable, say): the renderer's call times out.
+        this.log.error(`cannot send the reply to ${frame.channel}: ${describe(error)}`);
+      });
+  }
+
+  /** Called from the app's timers (live figures) and handlers: it must never throw there. */
   private broadcast(name: EventName, payload: unknown): void {
-    const frame: WebServerFrame = { kind: 'event', channel: events[name].channel, payload };
-    const text = JSON.stringify(frame);
-    for (const client of this.clients) {
-      if (name === 'stats' && client.bufferedAmount > MAX_BUFFERED_FOR_STATS) continue;
-      if (client.readyState === client.OPEN) client.send(text);
+    try {
+      const frame: WebServerFrame = { kind: 'event', channel: events[name].channel, payload };
+      const text = JSON.stringify(frame);
+      for (const client of this.clients) {
+        if (name === 'stats' && client.bufferedAmount > MAX_BUFFERED_FOR_STATS) continue;
+        if (client.readyState === client.OPEN) client.send(text);
+      }
+    } catch (error) {
+      this.log.error(`cannot push ${name} to the browser: ${describe(error)}`);
     }
   }
 
   private send(ws: WebSocket, frame: WebServerFrame): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
+}
+
+function plain(response: http.ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(`${text}\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -4,8 +4,6 @@
  * message by accident is still never printed.
  */
 
-import { captureEnabled, captureLine, captureSecret } from './capture.js';
-
 /** `-v` levels of the reference: 0 off, 1 fatal, 2 error, 3 warning, 4 info (default), 5 debug, 6 trace. */
 export enum LogLevel {
   Off = 0,
@@ -38,6 +36,29 @@ export interface LogRecord {
 
 export type LogSink = (record: LogRecord) => void;
 
+/**
+ * Sees, in this process, every line any logger prints and every secret any redactor is
+ * given. In memory only: no file, environment variable or I/O here. The product registers
+ * none; the test suite's secret scan registers one (core/test-support/log-capture.mjs) to
+ * prove afterwards that no secret ever reached a log. Called synchronously: keep it cheap.
+ */
+export interface LogObserver {
+  /** A line as the CLI prints it (formatRecord), already redacted, whatever the sink does with it. */
+  line(text: string): void;
+  /** A secret given to a redactor: it must never appear in a line. */
+  secret(value: string): void;
+}
+
+const observers = new Set<LogObserver>();
+
+/** Registers an observer for every logger of this process; returns its remover. */
+export function addLogObserver(observer: LogObserver): () => void {
+  observers.add(observer);
+  return () => {
+    observers.delete(observer);
+  };
+}
+
 export interface Logger {
   fatal(message: string): void;
   error(message: string): void;
@@ -59,7 +80,7 @@ export class SecretRedactor {
   add(secret: string | undefined): void {
     if (secret && secret.length >= 8) {
       this.secrets.add(secret);
-      captureSecret(secret);
+      for (const observer of observers) observer.secret(secret);
     }
   }
 
@@ -105,7 +126,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const emit = (at: Exclude<LogLevel, LogLevel.Off>, message: string): void => {
     if (at > level) return;
     const record = { time: new Date(), level: at, scope, message: redactor.redact(message) };
-    if (captureEnabled) captureLine(formatRecord(record));
+    if (observers.size > 0) {
+      const line = formatRecord(record);
+      for (const observer of observers) observer.line(line);
+    }
     sink(record);
   };
   return {

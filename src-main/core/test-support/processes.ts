@@ -1,12 +1,13 @@
 /**
  * Runs TunnelDesk's own processes (service, destination, source) the way a user does,
- * through bin/tunneldesk.js, and reads their CPU time and peak memory from /proc.
+ * through bin/tunneldesk.js, and reads their CPU time and peak memory from /proc. In a test
+ * run, each process records its log lines and secrets for the secret scan (log-capture.mjs).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { captureLine } from '../log/capture.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captureLine, captureNodeArgs } from './log-capture.mjs';
 
 /** bin/tunneldesk.js, found from here whether this runs as TypeScript or from dist/. */
 function findBin(): string {
@@ -37,7 +38,7 @@ export function startTunneldesk(
   env: Record<string, string> = {},
   cwd?: string,
 ): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...captureNodeArgs(), BIN, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

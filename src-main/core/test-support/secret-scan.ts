@@ -1,13 +1,16 @@
 /**
  * Vitest global setup: the secret scan. Before the suite, it points
- * TUNNELDESK_LOG_CAPTURE_DIR at a fresh folder, so that every process of the run records
- * its log lines and the secrets it was given (log/capture.ts). After the suite, it looks
- * for every recorded secret (access tokens, client tokens, AWS secret keys) in every
- * recorded line, and fails the run, naming the file and line, if one is there.
+ * TUNNELDESK_TEST_LOG_CAPTURE_DIR at a fresh folder, so that every process of the run
+ * records its log lines and the secrets it was given (log-capture.mjs: test workers through
+ * vitest's setupFiles, the processes tests start through `node --import`). After the suite,
+ * it looks for every recorded secret (access tokens, client tokens, AWS secret keys) in every
+ * recorded line, and fails the run, naming the file and line, if one is there. The
+ * Playwright specs run the same scan over the `tunneldesk web` processes they start.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CAPTURE_DIR_ENV } from './log-capture.mjs';
 
 /** Secrets shorter than this are not scanned for: they match by chance (the redactor agrees). */
 const MIN_SECRET_LENGTH = 8;
@@ -51,7 +54,7 @@ export function scanCapture(dir: string): ScanResult {
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-log-capture-'));
-  process.env.TUNNELDESK_LOG_CAPTURE_DIR = dir;
+  process.env[CAPTURE_DIR_ENV] = dir;
   return () => {
     const result = scanCapture(dir);
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@
  */
 import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
 import { DestinationAgent } from '../destination/destination-agent.js';
-import { captureEnabled, captureSecret } from '../log/capture.js';
 import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger.js';
 import type { SendOrder } from '../mux/tunnel-writer.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
@@ -15,6 +14,7 @@ import {
   type ProxyRuntimeOptions,
 } from '../source/source-proxy.js';
 import { waitFor } from './local-servers.js';
+import { captureDir, captureSecret } from './log-capture.mjs';
 
 export interface HarnessOptions {
   services: string[];
@@ -132,7 +132,9 @@ export function debugLogger(): Logger {
   if (process.env.TUNNELDESK_TEST_LOG) {
     return createLogger({ level: Number(process.env.TUNNELDESK_TEST_LOG) });
   }
-  return captureEnabled ? createLogger({ level: LogLevel.Trace, sink: () => {} }) : silentLogger;
+  return captureDir() !== undefined
+    ? createLogger({ level: LogLevel.Trace, sink: () => {} })
+    : silentLogger;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {

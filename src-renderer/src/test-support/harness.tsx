@@ -8,7 +8,7 @@ import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { AppEnvironment, TunnelDeskApp } from '../../../src-main/app/app.js';
 import { inProcessBridge } from '../../../src-main/app/in-process-bridge.js';
-import { testApp } from '../../../src-main/app/test-environment.js';
+import { testApp } from '../../../src-main/app/test-support/test-environment.js';
 import { createClient } from '../../../src-main/ipc/bridge.js';
 import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
 import { ApiContext } from '../api/api-context';

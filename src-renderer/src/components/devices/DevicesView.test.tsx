@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import { useTempHome, type TempHome } from '../../../../src-main/aws/test-support.js';
+import { useTempHome, type TempHome } from '../../../../src-main/aws/test-support/local-aws.js';
 import type { TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { THINGS_PER_PAGE } from '../../hooks/use-thing-search';
 import { SOURCE_STORAGE_KEY, useSourceStore } from '../../stores/source-store';

@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
-import type { RecordedLaunches } from '../../../../src-main/app/test-environment.js';
+import type { RecordedLaunches } from '../../../../src-main/app/test-support/test-environment.js';
 import type { SessionView, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { usePushEvents } from '../../hooks/use-push-events';
 import { useSession } from '../../stores/sessions-store';

@@ -12,14 +12,14 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TunnelDeskApp, type AppEnvironment } from '../../../../src-main/app/app.js';
-import { localAwsEndpoints } from '../../../../src-main/app/test-environment.js';
+import { localAwsEndpoints } from '../../../../src-main/app/test-support/test-environment.js';
 import { inProcessBridge } from '../../../../src-main/app/in-process-bridge.js';
 import {
   startLocalAws,
   useTempHome,
   type LocalAws,
   type TempHome,
-} from '../../../../src-main/aws/test-support.js';
+} from '../../../../src-main/aws/test-support/local-aws.js';
 import { createClient } from '../../../../src-main/ipc/bridge.js';
 import { useSessionsStore } from '../../stores/sessions-store';
 import { useUiStore } from '../../stores/ui-store';

@@ -3,13 +3,13 @@
  * recorded instead of done (a test cannot open a browser or a terminal window here).
  */
 import { expect } from 'vitest';
-import { AppError } from '../ipc/contract.js';
-import type { LocalAws } from '../aws/test-support.js';
-import type { AppEnvironment } from './app.js';
-import type { AwsEndpoints } from './aws-endpoints.js';
-import { TunnelDeskApp } from './app.js';
-import type { LaunchDeps } from './launchers.js';
-import { LogLevel } from '../core/log/logger.js';
+import { AppError } from '../../ipc/contract.js';
+import type { LocalAws } from '../../aws/test-support/local-aws.js';
+import type { AppEnvironment } from '../app.js';
+import type { AwsEndpoints } from '../aws-endpoints.js';
+import { TunnelDeskApp } from '../app.js';
+import type { LaunchDeps } from '../launchers.js';
+import { LogLevel } from '../../core/log/logger.js';
 
 export interface RecordedLaunches {
   urls: string[];

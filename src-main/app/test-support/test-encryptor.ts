@@ -4,7 +4,7 @@
  * which runs in a test here. Like safeStorage, it refuses data sealed with another key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Encryptor } from './encrypted-file-secret-store.js';
+import type { Encryptor } from '../encrypted-file-secret-store.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -6,9 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selfSignedCertificate } from '../core/service/certificate.js';
-import { TunnelService, type TunnelServiceOptions } from '../core/service/tunnel-service.js';
-import type { AwsTarget } from './target.js';
+import { selfSignedCertificate } from '../../core/service/certificate.js';
+import { TunnelService, type TunnelServiceOptions } from '../../core/service/tunnel-service.js';
+import type { AwsTarget } from '../target.js';
 
 export interface LocalAws {
   readonly service: TunnelService;
