@@ -69,6 +69,8 @@ export class Session {
   private readonly proxy: SourceProxy;
   private mappings: ServiceMapping[];
   private state: SessionState = { kind: 'connecting', attempt: 0 };
+  /** The port each service last listened on, kept after close: a new token binds them again. */
+  private readonly boundPorts = new Map<string, number>();
   private readonly history: HistoryPoint[] = [];
   private lastHistory: { at: number; bytesIn: number; bytesOut: number } | undefined;
   private closing: Promise<void> | undefined;
@@ -86,7 +88,10 @@ export class Session {
           if (state.kind === 'connected') options.onConnected?.();
           options.onChange();
         },
-        onReady: () => options.onChange(),
+        onReady: (listeners) => {
+          this.rememberPorts(listeners);
+          options.onChange();
+        },
         onServiceIds: () => options.onChange(),
         onStopped: (reason, fatal) => {
           if (this.state.kind !== 'closed') this.state = { kind: 'closed', reason, fatal };
@@ -106,6 +111,7 @@ export class Session {
       await options.afterClose?.();
       throw appErrorFrom(error);
     }
+    session.rememberPorts(session.proxy.listenerInfo);
     return session;
   }
 
@@ -164,6 +170,14 @@ export class Session {
     return views;
   }
 
+  /**
+   * The port each service last listened on, as recorded when its listener was bound (start,
+   * ready, remap); still there once the session is closed, which the listeners are not.
+   */
+  lastPorts(): ReadonlyMap<string, number> {
+    return new Map(this.boundPorts);
+  }
+
   /** The mappings as they stand (for export): every service with its bound or chosen port. */
   currentPorts(): Map<string, number> {
     const ports = new Map<string, number>();
@@ -189,11 +203,12 @@ export class Session {
   async remap(mapping: ServiceMapping): Promise<ListenerView> {
     if (this.isClosed) throw new AppError('failed', 'the tunnel is closed');
     try {
-      await this.proxy.rebind(
+      const bound = await this.proxy.rebind(
         mapping.serviceId,
         mapping.port === 'auto' ? 0 : mapping.port,
         mapping.bindAddress,
       );
+      this.rememberPorts([bound]);
     } catch (error) {
       throw appErrorFrom(error, 'mapping.port');
     }
@@ -255,6 +270,10 @@ export class Session {
       this.options.onChange();
     })();
     return this.closing;
+  }
+
+  private rememberPorts(listeners: readonly { serviceId: string; port: number }[]): void {
+    for (const { serviceId, port } of listeners) this.boundPorts.set(serviceId, port);
   }
 
   private recordHistory(snapshot: TunnelSnapshot, now: number): void {
