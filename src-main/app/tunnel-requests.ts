@@ -10,12 +10,11 @@
  * app they are offered after a restart: listed, reconnected in one click, or forgotten.
  */
 import { randomUUID } from 'node:crypto';
-import { ClientCache, type AwsClients } from '../aws/clients.js';
-import { AwsError } from '../aws/errors.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { AwsTarget } from '../aws/target.js';
 import { getIdentity } from '../aws/identity.js';
 import { listProfiles } from '../aws/profiles.js';
 import type { RetryOptions } from '../aws/retry.js';
-import type { AwsTarget } from '../aws/target.js';
 import { describeThing, listThings } from '../aws/things.js';
 import * as tunnels from '../aws/tunnels.js';
 import type { ServiceEndpoint } from '../core/config/proxy-config.js';
@@ -31,7 +30,8 @@ import {
   type TunnelSummary,
 } from '../ipc/contract.js';
 import { asAppErrors } from './aws-app-errors.js';
-import { dataPlaneOf, targetOf, type AwsEndpoints } from './aws-endpoints.js';
+import { AwsAccess } from './aws-access.js';
+import type { AwsEndpoints } from './aws-endpoints.js';
 import { DEVICE_WATCH_INTERVAL_MS, DeviceWatch } from './device-watch.js';
 import { checkMappings } from './mapping-rules.js';
 import type { Sandbox } from './sandbox.js';
@@ -98,14 +98,16 @@ export function sandboxThingName(deviceName: string): string {
 }
 
 export class TunnelRequests {
-  private readonly clients: ClientCache;
+  private readonly aws: AwsAccess;
   private readonly managed = new Map<string, Managed>();
   private readonly records: SavedTunnelRecords;
   /** listSavedTunnels, reconnectSavedTunnel, forgetSavedTunnel. */
   readonly saved: SavedTunnelRequests;
 
   constructor(private readonly host: TunnelHost) {
-    this.clients = new ClientCache({
+    this.aws = new AwsAccess({
+      sandbox: host.sandbox,
+      ...(host.awsEndpoints === undefined ? {} : { awsEndpoints: host.awsEndpoints }),
       ...(host.retry === undefined ? {} : { retry: host.retry }),
       ...(host.userAgent === undefined ? {} : { userAgent: host.userAgent }),
     });
@@ -120,7 +122,7 @@ export class TunnelRequests {
         return session && this.decorate(session.view());
       },
       describe: async (source, tunnelId) =>
-        tunnels.describeTunnel(this.clients.get(await this.targetOf(source)), tunnelId),
+        tunnels.describeTunnel(this.aws.clientsOf(await this.aws.targetOf(source)), tunnelId),
       adopt: (record) => this.adoptSaved(record),
     });
   }
@@ -330,7 +332,7 @@ export class TunnelRequests {
   /** Stops every watch and releases the clients' connections. */
   shutdown(): void {
     for (const managed of this.managed.values()) managed.watch.stop();
-    this.clients.destroyAll();
+    this.aws.destroyAll();
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -346,8 +348,8 @@ export class TunnelRequests {
     tags?: { key: string; value: string }[];
     maxLifetimeMinutes?: number;
   }): Promise<RequestOutput<'openTunnel'>> {
-    const target = await this.targetOf(options.source);
-    const clients = this.clients.get(target);
+    const target = await this.aws.targetOf(options.source);
+    const clients = this.aws.clientsOf(target);
     const opened = await asAppErrors(() =>
       tunnels.openTunnel(clients, {
         thingName: options.thingName,
@@ -414,12 +416,12 @@ export class TunnelRequests {
     token: string,
     clientToken: string,
   ): Promise<{ managed: Managed; session: Session }> {
-    const clients = this.clients.get(facts.target);
+    const clients = this.aws.clientsOf(facts.target);
     const managed: Managed = {
       ...facts,
       sessionId: randomUUID().slice(0, 8),
       kind: facts.source.kind,
-      ...(await dataPlaneOf(facts.source, this.host.sandbox, this.host.awsEndpoints)),
+      ...(await this.aws.dataPlaneOf(facts.source)),
       boundPorts: new Map(),
       watch: new DeviceWatch({
         intervalMs: this.host.deviceWatchIntervalMs ?? DEVICE_WATCH_INTERVAL_MS,
@@ -449,7 +451,7 @@ export class TunnelRequests {
     const { session } = await this.adopt(
       {
         source: record.source,
-        target: await this.targetOf(record.source),
+        target: await this.aws.targetOf(record.source),
         name: record.thingName,
         thingName: record.thingName,
         tunnelId: record.tunnelId,
@@ -509,7 +511,7 @@ export class TunnelRequests {
     if (!managed.closeWithSession || managed.watch.status === 'CLOSED') return;
     managed.watch.markClosed();
     try {
-      await tunnels.closeTunnel(this.clients.get(managed.target), managed.tunnelId);
+      await tunnels.closeTunnel(this.aws.clientsOf(managed.target), managed.tunnelId);
     } catch (error) {
       this.host.logger.debug(`closing tunnel ${managed.tunnelId}: ${String(error)}`);
     }
@@ -533,22 +535,8 @@ export class TunnelRequests {
     });
   }
 
-  private targetOf(source: AwsSource): Promise<AwsTarget> {
-    return targetOf(source, this.host.sandbox, this.host.awsEndpoints);
-  }
-
-  private async withClients<T>(
-    source: AwsSource,
-    run: (clients: AwsClients) => Promise<T>,
-  ): Promise<T> {
-    const target = await this.targetOf(source);
-    try {
-      return await asAppErrors(() => run(this.clients.get(target)));
-    } catch (error) {
-      // Credentials are read afresh next time (after `aws sso login`, say).
-      if (error instanceof AppError && CREDENTIAL_CODES.has(error.code)) this.clients.evict(target);
-      throw error;
-    }
+  private withClients<T>(source: AwsSource, run: (clients: AwsClients) => Promise<T>): Promise<T> {
+    return this.aws.withClients(source, run);
   }
 
   /** The app's tunnel of that id in this run, whatever its source. */
@@ -569,12 +557,6 @@ export class TunnelRequests {
     return null;
   }
 }
-
-const CREDENTIAL_CODES = new Set<string>([
-  'no-credentials',
-  'sso-expired',
-  'credentials-rejected',
-] satisfies AwsError['code'][]);
 
 function sameSource(a: AwsSource, b: AwsSource): boolean {
   if (a.kind === 'sandbox' || b.kind === 'sandbox') return a.kind === b.kind;
