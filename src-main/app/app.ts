@@ -52,6 +52,7 @@ import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { Session } from './session.js';
 import type { StartSessionOptions } from './session-start.js';
 import { SettingsStore } from './settings-store.js';
+import { keepServices, serviceDefaults } from './tunnel-defaults.js';
 import { TunnelRequests } from './tunnel-requests.js';
 
 export interface AppEnvironment {
@@ -128,8 +129,6 @@ export class TunnelDeskApp implements RequestHandlers {
       startSession: (options) => this.startSession(options),
       findSession: (id) => this.sessions.get(id),
       sessionsChanged: () => this.sessionsChanged(),
-      settings: () => this.settings.get(),
-      updateSettings: (change) => this.updateSettings(change),
     });
     this.timer = setInterval(() => this.tick(), env.statsIntervalMs ?? 250);
     this.timer.unref();
@@ -339,13 +338,17 @@ export class TunnelDeskApp implements RequestHandlers {
     return this.tunnels.describeThing(input);
   }
 
-  getServiceDefaults(input: Input<'getServiceDefaults'>) {
-    return this.tunnels.getServiceDefaults(input);
+  getServiceDefaults({ thingName, thingTypeName }: Input<'getServiceDefaults'>) {
+    return serviceDefaults(this.settings.get(), thingName, thingTypeName);
   }
 
-  openTunnel(input: Input<'openTunnel'>) {
+  async openTunnel(input: Input<'openTunnel'>) {
     this.refuseWhileQuitting();
-    return this.whileOpen(this.tunnels.openTunnel(input));
+    const opened = await this.whileOpen(this.tunnels.openTunnel(input));
+    // The services used are offered next time for this thing (getServiceDefaults).
+    const mappings = checkMappings(input.services);
+    this.updateSettings(keepServices(this.settings.get(), input.thingName, mappings));
+    return opened;
   }
 
   describeTunnel(input: Input<'describeTunnel'>) {

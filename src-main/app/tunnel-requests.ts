@@ -26,7 +26,6 @@ import {
   type RequestOutput,
   type ServiceMapping,
   type SessionView,
-  type Settings,
   type TunnelSummary,
 } from '../ipc/contract.js';
 import { asAppErrors } from './aws-app-errors.js';
@@ -40,7 +39,6 @@ import { SavedTunnelRecords, tokenRefused, type StoredTunnel } from './saved-tun
 import type { SecretStore } from './secret-store.js';
 import type { Session } from './session.js';
 import type { StartSessionOptions } from './session-start.js';
-import { keepServices, serviceDefaults } from './tunnel-defaults.js';
 
 /** What the requests need of the app. */
 export interface TunnelHost {
@@ -56,8 +54,6 @@ export interface TunnelHost {
   startSession(options: StartSessionOptions): Promise<Session>;
   findSession(id: string): Session | undefined;
   sessionsChanged(): void;
-  settings(): Settings;
-  updateSettings(change: Partial<Settings>): void;
 }
 
 /** What the app knows of a tunnel it opened (or reconnects), to make its session. */
@@ -153,10 +149,6 @@ export class TunnelRequests {
     return this.withClients(input.source, (clients) => describeThing(clients, input.thingName));
   }
 
-  getServiceDefaults(input: Input<'getServiceDefaults'>): ServiceMapping[] {
-    return serviceDefaults(this.host.settings(), input.thingName, input.thingTypeName);
-  }
-
   // ---- tunnels --------------------------------------------------------------------------
 
   /** OpenTunnel, then the source side connects at once with the source token. */
@@ -170,7 +162,7 @@ export class TunnelRequests {
         'services',
       );
     }
-    const opened = await this.open({
+    return this.open({
       source: input.source,
       thingName: input.thingName,
       name: input.thingName,
@@ -183,8 +175,6 @@ export class TunnelRequests {
         ? {}
         : { maxLifetimeMinutes: input.maxLifetimeMinutes }),
     });
-    this.host.updateSettings(keepServices(this.host.settings(), input.thingName, mappings));
-    return opened;
   }
 
   /**
