@@ -4,14 +4,9 @@
  * very same object. It owns the sessions (one per tunnel), the sandbox, the settings and
  * the log, and pushes batched events to whoever subscribes.
  */
-import { randomUUID } from 'node:crypto';
 import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
 import { formatSourceMappingText, parseSourceMappingText } from '../core/config/mapping-files.js';
-import {
-  ConfigError,
-  type ProxyConfig,
-  type ServiceEndpoint,
-} from '../core/config/proxy-config.js';
+import type { ServiceEndpoint } from '../core/config/proxy-config.js';
 import {
   createLogger,
   LogLevel,
@@ -24,6 +19,7 @@ import {
   type AppInfo,
   type EventName,
   type EventPayload,
+  type HandlerInput,
   type RequestHandlers,
   type RequestInput,
   type ServiceMapping,
@@ -46,12 +42,19 @@ import {
   DEFAULT_BIND_ADDRESS,
 } from './mapping-rules.js';
 import type { RetryOptions } from '../aws/retry.js';
+import { AwsAccess } from './aws-access.js';
 import type { AwsEndpoints } from './aws-endpoints.js';
+import { DEVICE_WATCH_INTERVAL_MS } from './device-watch.js';
 import { Sandbox } from './sandbox.js';
+import { SavedTunnelRequests } from './saved-tunnel-requests.js';
+import { SavedTunnelRecords } from './saved-tunnels.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
-import { Session } from './session.js';
-import type { StartSessionOptions } from './session-start.js';
+import type { Session } from './session.js';
+import { SessionRegistry, sessionView } from './session-registry.js';
+import { SessionOpener } from './session-opener.js';
 import { SettingsStore } from './settings-store.js';
+import { TunnelConnector } from './tunnel-connector.js';
+import { keepServices, serviceDefaults } from './tunnel-defaults.js';
 import { TunnelRequests } from './tunnel-requests.js';
 
 export interface AppEnvironment {
@@ -83,15 +86,18 @@ export interface AppEnvironment {
 
 export type AppEventListener = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
 
-type Input<K extends keyof RequestHandlers> = Parameters<RequestHandlers[K]>[0];
-
 export class TunnelDeskApp implements RequestHandlers {
   readonly logs: LogBuffer;
   readonly logger: Logger;
   private readonly redactor = new SecretRedactor();
-  private readonly sessions = new Map<string, Session>();
+  private readonly registry = new SessionRegistry(() => this.sessionsChanged());
+  private readonly opener: SessionOpener;
   private readonly sandbox: Sandbox;
+  private readonly aws: AwsAccess;
+  private readonly connector: TunnelConnector;
   private readonly tunnels: TunnelRequests;
+  /** listSavedTunnels, reconnectSavedTunnel, forgetSavedTunnel. */
+  private readonly saved: SavedTunnelRequests;
   private readonly settings: SettingsStore;
   private readonly secrets: SecretStore;
   private readonly subscribers = new Set<AppEventListener>();
@@ -100,8 +106,6 @@ export class TunnelDeskApp implements RequestHandlers {
   /** Whether the last tick pushed figures of an open tunnel (see tick()). */
   private statsLive = false;
   private shuttingDown: Promise<void> | undefined;
-  /** Sessions being opened now: shutdown waits for them (they close themselves if it began). */
-  private readonly opening = new Set<Promise<unknown>>();
   private sandboxCount = 0;
 
   constructor(private readonly env: AppEnvironment) {
@@ -114,28 +118,44 @@ export class TunnelDeskApp implements RequestHandlers {
     this.settings = new SettingsStore(env.settingsFile, this.logger.child('settings'));
     this.sandbox = new Sandbox(this.logger.child('sandbox'), this.redactor);
     this.secrets = env.secretStore?.(this.logger.child('secrets')) ?? new MemorySecretStore();
-    this.tunnels = new TunnelRequests({
-      logger: this.logger.child('aws'),
-      redactor: this.redactor,
-      sandbox: this.sandbox,
-      secrets: this.secrets,
+    const { registry, sandbox, redactor } = this;
+    this.opener = new SessionOpener({
+      registry,
+      logger: this.logger,
+      redactor,
+      pingIntervalMs: env.pingIntervalMs,
+    });
+    const logger = this.logger.child('aws');
+    const records = new SavedTunnelRecords(this.secrets, logger, redactor);
+    const aws = (this.aws = new AwsAccess({
+      sandbox,
       ...(env.awsEndpoints === undefined ? {} : { awsEndpoints: env.awsEndpoints }),
-      ...(env.deviceWatchIntervalMs === undefined
-        ? {}
-        : { deviceWatchIntervalMs: env.deviceWatchIntervalMs }),
       ...(env.awsRetry === undefined ? {} : { retry: env.awsRetry }),
       userAgent: `tunneldesk/${env.version}`,
-      startSession: (options) => this.startSession(options),
-      findSession: (id) => this.sessions.get(id),
-      sessionsChanged: () => this.sessionsChanged(),
-      settings: () => this.settings.get(),
-      updateSettings: (change) => this.updateSettings(change),
+    }));
+    const connector = (this.connector = new TunnelConnector({
+      registry,
+      aws,
+      records,
+      logger,
+      deviceWatchIntervalMs: env.deviceWatchIntervalMs ?? DEVICE_WATCH_INTERVAL_MS,
+      startSession: (options) => this.opener.start(options),
+    }));
+    this.tunnels = new TunnelRequests({
+      registry,
+      connector,
+      aws,
+      records,
+      sandbox,
+      logger,
+      redactor,
     });
+    this.saved = new SavedTunnelRequests({ registry, connector, aws, records, logger });
     this.timer = setInterval(() => this.tick(), env.statsIntervalMs ?? 250);
     this.timer.unref();
     // Tunnels saved before a restart are read now and offered (listSavedTunnels), not
     // reconnected: see saved-tunnel-requests.ts for why.
-    this.tunnels.saved.load().catch((error: unknown) => {
+    this.saved.load().catch((error: unknown) => {
       this.logger.warn(`cannot read the saved tunnels: ${(error as Error).message}`);
     });
   }
@@ -154,10 +174,11 @@ export class TunnelDeskApp implements RequestHandlers {
   shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
       clearInterval(this.timer);
-      // A session being opened ends up in `sessions`, or closed and refused: wait for it.
-      await Promise.allSettled([...this.opening]);
-      await Promise.all([...this.sessions.values()].map((s) => s.close('app-quit')));
-      this.tunnels.shutdown();
+      // A session being opened gets its record (closed below), or is closed and refused.
+      await this.opener.quit();
+      await Promise.all(this.registry.all().map((r) => r.session.close('app-quit')));
+      this.connector.stopWatches();
+      this.aws.destroyAll();
       await this.sandbox.close();
       this.logger.info('shut down: every tunnel and listener closed');
     })();
@@ -176,17 +197,17 @@ export class TunnelDeskApp implements RequestHandlers {
   }
 
   listSessions(): SessionView[] {
-    return [...this.sessions.values()].map((s) => this.tunnels.decorate(s.view()));
+    return this.registry.all().map(sessionView);
   }
 
   /** A tunnel to a new sandbox device, opened as AWS tunnels are (OpenTunnel via the SDK). */
-  async openSandbox(input: Input<'openSandbox'>): Promise<SessionView> {
+  async openSandbox(input: HandlerInput<'openSandbox'>): Promise<SessionView> {
     this.refuseWhileQuitting();
     const name = input.deviceName?.trim() || `sandbox-device-${++this.sandboxCount}`;
     return this.whileOpen(this.tunnels.openSandbox(name, input.services));
   }
 
-  async connectWithToken(input: Input<'connectWithToken'>): Promise<SessionView> {
+  async connectWithToken(input: HandlerInput<'connectWithToken'>): Promise<SessionView> {
     this.refuseWhileQuitting();
     const mappings = checkMappings(input.services);
     let endpoint: ServiceEndpoint;
@@ -209,7 +230,7 @@ export class TunnelDeskApp implements RequestHandlers {
         'services',
       );
     }
-    const session = await this.startSession({
+    const record = await this.opener.start({
       kind: 'token',
       name: input.name?.trim() || `Tunnel to ${endpoint.host}`,
       mappings,
@@ -218,35 +239,34 @@ export class TunnelDeskApp implements RequestHandlers {
       verifyTls: input.verifyTls,
       peerVersion: input.peerVersion,
     });
-    return session.view();
+    return sessionView(record);
   }
 
-  async closeSession({ sessionId }: Input<'closeSession'>): Promise<void> {
+  async closeSession({ sessionId }: HandlerInput<'closeSession'>): Promise<void> {
     await this.session(sessionId).close();
   }
 
-  async forgetSession({ sessionId }: Input<'forgetSession'>): Promise<void> {
-    const session = this.session(sessionId);
-    await session.close();
-    this.sessions.delete(sessionId);
-    await this.tunnels.forget(sessionId);
-    this.sessionsChanged();
+  async forgetSession({ sessionId }: HandlerInput<'forgetSession'>): Promise<void> {
+    const record = this.registry.require(sessionId);
+    await record.session.close();
+    this.registry.remove(sessionId);
+    await this.connector.forget(record);
   }
 
-  reconnectNow({ sessionId }: Input<'reconnectNow'>): void {
+  reconnectNow({ sessionId }: HandlerInput<'reconnectNow'>): void {
     this.session(sessionId).reconnectNow();
   }
 
-  checkMapping(input: Input<'checkMapping'>) {
+  checkMapping(input: HandlerInput<'checkMapping'>) {
     return checkMappingRow(input);
   }
 
-  async updateMapping({ sessionId, mapping }: Input<'updateMapping'>) {
+  async updateMapping({ sessionId, mapping }: HandlerInput<'updateMapping'>) {
     const [checked] = checkMappings([mapping]);
     return this.session(sessionId).remap(checked!);
   }
 
-  parseMappingFile({ fileName, text }: Input<'parseMappingFile'>): ServiceMapping[] {
+  parseMappingFile({ fileName, text }: HandlerInput<'parseMappingFile'>): ServiceMapping[] {
     try {
       const ports = parseSourceMappingText(text, fileName || 'mapping file');
       return [...ports].map(([serviceId, port]) => ({
@@ -259,7 +279,7 @@ export class TunnelDeskApp implements RequestHandlers {
     }
   }
 
-  exportMappingFile({ sessionId }: Input<'exportMappingFile'>) {
+  exportMappingFile({ sessionId }: HandlerInput<'exportMappingFile'>) {
     const session = this.session(sessionId);
     return {
       fileName: 'SSHSource.ini',
@@ -270,7 +290,7 @@ export class TunnelDeskApp implements RequestHandlers {
     };
   }
 
-  async openInBrowser({ sessionId, serviceId, scheme }: Input<'openInBrowser'>) {
+  async openInBrowser({ sessionId, serviceId, scheme }: HandlerInput<'openInBrowser'>) {
     const session = this.session(sessionId);
     const { port, bindAddress } = session.servedPort(serviceId);
     const url = checkLocalUrl(browserUrl(scheme, bindAddress, port));
@@ -289,7 +309,7 @@ export class TunnelDeskApp implements RequestHandlers {
     return { url };
   }
 
-  async openSsh(input: Input<'openSsh'>) {
+  async openSsh(input: HandlerInput<'openSsh'>) {
     const { command, session } = this.sshCommand(input);
     const terminal = await launchTerminal(this.env.launch, command);
     this.rememberSshUser(session.name, input.user);
@@ -297,13 +317,13 @@ export class TunnelDeskApp implements RequestHandlers {
     return { command: command.join(' '), terminal };
   }
 
-  getSshCommand(input: Input<'getSshCommand'>) {
+  getSshCommand(input: HandlerInput<'getSshCommand'>) {
     const { command, session } = this.sshCommand(input);
     this.rememberSshUser(session.name, input.user);
     return { command: command.join(' ') };
   }
 
-  getHistory({ sessionId }: Input<'getHistory'>) {
+  getHistory({ sessionId }: HandlerInput<'getHistory'>) {
     return this.session(sessionId).historyPoints();
   }
 
@@ -315,7 +335,7 @@ export class TunnelDeskApp implements RequestHandlers {
     return this.settings.get();
   }
 
-  updateSettings(change: Input<'updateSettings'>) {
+  updateSettings(change: HandlerInput<'updateSettings'>) {
     const settings = this.settings.update(change);
     this.emit('settings', settings);
     return settings;
@@ -327,40 +347,44 @@ export class TunnelDeskApp implements RequestHandlers {
     return this.tunnels.listProfiles();
   }
 
-  getIdentity(input: Input<'getIdentity'>) {
+  getIdentity(input: HandlerInput<'getIdentity'>) {
     return this.tunnels.getIdentity(input);
   }
 
-  listThings(input: Input<'listThings'>) {
+  listThings(input: HandlerInput<'listThings'>) {
     return this.tunnels.listThings(input);
   }
 
-  describeThing(input: Input<'describeThing'>) {
+  describeThing(input: HandlerInput<'describeThing'>) {
     return this.tunnels.describeThing(input);
   }
 
-  getServiceDefaults(input: Input<'getServiceDefaults'>) {
-    return this.tunnels.getServiceDefaults(input);
+  getServiceDefaults({ thingName, thingTypeName }: HandlerInput<'getServiceDefaults'>) {
+    return serviceDefaults(this.settings.get(), thingName, thingTypeName);
   }
 
-  openTunnel(input: Input<'openTunnel'>) {
+  async openTunnel(input: HandlerInput<'openTunnel'>) {
     this.refuseWhileQuitting();
-    return this.whileOpen(this.tunnels.openTunnel(input));
+    const opened = await this.whileOpen(this.tunnels.openTunnel(input));
+    // The services used are offered next time for this thing (getServiceDefaults).
+    const mappings = checkMappings(input.services);
+    this.updateSettings(keepServices(this.settings.get(), input.thingName, mappings));
+    return opened;
   }
 
-  describeTunnel(input: Input<'describeTunnel'>) {
+  describeTunnel(input: HandlerInput<'describeTunnel'>) {
     return this.tunnels.describeTunnel(input);
   }
 
-  listTunnels(input: Input<'listTunnels'>) {
+  listTunnels(input: HandlerInput<'listTunnels'>) {
     return this.tunnels.listTunnels(input);
   }
 
-  closeTunnel(input: Input<'closeTunnel'>) {
+  closeTunnel(input: HandlerInput<'closeTunnel'>) {
     return this.tunnels.closeTunnel(input);
   }
 
-  rotateSourceToken(input: Input<'rotateSourceToken'>) {
+  rotateSourceToken(input: HandlerInput<'rotateSourceToken'>) {
     this.refuseWhileQuitting();
     return this.whileOpen(this.tunnels.rotateSourceToken(input));
   }
@@ -368,89 +392,19 @@ export class TunnelDeskApp implements RequestHandlers {
   // ---- tunnels saved across a restart (saved-tunnel-requests.ts) ---------------------------
 
   listSavedTunnels() {
-    return this.tunnels.saved.list();
+    return this.saved.list();
   }
 
-  reconnectSavedTunnel({ tunnelId }: Input<'reconnectSavedTunnel'>) {
+  reconnectSavedTunnel({ tunnelId }: HandlerInput<'reconnectSavedTunnel'>) {
     this.refuseWhileQuitting();
-    return this.whileOpen(this.tunnels.saved.reconnect(tunnelId));
+    return this.whileOpen(this.saved.reconnect(tunnelId));
   }
 
-  forgetSavedTunnel({ tunnelId }: Input<'forgetSavedTunnel'>) {
-    return this.tunnels.saved.forget(tunnelId);
+  forgetSavedTunnel({ tunnelId }: HandlerInput<'forgetSavedTunnel'>) {
+    return this.saved.forget(tunnelId);
   }
 
   // ---- internals --------------------------------------------------------------------------
-
-  /**
-   * Every path that opens a tunnel comes here (after AWS calls that may have taken a
-   * while): the last moment to refuse before a port is bound. Shutdown waits for a session
-   * being opened, and such a session closes itself if shutdown began meanwhile.
-   */
-  private startSession(options: StartSessionOptions): Promise<Session> {
-    if (this.shuttingDown) return Promise.reject(new AppError('failed', 'the app is quitting'));
-    const started = this.openSession(options);
-    this.opening.add(started);
-    const forget = (): void => {
-      this.opening.delete(started);
-    };
-    started.then(forget, forget);
-    return started;
-  }
-
-  private async openSession(options: StartSessionOptions): Promise<Session> {
-    const id = options.id ?? randomUUID().slice(0, 8);
-    const clientToken = options.clientToken ?? randomUUID();
-    this.redactor.add(options.accessToken);
-    this.redactor.add(clientToken);
-    const bindAddresses = new Map(options.mappings.map((m) => [m.serviceId, m.bindAddress]));
-    const config: ProxyConfig = {
-      mode: 'source',
-      accessToken: options.accessToken,
-      clientToken,
-      clientTokenGenerated: true,
-      endpoint: options.endpoint,
-      tls: { verify: options.verifyTls },
-      bindAddress: DEFAULT_BIND_ADDRESS,
-      mappings: {
-        mode: 'source',
-        ports: new Map(options.mappings.map((m) => [m.serviceId, m.port === 'auto' ? 0 : m.port])),
-        bindAddresses,
-      },
-      mappingFiles: [],
-      peerVersion: options.peerVersion,
-      logLevel: LogLevel.Debug,
-    };
-    let session: Session;
-    try {
-      session = await Session.open({
-        id,
-        kind: options.kind,
-        name: options.name,
-        config,
-        mappings: options.mappings,
-        logger: this.logger.child(`tunnel ${options.name}`),
-        onChange: () => this.sessionsChanged(),
-        afterClose: options.afterClose,
-        onConnected: options.onConnected,
-        pingIntervalMs: this.env.pingIntervalMs,
-      });
-    } catch (error) {
-      if (error instanceof ConfigError) throw appErrorFrom(error);
-      throw error;
-    }
-    if (this.shuttingDown) {
-      // Shutdown began while the ports were being bound: they close with everything else.
-      await session.close('app-quit');
-      throw new AppError('failed', 'the app is quitting');
-    }
-    this.sessions.set(id, session);
-    this.logger.info(
-      `opened tunnel "${options.name}" to ${options.endpoint.host}:${options.endpoint.port}`,
-    );
-    this.sessionsChanged();
-    return session;
-  }
 
   private sshCommand({ sessionId, serviceId, user }: RequestInput<'getSshCommand'>) {
     const session = this.session(sessionId);
@@ -469,9 +423,7 @@ export class TunnelDeskApp implements RequestHandlers {
   }
 
   private session(id: string): Session {
-    const session = this.sessions.get(id);
-    if (!session) throw new AppError('not-found', `no tunnel with id ${id}`, 'sessionId');
-    return session;
+    return this.registry.require(id).session;
   }
 
   private refuseWhileQuitting(): void {
@@ -502,7 +454,10 @@ export class TunnelDeskApp implements RequestHandlers {
 
   private tick(): void {
     const now = Date.now();
-    const stats = [...this.sessions.values()].filter((s) => !s.isClosed).map((s) => s.sample(now));
+    const stats = this.registry
+      .all()
+      .filter((r) => !r.session.isClosed)
+      .map((r) => r.session.sample(now));
     // One empty batch when the last open tunnel closes: it tells the renderer that nothing
     // is live any more (its rates drop to zero), where silence would leave the last figures.
     if (stats.length > 0 || this.statsLive) this.emit('stats', { at: now, sessions: stats });

@@ -7,33 +7,33 @@
  * someone else's hands). The list says what can be reconnected; one click does it.
  */
 import { AwsError } from '../aws/errors.js';
-import type { TunnelDetails } from '../aws/tunnels.js';
+import * as tunnels from '../aws/tunnels.js';
 import type { Logger } from '../core/log/logger.js';
-import { AppError, type AwsSource, type SavedTunnel, type SessionView } from '../ipc/contract.js';
+import { AppError, type SavedTunnel, type SessionView } from '../ipc/contract.js';
+import type { AwsAccess } from './aws-access.js';
 import { savedTunnelView, type SavedTunnelRecords, type StoredTunnel } from './saved-tunnels.js';
+import { sessionView, type SessionRecord, type SessionRegistry } from './session-registry.js';
+import type { TunnelConnector } from './tunnel-connector.js';
 
-/** What the saved tunnels need of the app's tunnels. */
-export interface SavedTunnelHost {
+export interface SavedTunnelRequestsOptions {
   readonly records: SavedTunnelRecords;
+  /** Whether the app has a session on a tunnel in this run (then that session is the answer). */
+  readonly registry: SessionRegistry;
+  /** Connects a saved tunnel, watched like any tunnel the app opened. */
+  readonly connector: TunnelConnector;
+  /** DescribeTunnel, to see whether a saved tunnel is still open. */
+  readonly aws: AwsAccess;
   readonly logger: Logger;
-  /** Whether the app has a session on that tunnel in this run. */
-  hasSession(tunnelId: string): boolean;
-  /** The session on that tunnel in this run, if it has one. */
-  sessionView(tunnelId: string): SessionView | undefined;
-  /** DescribeTunnel, failing with the AWS layer's AwsError. */
-  describe(source: AwsSource, tunnelId: string): Promise<TunnelDetails>;
-  /** A session on the tunnel with the record's tokens, watched like any tunnel the app opened. */
-  adopt(record: StoredTunnel): Promise<SessionView>;
 }
 
 export class SavedTunnelRequests {
-  constructor(private readonly host: SavedTunnelHost) {}
+  constructor(private readonly options: SavedTunnelRequestsOptions) {}
 
   /** At start: the saved tunnels' tokens become secrets of this run; the log says how many. */
   async load(): Promise<void> {
     const saved = await this.list();
     if (saved.length > 0) {
-      this.host.logger.info(
+      this.options.logger.info(
         `${saved.length} tunnel(s) saved before the restart can be reconnected from the Tunnels view`,
       );
     }
@@ -44,11 +44,11 @@ export class SavedTunnelRequests {
    * has any worth offering; records past the tunnel's lifetime are forgotten on the way.
    */
   async list(): Promise<SavedTunnel[]> {
-    const { records } = this.host;
+    const { records } = this.options;
     if (!records.persistent) return [];
     const saved: SavedTunnel[] = [];
     for (const record of await records.all()) {
-      if (this.host.hasSession(record.tunnelId)) continue;
+      if (this.options.registry.byTunnel(record.tunnelId)) continue;
       if (lifetimeOver(record)) {
         await records.forget(record.tunnelId, 'its lifetime is over');
         continue;
@@ -65,21 +65,41 @@ export class SavedTunnelRequests {
    */
   async reconnect(tunnelId: string): Promise<SessionView> {
     // A second click, or another window: the session there is the answer.
-    const current = this.host.sessionView(tunnelId);
-    if (current) return current;
-    const { records } = this.host;
+    const current = this.options.registry.byTunnel(tunnelId);
+    if (current) return sessionView(current);
+    const { records } = this.options;
     const record = records.persistent ? await records.read(tunnelId) : undefined;
     if (!record) throw new AppError('not-found', `no saved tunnel ${tunnelId}`, 'tunnelId');
     await this.refuseClosed(record);
-    const view = await this.host.adopt(record);
-    this.host.logger.info(
+    const view = sessionView(await this.connect(record));
+    this.options.logger.info(
       `reconnecting tunnel ${tunnelId} to "${record.thingName}" with its saved token`,
     );
     return view;
   }
 
   forget(tunnelId: string): Promise<void> {
-    return this.host.records.forget(tunnelId, 'the operator forgot it');
+    return this.options.records.forget(tunnelId, 'the operator forgot it');
+  }
+
+  /** A session on the saved tunnel with its saved tokens (a failed start leaves the record). */
+  private async connect(record: StoredTunnel): Promise<SessionRecord> {
+    return this.options.connector.connect(
+      {
+        source: record.source,
+        target: await this.options.aws.targetOf(record.source),
+        name: record.thingName,
+        thingName: record.thingName,
+        tunnelId: record.tunnelId,
+        tunnelArn: record.tunnelArn,
+        expiresAt: record.expiresAt,
+        peerVersion: record.peerVersion,
+        mappings: record.mappings,
+        closeWithSession: false,
+      },
+      record.sourceAccessToken,
+      record.clientToken,
+    );
   }
 
   /**
@@ -91,18 +111,19 @@ export class SavedTunnelRequests {
     let closed = lifetimeOver(record);
     if (!closed) {
       try {
-        closed = (await this.host.describe(record.source, record.tunnelId)).status === 'CLOSED';
+        const clients = this.options.aws.clientsOf(await this.options.aws.targetOf(record.source));
+        closed = (await tunnels.describeTunnel(clients, record.tunnelId)).status === 'CLOSED';
       } catch (error) {
         if (error instanceof AwsError && error.code === 'not-found') closed = true;
         else {
-          this.host.logger.warn(
+          this.options.logger.warn(
             `cannot see whether tunnel ${record.tunnelId} is still open (${(error as Error).message}); trying its saved token`,
           );
         }
       }
     }
     if (!closed) return;
-    await this.host.records.forget(record.tunnelId, 'the tunnel is closed');
+    await this.options.records.forget(record.tunnelId, 'the tunnel is closed');
     throw new AppError(
       'tunnel-closed',
       `Tunnel ${record.tunnelId} to "${record.thingName}" has closed since it was saved ` +

@@ -17,11 +17,8 @@ import type {
   SessionStats,
   SessionView,
 } from '../ipc/contract.js';
-import { AppError } from '../ipc/contract.js';
+import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
 import { appErrorFrom } from './mapping-rules.js';
-
-/** One point a second, ten minutes. */
-export const HISTORY_POINTS = 600;
 
 export interface SessionOptions {
   readonly id: string;
@@ -70,6 +67,8 @@ export class Session {
   private readonly proxy: SourceProxy;
   private mappings: ServiceMapping[];
   private state: SessionState = { kind: 'connecting', attempt: 0 };
+  /** The port each service last listened on, kept after close: a new token binds them again. */
+  private readonly boundPorts = new Map<string, number>();
   private readonly history: HistoryPoint[] = [];
   private lastHistory: { at: number; bytesIn: number; bytesOut: number } | undefined;
   private closing: Promise<void> | undefined;
@@ -87,7 +86,10 @@ export class Session {
           if (state.kind === 'connected') options.onConnected?.();
           options.onChange();
         },
-        onReady: () => options.onChange(),
+        onReady: (listeners) => {
+          this.rememberPorts(listeners);
+          options.onChange();
+        },
         onServiceIds: () => options.onChange(),
         onStopped: (cause, fatal) => {
           if (this.state.kind !== 'closed') this.state = { kind: 'closed', cause, fatal };
@@ -108,6 +110,7 @@ export class Session {
       await options.afterClose?.();
       throw appErrorFrom(error);
     }
+    session.rememberPorts(session.proxy.listenerInfo);
     return session;
   }
 
@@ -166,6 +169,14 @@ export class Session {
     return views;
   }
 
+  /**
+   * The port each service last listened on, as recorded when its listener was bound (start,
+   * ready, remap); still there once the session is closed, which the listeners are not.
+   */
+  lastPorts(): ReadonlyMap<string, number> {
+    return new Map(this.boundPorts);
+  }
+
   /** The mappings as they stand (for export): every service with its bound or chosen port. */
   currentPorts(): Map<string, number> {
     const ports = new Map<string, number>();
@@ -191,11 +202,12 @@ export class Session {
   async remap(mapping: ServiceMapping): Promise<ListenerView> {
     if (this.isClosed) throw new AppError('failed', 'the tunnel is closed');
     try {
-      await this.proxy.rebind(
+      const bound = await this.proxy.rebind(
         mapping.serviceId,
         mapping.port === 'auto' ? 0 : mapping.port,
         mapping.bindAddress,
       );
+      this.rememberPorts([bound]);
     } catch (error) {
       throw appErrorFrom(error, 'mapping.port');
     }
@@ -259,6 +271,10 @@ export class Session {
       this.options.onChange();
     })();
     return this.closing;
+  }
+
+  private rememberPorts(listeners: readonly { serviceId: string; port: number }[]): void {
+    for (const { serviceId, port } of listeners) this.boundPorts.set(serviceId, port);
   }
 
   private recordHistory(snapshot: TunnelSnapshot, now: number): void {

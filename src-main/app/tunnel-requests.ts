@@ -10,87 +10,49 @@
  * app they are offered after a restart: listed, reconnected in one click, or forgotten.
  */
 import { randomUUID } from 'node:crypto';
-import { ClientCache, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import { getIdentity } from '../aws/identity.js';
 import { listProfiles } from '../aws/profiles.js';
-import type { RetryOptions } from '../aws/retry.js';
-import type { AwsTarget } from '../aws/target.js';
 import { describeThing, listThings } from '../aws/things.js';
 import * as tunnels from '../aws/tunnels.js';
-import type { ServiceEndpoint } from '../core/config/proxy-config.js';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
 import {
   AppError,
-  CREDENTIAL_ERROR_CODES,
   type AwsSource,
+  type HandlerInput,
   type RequestHandlers,
   type RequestOutput,
   type ServiceMapping,
   type SessionView,
-  type Settings,
   type TunnelSummary,
 } from '../ipc/contract.js';
 import { asAppErrors } from './aws-app-errors.js';
-import { dataPlaneOf, targetOf, type AwsEndpoints } from './aws-endpoints.js';
-import { DEVICE_WATCH_INTERVAL_MS, DeviceWatch } from './device-watch.js';
+import type { AwsAccess } from './aws-access.js';
 import { checkMappings } from './mapping-rules.js';
 import type { Sandbox } from './sandbox.js';
-import { SavedTunnelRequests } from './saved-tunnel-requests.js';
-import { SavedTunnelRecords, type StoredTunnel } from './saved-tunnels.js';
-import type { SecretStore } from './secret-store.js';
-import type { Session } from './session.js';
-import type { StartSessionOptions } from './session-start.js';
-import { keepServices, serviceDefaults } from './tunnel-defaults.js';
+import type { SavedTunnelRecords } from './saved-tunnels.js';
+import {
+  hasTunnel,
+  sessionView,
+  type SessionRecord,
+  type SessionRegistry,
+} from './session-registry.js';
+import type { TunnelConnector } from './tunnel-connector.js';
 
-/** What the requests need of the app. */
-export interface TunnelHost {
-  readonly logger: Logger;
-  readonly redactor: SecretRedactor;
+export interface TunnelRequestsOptions {
+  /** The app's sessions: which one is on a tunnel, and its view. */
+  readonly registry: SessionRegistry;
+  /** Connects a tunnel once opened, and again with a new token. */
+  readonly connector: TunnelConnector;
+  readonly aws: AwsAccess;
+  /** The saved tokens: a closed tunnel's is forgotten. */
+  readonly records: SavedTunnelRecords;
+  /** Makes the sandbox things "Open sandbox" opens tunnels to. */
   readonly sandbox: Sandbox;
-  readonly secrets: SecretStore;
-  readonly deviceWatchIntervalMs?: number;
-  readonly retry?: RetryOptions;
-  readonly userAgent?: string;
-  /** Where AWS sources go instead of AWS's regional endpoints (tests: the local service). */
-  readonly awsEndpoints?: AwsEndpoints;
-  startSession(options: StartSessionOptions): Promise<Session>;
-  findSession(id: string): Session | undefined;
-  sessionsChanged(): void;
-  settings(): Settings;
-  updateSettings(change: Partial<Settings>): void;
+  readonly logger: Logger;
+  /** Learns the tokens AWS hands out, so that no log line shows them. */
+  readonly redactor: SecretRedactor;
 }
-
-/** What the app knows of a tunnel it opened (or reconnects), to make its session. */
-interface TunnelFacts {
-  readonly source: AwsSource;
-  readonly target: AwsTarget;
-  readonly name: string;
-  readonly thingName: string;
-  readonly tunnelId: string;
-  readonly tunnelArn: string;
-  readonly expiresAt: number | null;
-  readonly peerVersion: 'V1' | 'V2' | 'V3';
-  readonly mappings: ServiceMapping[];
-  /** The sandbox's own "Open sandbox" tunnels end with their session. */
-  readonly closeWithSession: boolean;
-}
-
-/** A session the app opened with OpenTunnel, and its tunnel. */
-interface Managed extends TunnelFacts {
-  readonly sessionId: string;
-  readonly kind: 'aws' | 'sandbox';
-  readonly endpoint: ServiceEndpoint;
-  readonly verifyTls: boolean;
-  /** The ports last bound, so that a new token brings the same local ports back. */
-  boundPorts: Map<string, number>;
-  readonly watch: DeviceWatch;
-  /** Set while its session is replaced (a new token): that close is not the end. */
-  replacing: boolean;
-  /** Set until the session is up: a failed start is cleaned up by openTunnel itself. */
-  opening: boolean;
-}
-
-type Input<K extends keyof RequestHandlers> = Parameters<RequestHandlers[K]>[0];
 
 /** Thing names allow fewer characters than the sandbox's free-form device names. */
 export function sandboxThingName(deviceName: string): string {
@@ -98,32 +60,7 @@ export function sandboxThingName(deviceName: string): string {
 }
 
 export class TunnelRequests {
-  private readonly clients: ClientCache;
-  private readonly managed = new Map<string, Managed>();
-  private readonly records: SavedTunnelRecords;
-  /** listSavedTunnels, reconnectSavedTunnel, forgetSavedTunnel. */
-  readonly saved: SavedTunnelRequests;
-
-  constructor(private readonly host: TunnelHost) {
-    this.clients = new ClientCache({
-      ...(host.retry === undefined ? {} : { retry: host.retry }),
-      ...(host.userAgent === undefined ? {} : { userAgent: host.userAgent }),
-    });
-    this.records = new SavedTunnelRecords(host.secrets, host.logger, host.redactor);
-    this.saved = new SavedTunnelRequests({
-      records: this.records,
-      logger: host.logger,
-      hasSession: (tunnelId) => this.managedOf(tunnelId) !== undefined,
-      sessionView: (tunnelId) => {
-        const managed = this.managedOf(tunnelId);
-        const session = managed && host.findSession(managed.sessionId);
-        return session && this.decorate(session.view());
-      },
-      describe: async (source, tunnelId) =>
-        tunnels.describeTunnel(this.clients.get(await this.targetOf(source)), tunnelId),
-      adopt: (record) => this.adoptSaved(record),
-    });
-  }
+  constructor(private readonly options: TunnelRequestsOptions) {}
 
   // ---- profiles, identity, things -------------------------------------------------------
 
@@ -131,11 +68,11 @@ export class TunnelRequests {
     return asAppErrors(() => listProfiles());
   }
 
-  getIdentity({ source }: Input<'getIdentity'>): Promise<RequestOutput<'getIdentity'>> {
+  getIdentity({ source }: HandlerInput<'getIdentity'>): Promise<RequestOutput<'getIdentity'>> {
     return this.withClients(source, (clients) => getIdentity(clients));
   }
 
-  listThings(input: Input<'listThings'>): Promise<RequestOutput<'listThings'>> {
+  listThings(input: HandlerInput<'listThings'>): Promise<RequestOutput<'listThings'>> {
     return this.withClients(input.source, (clients) =>
       listThings(clients, {
         ...(input.namePrefix === undefined ? {} : { namePrefix: input.namePrefix }),
@@ -147,18 +84,14 @@ export class TunnelRequests {
     );
   }
 
-  describeThing(input: Input<'describeThing'>): Promise<RequestOutput<'describeThing'>> {
+  describeThing(input: HandlerInput<'describeThing'>): Promise<RequestOutput<'describeThing'>> {
     return this.withClients(input.source, (clients) => describeThing(clients, input.thingName));
-  }
-
-  getServiceDefaults(input: Input<'getServiceDefaults'>): ServiceMapping[] {
-    return serviceDefaults(this.host.settings(), input.thingName, input.thingTypeName);
   }
 
   // ---- tunnels --------------------------------------------------------------------------
 
   /** OpenTunnel, then the source side connects at once with the source token. */
-  async openTunnel(input: Input<'openTunnel'>): Promise<RequestOutput<'openTunnel'>> {
+  async openTunnel(input: HandlerInput<'openTunnel'>): Promise<RequestOutput<'openTunnel'>> {
     const mappings = checkMappings(input.services);
     const peerVersion = input.peerVersion ?? 'V3';
     if (peerVersion === 'V1' && mappings.length > 1) {
@@ -168,7 +101,7 @@ export class TunnelRequests {
         'services',
       );
     }
-    const opened = await this.open({
+    return this.open({
       source: input.source,
       thingName: input.thingName,
       name: input.thingName,
@@ -181,8 +114,6 @@ export class TunnelRequests {
         ? {}
         : { maxLifetimeMinutes: input.maxLifetimeMinutes }),
     });
-    this.host.updateSettings(keepServices(this.host.settings(), input.thingName, mappings));
-    return opened;
   }
 
   /**
@@ -192,7 +123,7 @@ export class TunnelRequests {
   async openSandbox(name: string, services: ServiceMapping[]): Promise<SessionView> {
     const mappings = checkMappings(services);
     const thingName = sandboxThingName(name);
-    await this.host.sandbox.ensureThing(thingName);
+    await this.options.sandbox.ensureThing(thingName);
     const opened = await this.open({
       source: { kind: 'sandbox' },
       thingName,
@@ -204,14 +135,16 @@ export class TunnelRequests {
     return opened.session;
   }
 
-  async describeTunnel(input: Input<'describeTunnel'>): Promise<RequestOutput<'describeTunnel'>> {
+  async describeTunnel(
+    input: HandlerInput<'describeTunnel'>,
+  ): Promise<RequestOutput<'describeTunnel'>> {
     const details = await this.withClients(input.source, (clients) =>
       tunnels.describeTunnel(clients, input.tunnelId),
     );
     return { ...details, sessionId: this.sessionOf(input.source, details.tunnelId) };
   }
 
-  async listTunnels(input: Input<'listTunnels'>): Promise<RequestOutput<'listTunnels'>> {
+  async listTunnels(input: HandlerInput<'listTunnels'>): Promise<RequestOutput<'listTunnels'>> {
     const page = await this.withClients(input.source, (clients) =>
       tunnels.listTunnels(clients, {
         ...(input.thingName === undefined ? {} : { thingName: input.thingName }),
@@ -230,107 +163,44 @@ export class TunnelRequests {
   }
 
   /** CloseTunnel; the app's session on it, if any, closes too. */
-  async closeTunnel(input: Input<'closeTunnel'>): Promise<void> {
+  async closeTunnel(input: HandlerInput<'closeTunnel'>): Promise<void> {
     await this.withClients(input.source, (clients) =>
       tunnels.closeTunnel(clients, input.tunnelId, { delete: input.delete ?? false }),
     );
-    await this.records.forget(input.tunnelId, 'the tunnel was closed');
-    const sessionId = this.sessionOf(input.source, input.tunnelId);
-    const managed = sessionId === null ? undefined : this.managed.get(sessionId);
-    if (!managed) return;
-    managed.watch.markClosed();
-    await this.host.findSession(managed.sessionId)?.close('tunnel-closed');
-    this.host.logger.info(`closed tunnel ${managed.tunnelId} of "${managed.thingName}"`);
-    this.host.sessionsChanged();
+    await this.options.records.forget(input.tunnelId, 'the tunnel was closed');
+    const record = this.options.registry.byTunnel(input.tunnelId, input.source);
+    if (!record?.tunnel) return;
+    const { tunnel } = record;
+    tunnel.watch.markClosed();
+    await record.session.close('tunnel-closed');
+    this.options.logger.info(`closed tunnel ${tunnel.tunnelId} of "${tunnel.thingName}"`);
+    this.options.registry.changed();
   }
 
   /**
    * RotateTunnelAccessToken for the source side, then the session reconnects with the new
    * token in the same step: same session id, same local ports where it can.
    */
-  async rotateSourceToken({ sessionId }: Input<'rotateSourceToken'>): Promise<SessionView> {
-    const managed = this.managed.get(sessionId);
-    if (!managed) {
-      if (this.host.findSession(sessionId)) {
-        throw new AppError(
-          'unsupported',
-          'only tunnels opened from the app can get a new token; for a token given by hand, ask for a new one where it came from',
-          'sessionId',
-        );
-      }
-      throw new AppError('not-found', `no tunnel with id ${sessionId}`, 'sessionId');
+  async rotateSourceToken({ sessionId }: HandlerInput<'rotateSourceToken'>): Promise<SessionView> {
+    const record = this.options.registry.require(sessionId);
+    if (!hasTunnel(record)) {
+      throw new AppError(
+        'unsupported',
+        'only tunnels opened from the app can get a new token; for a token given by hand, ask for a new one where it came from',
+        'sessionId',
+      );
     }
-    if (managed.watch.status === 'CLOSED') {
+    const { tunnel } = record;
+    if (tunnel.watch.status === 'CLOSED') {
       throw new AppError('failed', 'the tunnel is closed: open a new one', 'sessionId');
     }
-    const token = await this.withClients(managed.source, (clients) =>
-      tunnels.rotateSourceToken(clients, managed.tunnelId),
+    const token = await this.withClients(tunnel.source, (clients) =>
+      tunnels.rotateSourceToken(clients, tunnel.tunnelId),
     );
-    this.host.redactor.add(token);
-    const clientToken = randomUUID();
-    managed.replacing = true;
-    let session: Session;
-    try {
-      await this.host.findSession(sessionId)?.close('token-replaced');
-      const samePorts = managed.mappings.map((mapping) => ({
-        ...mapping,
-        port: managed.boundPorts.get(mapping.serviceId) ?? mapping.port,
-      }));
-      session = await this.startSession(managed, token, clientToken, samePorts).catch(
-        (error: unknown) => {
-          // A port taken meanwhile: the mappings as asked for.
-          if (error instanceof AppError && error.code === 'port-in-use') {
-            return this.startSession(managed, token, clientToken, managed.mappings);
-          }
-          throw error;
-        },
-      );
-    } finally {
-      managed.replacing = false;
-    }
-    await this.store(managed, token, clientToken);
-    managed.watch.start();
-    this.host.logger.info(`tunnel ${managed.tunnelId}: new source token, reconnecting`);
-    return this.decorate(session.view());
-  }
-
-  // ---- the app's side --------------------------------------------------------------------
-
-  /** A session's view with its tunnel and device, when the app opened it. */
-  decorate(view: SessionView): SessionView {
-    const managed = this.managed.get(view.id);
-    if (!managed) return view;
-    for (const listener of view.listeners) {
-      if (listener.port !== null) managed.boundPorts.set(listener.serviceId, listener.port);
-    }
-    return {
-      ...view,
-      kind: managed.kind,
-      device: managed.watch.device,
-      tunnel: {
-        source: managed.source,
-        tunnelId: managed.tunnelId,
-        tunnelArn: managed.tunnelArn,
-        thingName: managed.thingName,
-        status: managed.watch.status,
-        expiresAt: managed.expiresAt,
-      },
-    };
-  }
-
-  /** The session is forgotten: so is its tunnel's record here (the tunnel itself stays). */
-  async forget(sessionId: string): Promise<void> {
-    const managed = this.managed.get(sessionId);
-    if (!managed) return;
-    managed.watch.stop();
-    this.managed.delete(sessionId);
-    await this.records.forget(managed.tunnelId, 'its session was forgotten');
-  }
-
-  /** Stops every watch and releases the clients' connections. */
-  shutdown(): void {
-    for (const managed of this.managed.values()) managed.watch.stop();
-    this.clients.destroyAll();
+    this.options.redactor.add(token);
+    const replaced = await this.options.connector.replaceToken(record, token);
+    this.options.logger.info(`tunnel ${tunnel.tunnelId}: new source token, reconnecting`);
+    return sessionView(replaced);
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -346,8 +216,9 @@ export class TunnelRequests {
     tags?: { key: string; value: string }[];
     maxLifetimeMinutes?: number;
   }): Promise<RequestOutput<'openTunnel'>> {
-    const target = await this.targetOf(options.source);
-    const clients = this.clients.get(target);
+    const { aws, redactor, logger } = this.options;
+    const target = await aws.targetOf(options.source);
+    const clients = aws.clientsOf(target);
     const opened = await asAppErrors(() =>
       tunnels.openTunnel(clients, {
         thingName: options.thingName,
@@ -359,11 +230,12 @@ export class TunnelRequests {
           : { maxLifetimeMinutes: options.maxLifetimeMinutes }),
       }),
     );
-    this.host.redactor.add(opened.sourceAccessToken);
-    this.host.redactor.add(opened.destinationAccessToken);
-    let adopted: { managed: Managed; session: Session };
+    redactor.add(opened.sourceAccessToken);
+    redactor.add(opened.destinationAccessToken);
+    const expiresAt = Date.now() + (options.maxLifetimeMinutes ?? 720) * 60_000;
+    let record: SessionRecord;
     try {
-      adopted = await this.adopt(
+      record = await this.options.connector.connect(
         {
           source: options.source,
           target,
@@ -371,7 +243,7 @@ export class TunnelRequests {
           thingName: options.thingName,
           tunnelId: opened.tunnelId,
           tunnelArn: opened.tunnelArn,
-          expiresAt: Date.now() + (options.maxLifetimeMinutes ?? 720) * 60_000,
+          expiresAt,
           peerVersion: options.peerVersion,
           mappings: options.mappings,
           closeWithSession: options.closeWithSession,
@@ -382,13 +254,13 @@ export class TunnelRequests {
     } catch (error) {
       // Nothing of it is left open: not the listeners, nor the tunnel in AWS.
       await tunnels.closeTunnel(clients, opened.tunnelId).catch((closeError: unknown) => {
-        this.host.logger.warn(
+        logger.warn(
           `could not close tunnel ${opened.tunnelId} after a failed start: ${String(closeError)}`,
         );
       });
       throw error;
     }
-    this.host.logger.info(
+    logger.info(
       `opened tunnel ${opened.tunnelId} to "${options.thingName}" (${options.mappings
         .map((m) => m.serviceId)
         .join(
@@ -396,182 +268,20 @@ export class TunnelRequests {
         )}) through ${options.source.kind === 'sandbox' ? 'the sandbox' : `AWS ${options.source.region}`}`,
     );
     return {
-      session: this.decorate(adopted.session.view()),
+      session: sessionView(record),
       tunnelId: opened.tunnelId,
       tunnelArn: opened.tunnelArn,
       destinationAccessToken: opened.destinationAccessToken,
-      expiresAt: adopted.managed.expiresAt,
+      expiresAt,
     };
   }
 
-  /**
-   * The app's side of a tunnel: a session with the token and client token, a record to
-   * reconnect after a restart, and a watch on the device. A session that cannot start
-   * leaves nothing behind here (the caller decides about the tunnel).
-   */
-  private async adopt(
-    facts: TunnelFacts,
-    token: string,
-    clientToken: string,
-  ): Promise<{ managed: Managed; session: Session }> {
-    const clients = this.clients.get(facts.target);
-    const managed: Managed = {
-      ...facts,
-      sessionId: randomUUID().slice(0, 8),
-      kind: facts.source.kind,
-      ...(await dataPlaneOf(facts.source, this.host.sandbox, this.host.awsEndpoints)),
-      boundPorts: new Map(),
-      watch: new DeviceWatch({
-        intervalMs: this.host.deviceWatchIntervalMs ?? DEVICE_WATCH_INTERVAL_MS,
-        describe: () => tunnels.describeTunnel(clients, facts.tunnelId),
-        onChange: () => this.watchChanged(managed),
-        log: this.host.logger.child(`tunnel ${facts.name}`),
-      }),
-      replacing: false,
-      opening: true,
-    };
-    this.managed.set(managed.sessionId, managed);
-    let session: Session;
-    try {
-      session = await this.startSession(managed, token, clientToken, facts.mappings);
-    } catch (error) {
-      this.managed.delete(managed.sessionId);
-      throw error;
-    }
-    managed.opening = false;
-    await this.store(managed, token, clientToken);
-    managed.watch.start();
-    return { managed, session };
+  private withClients<T>(source: AwsSource, run: (clients: AwsClients) => Promise<T>): Promise<T> {
+    return this.options.aws.withClients(source, run);
   }
 
-  /** A session on a saved tunnel, with its saved tokens (a failed start leaves the record). */
-  private async adoptSaved(record: StoredTunnel): Promise<SessionView> {
-    const { session } = await this.adopt(
-      {
-        source: record.source,
-        target: await this.targetOf(record.source),
-        name: record.thingName,
-        thingName: record.thingName,
-        tunnelId: record.tunnelId,
-        tunnelArn: record.tunnelArn,
-        expiresAt: record.expiresAt,
-        peerVersion: record.peerVersion,
-        mappings: record.mappings,
-        closeWithSession: false,
-      },
-      record.sourceAccessToken,
-      record.clientToken,
-    );
-    return this.decorate(session.view());
-  }
-
-  /** The device or the tunnel's status changed; a tunnel found CLOSED has nothing to keep. */
-  private watchChanged(managed: Managed): void {
-    if (managed.watch.status === 'CLOSED') {
-      void this.records.forget(managed.tunnelId, 'the tunnel is closed');
-    }
-    this.host.sessionsChanged();
-  }
-
-  private startSession(
-    managed: Managed,
-    accessToken: string,
-    clientToken: string,
-    mappings: ServiceMapping[],
-  ): Promise<Session> {
-    return this.host.startSession({
-      id: managed.sessionId,
-      kind: managed.kind,
-      name: managed.name,
-      mappings,
-      endpoint: managed.endpoint,
-      accessToken,
-      clientToken,
-      verifyTls: managed.verifyTls,
-      peerVersion: managed.peerVersion,
-      afterClose: () => this.afterSessionClose(managed),
-      // The device usually joins within a second of the source: look then, not 5 s later.
-      onConnected: () => setTimeout(() => managed.watch.refresh(), 300).unref(),
-    });
-  }
-
-  /**
-   * The session ended: stop watching; a token the service refused is not kept (it will not
-   * work after a restart either); the sandbox's own tunnels close with their session.
-   */
-  private async afterSessionClose(managed: Managed): Promise<void> {
-    if (managed.opening || managed.replacing) return;
-    managed.watch.stop();
-    const state = this.host.findSession(managed.sessionId)?.view().state;
-    if (state?.kind === 'closed' && state.fatal && state.cause.kind === 'token-refused') {
-      await this.records.forget(managed.tunnelId, 'the tunnel service refused its token');
-    }
-    if (!managed.closeWithSession || managed.watch.status === 'CLOSED') return;
-    managed.watch.markClosed();
-    try {
-      await tunnels.closeTunnel(this.clients.get(managed.target), managed.tunnelId);
-    } catch (error) {
-      this.host.logger.debug(`closing tunnel ${managed.tunnelId}: ${String(error)}`);
-    }
-  }
-
-  /** Keeps what reconnecting an AWS tunnel needs (the sandbox does not outlive the app). */
-  private async store(managed: Managed, token: string, clientToken: string): Promise<void> {
-    if (managed.source.kind !== 'aws') return;
-    await this.records.save({
-      version: 1,
-      source: managed.source,
-      tunnelId: managed.tunnelId,
-      tunnelArn: managed.tunnelArn,
-      thingName: managed.thingName,
-      mappings: managed.mappings,
-      peerVersion: managed.peerVersion,
-      sourceAccessToken: token,
-      clientToken,
-      expiresAt: managed.expiresAt,
-      savedAt: Date.now(),
-    });
-  }
-
-  private targetOf(source: AwsSource): Promise<AwsTarget> {
-    return targetOf(source, this.host.sandbox, this.host.awsEndpoints);
-  }
-
-  private async withClients<T>(
-    source: AwsSource,
-    run: (clients: AwsClients) => Promise<T>,
-  ): Promise<T> {
-    const target = await this.targetOf(source);
-    try {
-      return await asAppErrors(() => run(this.clients.get(target)));
-    } catch (error) {
-      // Credentials are read afresh next time (after `aws sso login`, say).
-      if (error instanceof AppError && CREDENTIAL_ERROR_CODES.has(error.code))
-        this.clients.evict(target);
-      throw error;
-    }
-  }
-
-  /** The app's tunnel of that id in this run, whatever its source. */
-  private managedOf(tunnelId: string): Managed | undefined {
-    for (const managed of this.managed.values()) {
-      if (managed.tunnelId === tunnelId) return managed;
-    }
-    return undefined;
-  }
-
-  /** The session on a tunnel, if the app has one. */
+  /** The session on a tunnel of that source, if the app has one. */
   private sessionOf(source: AwsSource, tunnelId: string): string | null {
-    for (const managed of this.managed.values()) {
-      if (managed.tunnelId === tunnelId && sameSource(managed.source, source)) {
-        return managed.sessionId;
-      }
-    }
-    return null;
+    return this.options.registry.byTunnel(tunnelId, source)?.id ?? null;
   }
-}
-
-function sameSource(a: AwsSource, b: AwsSource): boolean {
-  if (a.kind === 'sandbox' || b.kind === 'sandbox') return a.kind === b.kind;
-  return a.region === b.region && (a.profile ?? null) === (b.profile ?? null);
 }

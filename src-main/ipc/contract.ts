@@ -252,6 +252,9 @@ export const HistoryPoint = z.strictObject({
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
+/** Points of tunnel history main keeps and the renderer shows: one a second, ten minutes. */
+export const HISTORY_POINTS = 600;
+
 export const LogEntry = z.strictObject({
   seq: z.number(),
   time: z.number(),
@@ -645,10 +648,11 @@ export type RequestOutput<K extends RequestName> = z.output<(typeof requests)[K]
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
 
 /** What main implements: one handler per request, given validated input. */
+/** What a request's handler receives: its input after the contract's schema checked it. */
+export type HandlerInput<K extends RequestName> = z.output<(typeof requests)[K]['input']>;
+
 export type RequestHandlers = {
-  [K in RequestName]: (
-    input: z.output<(typeof requests)[K]['input']>,
-  ) => Promise<RequestOutput<K>> | RequestOutput<K>;
+  [K in RequestName]: (input: HandlerInput<K>) => Promise<RequestOutput<K>> | RequestOutput<K>;
 };
 
 /** `onSessions`, `onStats`, ... */

@@ -15,10 +15,10 @@ import serveStatic from 'serve-static';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
-import { dispatch } from '../app/dispatch.js';
+import { dispatch, failure } from '../app/dispatch.js';
 import type { Logger } from '../core/log/logger.js';
 import { WEB_IPC_PATH, WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
-import { events, type EventName, type Reply } from '../ipc/contract.js';
+import { AppError, events, type EventName, type Reply } from '../ipc/contract.js';
 import { newSecret, requestTarget, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
 
 /** Live figures are dropped for a browser this far behind; the next snapshot replaces them. */
@@ -206,7 +206,7 @@ export class WebServer {
       .catch((error: unknown): Reply => {
         // dispatch() answers every failure with a Reply; this is for a bug in it.
         this.log.error(`${frame.channel} failed: ${describe(error)}`);
-        return { ok: false, error: { code: 'failed', message: 'internal error', field: null } };
+        return failure(new AppError('failed', 'internal error'));
       })
       .then((reply) => this.send(ws, { kind: 'reply', id: frame.id, reply }))
       .catch((error: unknown) => {

@@ -19,8 +19,9 @@ import { pushSample } from '../lib/ring';
 
 /** Samples per connection sparkline: 30 s at one a second. */
 export const SPARK_SAMPLES = 30;
-/** Points of tunnel history kept: ten minutes, as main keeps. */
-export const HISTORY_POINTS = 600;
+/** Points of tunnel history kept: the contract's, as main keeps. */
+export { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
+import { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
 const SAMPLE_EVERY_MS = 1_000;
 /** Snapshots arrive every ~250 ms with jitter; a little slack keeps one sample a second. */
 const SAMPLE_SLACK_MS = 60;

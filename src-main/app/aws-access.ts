@@ -1,0 +1,65 @@
+/**
+ * The AWS SDK clients of every source, one set per target (a region and profile, the
+ * sandbox's management API, or the stand-in tests give), and where each source's tunnels
+ * connect. The tunnel requests, the saved tunnels and the tunnels' sessions share it, so
+ * that a set of clients is made once and released once.
+ */
+import { ClientCache, type AwsClients } from '../aws/clients.js';
+import type { RetryOptions } from '../aws/retry.js';
+import type { AwsTarget } from '../aws/target.js';
+import { AppError, CREDENTIAL_ERROR_CODES, type AwsSource } from '../ipc/contract.js';
+import { asAppErrors } from './aws-app-errors.js';
+import { dataPlaneOf, targetOf, type AwsEndpoints, type DataPlane } from './aws-endpoints.js';
+import type { Sandbox } from './sandbox.js';
+
+export interface AwsAccessOptions {
+  readonly sandbox: Sandbox;
+  /** Where AWS sources go instead of AWS's regional endpoints (tests: the local service). */
+  readonly awsEndpoints?: AwsEndpoints;
+  readonly retry?: RetryOptions;
+  readonly userAgent?: string;
+}
+
+export class AwsAccess {
+  private readonly clients: ClientCache;
+
+  constructor(private readonly options: AwsAccessOptions) {
+    this.clients = new ClientCache({
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+    });
+  }
+
+  /** The SDK clients' target of a source. */
+  targetOf(source: AwsSource): Promise<AwsTarget> {
+    return targetOf(source, this.options.sandbox, this.options.awsEndpoints);
+  }
+
+  /** Where the source side of a tunnel connects, and whether its certificate is checked. */
+  dataPlaneOf(source: AwsSource): Promise<DataPlane> {
+    return dataPlaneOf(source, this.options.sandbox, this.options.awsEndpoints);
+  }
+
+  /** The clients of a target; their failures are the AWS layer's AwsErrors. */
+  clientsOf(target: AwsTarget): AwsClients {
+    return this.clients.get(target);
+  }
+
+  /** Runs a request with a source's clients; its failures come back as AppErrors. */
+  async withClients<T>(source: AwsSource, run: (clients: AwsClients) => Promise<T>): Promise<T> {
+    const target = await this.targetOf(source);
+    try {
+      return await asAppErrors(() => run(this.clients.get(target)));
+    } catch (error) {
+      // Credentials are read afresh next time (after `aws sso login`, say).
+      if (error instanceof AppError && CREDENTIAL_ERROR_CODES.has(error.code))
+        this.clients.evict(target);
+      throw error;
+    }
+  }
+
+  /** Releases every client's connections (the app quits). */
+  destroyAll(): void {
+    this.clients.destroyAll();
+  }
+}
