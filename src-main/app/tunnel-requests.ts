@@ -20,7 +20,6 @@ import {
   AppError,
   type AwsSource,
   type HandlerInput,
-  type RequestHandlers,
   type RequestOutput,
   type ServiceMapping,
   type SessionView,
