@@ -11,10 +11,10 @@
  * and the ReceiveGuard resets a socket that keeps the tunnel paused too long or holds too
  * much (limits.ts), so that one stalled client cannot stall every other connection.
  */
-import type { Logger } from '../log/logger.js';
+import { LogLevel, type Logger } from '../log/logger.js';
 import { encodeFrame, describeMessage, type TunnelMessage } from '../protocol/message.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { MessageType } from '../protocol/wire.js';
+import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import { newCounters, RateMeter, type Counters } from '../stats/counters.js';
 import type { ConnectionSnapshot, ServiceSnapshot } from '../stats/snapshot.js';
 import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
@@ -79,7 +79,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
    * WebSocket. `release` (see TunnelConnectionHandler) is called once the payload is written.
    */
   handleMessage(message: TunnelMessage, release?: () => void): void {
-    if (this.log.enabled(6)) this.log.trace(`received ${describeMessage(message)}`);
+    if (this.log.enabled(LogLevel.Trace)) this.log.trace(`received ${describeMessage(message)}`);
     this.counters.framesIn++;
     if (message.type === MessageType.DATA) return this.onData(message, release);
     release?.(); // nothing below reads the payload
@@ -149,7 +149,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   onLocalData(connection: LocalConnection, chunk: Buffer): void {
     if (!this.isCurrent(connection)) return;
-    const frames = Math.ceil(chunk.length / 64_512);
+    const frames = Math.ceil(chunk.length / MAX_PAYLOAD_BYTES);
     connection.counters.framesOut += frames;
     connection.channel.counters.bytesOut += chunk.length;
     connection.channel.counters.framesOut += frames;
@@ -193,7 +193,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       serviceId: channel.wireServiceId.toString('utf8'),
       connectionId,
     };
-    if (this.log.enabled(6)) {
+    if (this.log.enabled(LogLevel.Trace)) {
       this.log.trace(
         `sending ${MessageType[type]} stream=${streamId} connection=${connectionId} service=${message.serviceId}`,
       );

@@ -153,14 +153,14 @@ export class TunnelClient {
           if (this.connection !== connection) return;
           this.connection = undefined;
           if (open) this.handler.onDisconnected(reason);
-          this.afterClose(reason, open);
+          this.afterClose(reason);
         },
       },
     );
     this.connection = connection;
   }
 
-  private afterClose(reason: CloseReason, wasOpen: boolean): void {
+  private afterClose(reason: CloseReason): void {
     if (this.stopped) return;
     // A name that does not resolve on the very first try is almost always a typo in -e/-r.
     const firstTryTypo =
@@ -173,7 +173,7 @@ export class TunnelClient {
       return;
     }
     const delay = this.backoff.next();
-    (wasOpen ? this.log.warn : this.log.warn)(
+    this.log.warn(
       `${reason.message}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
     );
     this.setState({
