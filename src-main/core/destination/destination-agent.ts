@@ -118,7 +118,7 @@ export class DestinationAgent extends TunnelMux {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+      this.link?.close({ kind: 'protocol', error, message: error.message, retryable: true });
     }
   }
 

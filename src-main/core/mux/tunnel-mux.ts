@@ -17,11 +17,11 @@ import { ProtocolError } from '../protocol/errors.js';
 import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import { newCounters, RateMeter, type Counters } from '../stats/counters.js';
 import type { ConnectionSnapshot, ServiceSnapshot } from '../stats/snapshot.js';
-import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
 import { LocalConnection, type LocalConnectionHooks } from './local-connection.js';
 import { DEFAULT_RESOURCE_LIMITS, type ResourceLimitError, type ResourceLimits } from './limits.js';
 import { ReceiveGuard, type ReceiveSnapshot } from './receive-guard.js';
 import type { ServiceChannel } from './service-channel.js';
+import type { TunnelLink } from './tunnel-link.js';
 import { DEFAULT_WRITER_OPTIONS, TunnelWriter, type TunnelWriterOptions } from './tunnel-writer.js';
 
 /** The send side's (TunnelWriter) and the receive side's (limits.ts) limits. */
@@ -35,7 +35,8 @@ export const DEFAULT_MUX_LIMITS: MuxLimits = {
 export abstract class TunnelMux implements LocalConnectionHooks {
   protected readonly channels = new Map<string, ServiceChannel>();
   protected readonly writer: TunnelWriter<LocalConnection>;
-  protected connection: TunnelConnection | undefined;
+  /** The open tunnel, or nothing while disconnected. */
+  protected link: TunnelLink | undefined;
   readonly counters: Counters = newCounters();
   private readonly receiveGuard: ReceiveGuard<LocalConnection>;
   /** DATA bytes dropped because their stream or connection is gone (stale). */
@@ -59,15 +60,15 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   }
 
   /** The tunnel is open: frames go to it from now on. */
-  attach(connection: TunnelConnection): void {
-    this.connection = connection;
+  attach(link: TunnelLink): void {
+    this.link = link;
     this.readingPaused = false;
-    this.writer.attach(connection);
+    this.writer.attach(link);
   }
 
   /** The tunnel is gone: every stream died with it. Listeners stay; connections close. */
   detach(): void {
-    this.connection = undefined;
+    this.link = undefined;
     this.writer.detach();
     for (const channel of this.channels.values()) this.dropStream(channel);
     this.receiveGuard.clear();
@@ -171,7 +172,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     } else {
       this.log.debug(`connection ${connection.key} closed by the local side`);
     }
-    if (channel.activeStreamId !== connection.streamId || !this.connection) return;
+    if (channel.activeStreamId !== connection.streamId || !this.link) return;
     this.onLocalConnectionEnded(connection, error);
   }
 
@@ -332,9 +333,9 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   private setTunnelReading(paused: boolean): void {
     if (paused === this.readingPaused) return;
     this.readingPaused = paused;
-    if (!this.connection) return;
-    if (paused) this.connection.pauseReading();
-    else this.connection.resumeReading();
+    if (!this.link) return;
+    if (paused) this.link.pauseReading();
+    else this.link.resumeReading();
   }
 
   /**

@@ -238,7 +238,7 @@ export class SourceProxy extends TunnelMux {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', error, message: error.message, retryable: true });
+      this.link?.close({ kind: 'protocol', error, message: error.message, retryable: true });
     }
   }
 
@@ -383,7 +383,7 @@ export class SourceProxy extends TunnelMux {
       return;
     }
     if (this.overConnectionLimit(channel, listener, socket)) return;
-    if (!this.ready || !this.connection) {
+    if (!this.ready || !this.link) {
       this.hold(socket, listener);
       return;
     }

@@ -30,6 +30,7 @@ import type { Logger } from '../log/logger.js';
 import { classifyConnectError, explainHandshakeStatus, type CloseReason } from './close-reason.js';
 import { trustedCertificates } from './tls-trust.js';
 import { WebSocketTap } from './websocket-tap.js';
+import type { TunnelLink } from '../mux/tunnel-link.js';
 
 /** What one read from the service's socket may hold (TLS hands out at most 16 KiB). */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -101,7 +102,7 @@ function withoutCredentials(url: string): string {
   }
 }
 
-export class TunnelConnection {
+export class TunnelConnection implements TunnelLink {
   private readonly ws: WebSocket;
   private readonly decoder = new FrameDecoder();
   private closeReason: CloseReason | undefined;
