@@ -14,7 +14,8 @@ import {
   proxyConfig,
   token,
 } from '../test-support/tunnel-harness.js';
-import { SourceProxy, nextStreamId } from './source-proxy.js';
+import { nextStreamId } from '../proxy/proxy-session.js';
+import { SourceProxy } from './source-proxy.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {
