@@ -223,12 +223,7 @@ export class DestinationPolicy implements RolePolicy {
       this.mux.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
       this.mux.endStream(channel);
     } else {
-      this.mux.sendControl(
-        MessageType.CONNECTION_RESET,
-        channel,
-        connection.streamId,
-        connection.connectionId,
-      );
+      this.mux.sendConnectionReset(connection);
     }
   }
 

@@ -118,12 +118,7 @@ class RecordingPolicy implements RolePolicy {
   }
   onLocalConnectionEnded(connection: LocalConnection): void {
     this.localEnds.push(connection);
-    this.mux.sendControl(
-      MessageType.CONNECTION_RESET,
-      connection.channel,
-      connection.streamId,
-      connection.connectionId,
-    );
+    this.mux.sendConnectionReset(connection);
   }
   onStreamEnding(channel: ServiceChannel): void {
     this.streamsEnding.push(channel.activeStreamId);
@@ -196,6 +191,12 @@ function setup(limits: Partial<MuxLimits> = {}) {
     return { connection, local, peer };
   };
   return { mux, link, channel, policy: mux.policy, connect };
+}
+
+/** Two connections on one stream: one will send a lot, the other nothing. */
+async function busyAndIdle(limits: Partial<MuxLimits>) {
+  const { link, connect } = setup(limits);
+  return { link, busy: await connect(1, 1), idle: await connect(1, 2) };
 }
 
 /** Reads everything the peer socket gets, from now on. */
@@ -353,13 +354,11 @@ describe('TunnelMux backpressure', () => {
   });
 
   it('arrival order: stops reading every local socket while the link has not taken the bytes, and resumes them after the drain', async () => {
-    const { link, connect } = setup({
+    const { link, busy, idle } = await busyAndIdle({
       sendOrder: 'arrival',
       highWaterBytes: 64 * KiB,
       lowWaterBytes: 16 * KiB,
     });
-    const busy = await connect(1, 1);
-    const idle = await connect(1, 2);
     link.holdWrites = true;
     const size = 512 * KiB;
     busy.peer.write(Buffer.alloc(size, 2));
@@ -378,13 +377,11 @@ describe('TunnelMux backpressure', () => {
   });
 
   it('fair order: stops reading only the connection whose queue is full, and resumes it as the link takes the bytes', async () => {
-    const { link, connect } = setup({
+    const { link, busy, idle } = await busyAndIdle({
       sendOrder: 'fair',
       flowHighWaterBytes: 128 * KiB,
       flowLowWaterBytes: 32 * KiB,
     });
-    const busy = await connect(1, 1);
-    const idle = await connect(1, 2);
     link.holdPongs = true; // the service has read nothing: the delivery window stays full
     const size = 2 * MiB;
     busy.peer.write(Buffer.alloc(size, 3));

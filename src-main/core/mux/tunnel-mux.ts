@@ -227,6 +227,16 @@ export class TunnelMux<P extends RolePolicy = RolePolicy> implements LocalConnec
     }
   }
 
+  /** Tells the peer that this connection has ended (CONNECTION_RESET), after its last bytes. */
+  sendConnectionReset(connection: LocalConnection): void {
+    this.sendControl(
+      MessageType.CONNECTION_RESET,
+      connection.channel,
+      connection.streamId,
+      connection.connectionId,
+    );
+  }
+
   /** Ends every connection of the channel's stream, flushing what they have, and forgets the stream. */
   endStream(channel: ServiceChannel): void {
     if (channel.activeStreamId !== 0) this.policy.onStreamEnding?.(channel);

@@ -352,12 +352,7 @@ export class SourcePolicy implements RolePolicy {
   onLocalConnectionEnded(connection: LocalConnection): void {
     const channel = connection.channel;
     if (this.version === 'V3') {
-      this.mux.sendControl(
-        MessageType.CONNECTION_RESET,
-        channel,
-        connection.streamId,
-        connection.connectionId,
-      );
+      this.mux.sendConnectionReset(connection);
     } else {
       // V1/V2 peers have one connection per stream: its end is the stream's end.
       this.mux.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
