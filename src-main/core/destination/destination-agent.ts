@@ -6,25 +6,19 @@
  */
 import net from 'node:net';
 import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
+import { causeOf, CloseCauseError, type LocalCloseBy } from '../tunnel/close-cause.js';
 import { readMappingFiles } from '../config/mapping-files.js';
+import type { Logger } from '../log/logger.js';
 import type { TunnelMessage } from '../protocol/message.js';
-import { ProtocolError } from '../protocol/errors.js';
 import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import type { TunnelSnapshot } from '../stats/snapshot.js';
-import { TunnelClient } from '../tunnel/tunnel-client.js';
-import {
-  causeOf,
-  CloseCauseError,
-  describeCause,
-  type CloseCause,
-  type LocalCloseBy,
-} from '../tunnel/close-cause.js';
-import { TunnelMux } from '../mux/tunnel-mux.js';
+import type { TunnelMux } from '../mux/tunnel-mux.js';
 import type { LocalConnection } from '../mux/local-connection.js';
+import type { RolePolicy } from '../mux/role-policy.js';
 import { ServiceChannel } from '../mux/service-channel.js';
 import { ResourceLimitError } from '../mux/limits.js';
 import { RefusalLog } from '../mux/refusal-log.js';
-import { muxLimits, type ProxyEvents, type ProxyRuntimeOptions } from '../source/source-proxy.js';
+import { ProxySession, type ProxyRuntimeOptions } from '../proxy/proxy-session.js';
 
 /** Where every target connection's reads land; read handlers copy out before returning. */
 const readBuffer = Buffer.allocUnsafe(MAX_PAYLOAD_BYTES);
@@ -35,113 +29,77 @@ export function describeTarget(target: DestinationTarget): string {
     : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
 
-export class DestinationAgent extends TunnelMux {
-  private readonly client: TunnelClient;
+export class DestinationAgent {
+  private readonly session: ProxySession<DestinationPolicy>;
+
+  constructor(config: ProxyConfig, runtime: ProxyRuntimeOptions) {
+    if (config.mappings.mode !== 'destination')
+      throw new Error('DestinationAgent needs a destination configuration');
+    this.session = new ProxySession(config, runtime, {
+      mode: 'destination',
+      // The destination offers V3; the format of each stream follows its source.
+      version: 'V3',
+      policy: (mux, session) => new DestinationPolicy(mux, session, config),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.session.start();
+  }
+
+  close(by?: LocalCloseBy): Promise<void> {
+    return this.session.close(by);
+  }
+
+  reconnectNow(): void {
+    this.session.reconnectNow();
+  }
+
+  snapshot(now = Date.now()): TunnelSnapshot {
+    return this.session.snapshot(now);
+  }
+}
+
+/**
+ * What the destination decides: a STREAM_START or CONNECTION_START becomes a connection to
+ * the service's target, a target that ends (or refuses) is answered with its reset, and
+ * SERVICE_IDS names the services, whose targets come from the mappings or --config-dir.
+ */
+export class DestinationPolicy implements RolePolicy {
   private readonly targets = new Map<string, DestinationTarget>();
-  private stopped = false;
-  private readonly events: ProxyEvents;
+  private readonly log: Logger;
   private readonly refusals: RefusalLog;
   /** The last streams each service ended here: a late CONNECTION_START for one stays refused. */
   private readonly endedStreams = new Map<ServiceChannel, Set<number>>();
 
   constructor(
+    private readonly mux: TunnelMux,
+    private readonly session: ProxySession,
     private readonly config: ProxyConfig,
-    runtime: ProxyRuntimeOptions,
   ) {
-    // The configured send order (--send-order) wins over the runtime's limits.
-    super(runtime.logger, {
-      ...muxLimits(runtime),
-      ...(config.sendOrder ? { sendOrder: config.sendOrder } : {}),
-    });
-    if (config.mappings.mode !== 'destination')
-      throw new Error('DestinationAgent needs a destination configuration');
-    this.events = runtime.events ?? {};
+    this.log = mux.log;
     this.refusals = new RefusalLog(this.log);
+    if (config.mappings.mode !== 'destination') return;
     for (const [serviceId, target] of config.mappings.targets) this.addService(serviceId, target);
-    this.client = new TunnelClient(
-      {
-        endpoint: config.endpoint,
-        mode: 'destination',
-        accessToken: config.accessToken,
-        clientToken: config.clientToken,
-        // The destination offers V3; the format of each stream follows its source.
-        version: 'V3',
-        tls: config.tls,
-        pingIntervalMs: runtime.pingIntervalMs ?? 5_000,
-        handshakeTimeoutMs: runtime.handshakeTimeoutMs ?? 15_000,
-        logger: runtime.logger.child('tunnel'),
-        backoff: runtime.backoff,
-      },
-      {
-        onConnected: (connection) => this.attach(connection),
-        onMessage: (message, release) => this.receive(message, release),
-        onDisconnected: () => this.detach(),
-        onState: (state) => this.events.onState?.(state),
-        onStopped: (cause, fatal) => {
-          if (fatal) this.fail(cause);
-        },
-      },
-    );
-  }
-
-  async start(): Promise<void> {
-    this.client.start();
-  }
-
-  async close(by: LocalCloseBy = 'operator'): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const cause: CloseCause = { kind: 'closed', by };
-    this.client.close(cause);
-    this.detach();
-    this.events.onStopped?.(cause, false);
-  }
-
-  reconnectNow(): void {
-    this.client.reconnectNow();
-  }
-
-  snapshot(now = Date.now()): TunnelSnapshot {
-    return {
-      at: now,
-      mode: 'destination',
-      state: this.client.state,
-      latencyMs: this.client.latencyMs,
-      reconnects: this.client.reconnects,
-      services: this.serviceSnapshots(now),
-      receive: this.receiveSnapshot(),
-      ...this.counters,
-      ...this.tunnelRates(now),
-    };
   }
 
   private addService(serviceId: string, target: DestinationTarget): void {
     this.targets.set(serviceId, target);
-    this.channels.set(serviceId, new ServiceChannel(serviceId, describeTarget(target), true));
+    this.mux.channels.set(serviceId, new ServiceChannel(serviceId, describeTarget(target), true));
   }
 
-  private receive(message: TunnelMessage, release?: () => void): void {
-    try {
-      this.handleMessage(message, release);
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', code: error.code, detail: error.message });
-    }
-  }
-
-  protected onServiceIds(received: readonly string[]): void {
+  onServiceIds(received: readonly string[]): void {
     const serviceIds = [...new Set(received)];
     this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
     try {
       this.applyServiceIds(serviceIds);
-      const list = [...this.channels.values()].map(
+      const list = [...this.mux.channels.values()].map(
         (c) => `${c.serviceId || 'service'} -> ${c.local}`,
       );
       this.log.info(`ready: ${list.join(', ')}`);
-      this.events.onReady?.([]);
+      this.session.events.onReady?.([]);
     } catch (error) {
-      this.fail(causeOf(error));
+      void this.session.fail(causeOf(error));
     }
   }
 
@@ -187,8 +145,8 @@ export class DestinationAgent extends TunnelMux {
     for (const id of missing) this.addService(id, fromFiles.get(id)!);
   }
 
-  protected onStreamStart(message: TunnelMessage): void {
-    const channel = this.channelFor(message.serviceId);
+  onStreamStart(message: TunnelMessage): void {
+    const channel = this.mux.channelFor(message.serviceId);
     if (!channel) {
       this.log.warn(`STREAM_START for unknown service "${message.serviceId}": resetting it`);
       this.replyReset(MessageType.STREAM_RESET, message);
@@ -199,7 +157,7 @@ export class DestinationAgent extends TunnelMux {
       this.log.debug(
         `${channel.serviceId}: stream ${message.streamId} replaces stream ${channel.activeStreamId}`,
       );
-      this.endStream(channel);
+      this.mux.endStream(channel);
     }
     // Answer in the format the source speaks: its service id (or none for V1).
     channel.wireServiceId = Buffer.from(message.serviceId, 'utf8');
@@ -208,8 +166,8 @@ export class DestinationAgent extends TunnelMux {
     this.connectTarget(channel, message.streamId, message.connectionId, true);
   }
 
-  protected onConnectionStart(message: TunnelMessage): void {
-    const channel = this.channelFor(message.serviceId);
+  onConnectionStart(message: TunnelMessage): void {
+    const channel = this.mux.channelFor(message.serviceId);
     if (
       channel &&
       channel.activeStreamId === 0 &&
@@ -240,7 +198,7 @@ export class DestinationAgent extends TunnelMux {
     }
     // (A STREAM_START never meets the limit: the stream it starts replaces the active one,
     // whose connections end.)
-    const limit = this.limits.maxConnectionsPerService;
+    const limit = this.mux.limits.maxConnectionsPerService;
     if (channel.connections.size >= limit) {
       const error = new ResourceLimitError(
         'too-many-connections',
@@ -254,17 +212,14 @@ export class DestinationAgent extends TunnelMux {
     this.connectTarget(channel, message.streamId, message.connectionId, false);
   }
 
-  protected override endStream(channel: ServiceChannel): void {
-    if (channel.activeStreamId !== 0) {
-      const ended = this.endedStreams.get(channel) ?? new Set<number>();
-      ended.add(channel.activeStreamId);
-      if (ended.size > 16) ended.delete(ended.values().next().value!);
-      this.endedStreams.set(channel, ended);
-    }
-    super.endStream(channel);
+  onStreamEnding(channel: ServiceChannel): void {
+    const ended = this.endedStreams.get(channel) ?? new Set<number>();
+    ended.add(channel.activeStreamId);
+    if (ended.size > 16) ended.delete(ended.values().next().value!);
+    this.endedStreams.set(channel, ended);
   }
 
-  protected onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void {
+  onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void {
     const channel = connection.channel;
     if (!connection.everConnected) {
       this.log.warn(
@@ -274,15 +229,10 @@ export class DestinationAgent extends TunnelMux {
     const resetsStream =
       connection.connectionId === 0 || (connection.opensStream && !connection.everConnected);
     if (resetsStream) {
-      this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
-      this.endStream(channel);
+      this.mux.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
+      this.mux.endStream(channel);
     } else {
-      this.sendControl(
-        MessageType.CONNECTION_RESET,
-        channel,
-        connection.streamId,
-        connection.connectionId,
-      );
+      this.mux.sendConnectionReset(connection);
     }
   }
 
@@ -314,7 +264,7 @@ export class DestinationAgent extends TunnelMux {
             noDelay: true,
             onread,
           });
-    const connection = this.addConnection(
+    const connection = this.mux.addConnection(
       channel,
       socket,
       streamId,
@@ -333,20 +283,11 @@ export class DestinationAgent extends TunnelMux {
     message: TunnelMessage,
   ): void {
     const channel = new ServiceChannel(message.serviceId, undefined, true);
-    this.sendControl(
+    this.mux.sendControl(
       type,
       channel,
       message.streamId,
       type === MessageType.CONNECTION_RESET ? message.connectionId : 0,
     );
-  }
-
-  private fail(cause: CloseCause): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.log.error(describeCause(cause));
-    this.client.close(cause);
-    this.detach();
-    this.events.onStopped?.(cause, true);
   }
 }

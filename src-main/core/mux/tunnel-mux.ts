@@ -1,7 +1,8 @@
 /**
  * The multiplexer both ends share: it routes tunnel messages to local connections, turns
  * local bytes into DATA frames, sends the resets a local end calls for, and applies
- * backpressure both ways. SourceProxy and DestinationAgent add how streams begin.
+ * backpressure both ways. It talks to the tunnel through a TunnelLink, and asks its role's
+ * RolePolicy (SourcePolicy, DestinationPolicy) what streams starting and ending mean.
  *
  * Backpressure: a local socket stops being read when its own send queue is full, and reads
  * again as it drains (the writer's fair order; in arrival order every socket stops while the
@@ -11,17 +12,19 @@
  * and the ReceiveGuard resets a socket that keeps the tunnel paused too long or holds too
  * much (limits.ts), so that one stalled client cannot stall every other connection.
  */
-import type { Logger } from '../log/logger.js';
+import type { Socket } from 'node:net';
+import { LogLevel, type Logger } from '../log/logger.js';
 import { encodeFrame, describeMessage, type TunnelMessage } from '../protocol/message.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { MessageType } from '../protocol/wire.js';
+import { MAX_PAYLOAD_BYTES, MessageType } from '../protocol/wire.js';
 import { newCounters, RateMeter, type Counters } from '../stats/counters.js';
-import type { ConnectionSnapshot, ServiceSnapshot } from '../stats/snapshot.js';
-import type { TunnelConnection } from '../tunnel/tunnel-connection.js';
+import type { ConnectionSnapshot, ServiceSnapshot, TunnelSnapshot } from '../stats/snapshot.js';
 import { LocalConnection, type LocalConnectionHooks } from './local-connection.js';
 import { DEFAULT_RESOURCE_LIMITS, type ResourceLimitError, type ResourceLimits } from './limits.js';
-import { ReceiveGuard, type ReceiveSnapshot } from './receive-guard.js';
+import { ReceiveGuard } from './receive-guard.js';
+import type { RolePolicy } from './role-policy.js';
 import type { ServiceChannel } from './service-channel.js';
+import type { TunnelLink } from './tunnel-link.js';
 import { DEFAULT_WRITER_OPTIONS, TunnelWriter, type TunnelWriterOptions } from './tunnel-writer.js';
 
 /** The send side's (TunnelWriter) and the receive side's (limits.ts) limits. */
@@ -32,11 +35,21 @@ export const DEFAULT_MUX_LIMITS: MuxLimits = {
   ...DEFAULT_RESOURCE_LIMITS,
 };
 
-export abstract class TunnelMux implements LocalConnectionHooks {
-  protected readonly channels = new Map<string, ServiceChannel>();
-  protected readonly writer: TunnelWriter<LocalConnection>;
-  protected connection: TunnelConnection | undefined;
+/** The multiplexer's part of a TunnelSnapshot: services, receive path, counters and rates. */
+export type MuxSnapshot = Omit<
+  TunnelSnapshot,
+  'at' | 'mode' | 'state' | 'latencyMs' | 'reconnects'
+>;
+
+export class TunnelMux<P extends RolePolicy = RolePolicy> implements LocalConnectionHooks {
+  /** The services, by service id ('' for a bare mapping that has not learnt its name). */
+  readonly channels = new Map<string, ServiceChannel>();
   readonly counters: Counters = newCounters();
+  /** What the role decides: made last in the constructor, from the finished multiplexer. */
+  readonly policy: P;
+  private readonly writer: TunnelWriter<LocalConnection>;
+  /** The open tunnel, or nothing while disconnected. */
+  private currentLink: TunnelLink | undefined;
   private readonly receiveGuard: ReceiveGuard<LocalConnection>;
   /** DATA bytes dropped because their stream or connection is gone (stale). */
   private staleBytesDropped = 0;
@@ -44,8 +57,9 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   private readonly rates = new RateMeter();
 
   constructor(
-    protected readonly log: Logger,
-    protected readonly limits: MuxLimits = DEFAULT_MUX_LIMITS,
+    readonly log: Logger,
+    readonly limits: MuxLimits,
+    policyOf: (mux: TunnelMux<P>) => P,
   ) {
     this.writer = new TunnelWriter<LocalConnection>(limits);
     // Arrival order: the tunnel drained, every socket reads again. Fair order: one did.
@@ -56,18 +70,24 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       othersOnTunnel: () => this.connectionCount() - 1,
       reset: (connection, error) => this.resetForLimit(connection, error),
     });
+    this.policy = policyOf(this);
+  }
+
+  /** The open tunnel, if any. */
+  get link(): TunnelLink | undefined {
+    return this.currentLink;
   }
 
   /** The tunnel is open: frames go to it from now on. */
-  attach(connection: TunnelConnection): void {
-    this.connection = connection;
+  attach(link: TunnelLink): void {
+    this.currentLink = link;
     this.readingPaused = false;
-    this.writer.attach(connection);
+    this.writer.attach(link);
   }
 
   /** The tunnel is gone: every stream died with it. Listeners stay; connections close. */
   detach(): void {
-    this.connection = undefined;
+    this.currentLink = undefined;
     this.writer.detach();
     for (const channel of this.channels.values()) this.dropStream(channel);
     this.receiveGuard.clear();
@@ -79,7 +99,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
    * WebSocket. `release` (see TunnelConnectionHandler) is called once the payload is written.
    */
   handleMessage(message: TunnelMessage, release?: () => void): void {
-    if (this.log.enabled(6)) this.log.trace(`received ${describeMessage(message)}`);
+    if (this.log.enabled(LogLevel.Trace)) this.log.trace(`received ${describeMessage(message)}`);
     this.counters.framesIn++;
     if (message.type === MessageType.DATA) return this.onData(message, release);
     release?.(); // nothing below reads the payload
@@ -93,27 +113,18 @@ export abstract class TunnelMux implements LocalConnectionHooks {
         for (const channel of this.channels.values()) this.endStreamByPeer(channel);
         return;
       case MessageType.SERVICE_IDS:
-        return this.onServiceIds(message.availableServiceIds);
+        return this.policy.onServiceIds(message.availableServiceIds);
       case MessageType.STREAM_START:
-        return this.onStreamStart(message);
+        return this.policy.onStreamStart(message);
       case MessageType.CONNECTION_START:
-        return this.onConnectionStart(message);
+        return this.policy.onConnectionStart(message);
       default:
         throw new ProtocolError('unknown-type', `unexpected message type ${message.type}`);
     }
   }
 
-  protected abstract onServiceIds(serviceIds: readonly string[]): void;
-  protected abstract onStreamStart(message: TunnelMessage): void;
-  protected abstract onConnectionStart(message: TunnelMessage): void;
-  /** What to tell the peer when a local connection ends by itself. */
-  protected abstract onLocalConnectionEnded(
-    connection: LocalConnection,
-    error: Error | undefined,
-  ): void;
-
   /** The channel a message belongs to: by service id, or the only one for V1 peers (no id). */
-  protected channelFor(serviceId: string): ServiceChannel | undefined {
+  channelFor(serviceId: string): ServiceChannel | undefined {
     const channel = this.channels.get(serviceId);
     if (channel) return channel;
     if (this.channels.size !== 1) return undefined;
@@ -122,9 +133,10 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     return serviceId === '' || only.serviceId === '' ? only : undefined;
   }
 
-  protected addConnection(
+  /** Carries a local socket as a connection of the channel's stream. */
+  addConnection(
     channel: ServiceChannel,
-    socket: import('node:net').Socket,
+    socket: Socket,
     streamId: number,
     connectionId: number,
     peer: string,
@@ -149,7 +161,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   onLocalData(connection: LocalConnection, chunk: Buffer): void {
     if (!this.isCurrent(connection)) return;
-    const frames = Math.ceil(chunk.length / 64_512);
+    const frames = Math.ceil(chunk.length / MAX_PAYLOAD_BYTES);
     connection.counters.framesOut += frames;
     connection.channel.counters.bytesOut += chunk.length;
     connection.channel.counters.framesOut += frames;
@@ -171,8 +183,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     } else {
       this.log.debug(`connection ${connection.key} closed by the local side`);
     }
-    if (channel.activeStreamId !== connection.streamId || !this.connection) return;
-    this.onLocalConnectionEnded(connection, error);
+    if (channel.activeStreamId !== connection.streamId || !this.currentLink) return;
+    this.policy.onLocalConnectionEnded(connection, error);
   }
 
   onWriteBuffered(connection: LocalConnection): void {
@@ -181,7 +193,8 @@ export abstract class TunnelMux implements LocalConnectionHooks {
 
   // ---- sending control frames -----------------------------------------------------------
 
-  protected sendControl(
+  /** Sends a control frame (STREAM_START, CONNECTION_START, a reset) about the channel. */
+  sendControl(
     type: MessageType,
     channel: ServiceChannel,
     streamId: number,
@@ -193,7 +206,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
       serviceId: channel.wireServiceId.toString('utf8'),
       connectionId,
     };
-    if (this.log.enabled(6)) {
+    if (this.log.enabled(LogLevel.Trace)) {
       this.log.trace(
         `sending ${MessageType[type]} stream=${streamId} connection=${connectionId} service=${message.serviceId}`,
       );
@@ -214,8 +227,19 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     }
   }
 
+  /** Tells the peer that this connection has ended (CONNECTION_RESET), after its last bytes. */
+  sendConnectionReset(connection: LocalConnection): void {
+    this.sendControl(
+      MessageType.CONNECTION_RESET,
+      connection.channel,
+      connection.streamId,
+      connection.connectionId,
+    );
+  }
+
   /** Ends every connection of the channel's stream, flushing what they have, and forgets the stream. */
-  protected endStream(channel: ServiceChannel): void {
+  endStream(channel: ServiceChannel): void {
+    if (channel.activeStreamId !== 0) this.policy.onStreamEnding?.(channel);
     channel.activeStreamId = 0;
     for (const connection of channel.connections.values()) {
       // What it holds is still written out (end() flushes), but no longer holds the tunnel:
@@ -227,7 +251,7 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   }
 
   /** Drops every connection at once: the tunnel they used is gone. */
-  protected dropStream(channel: ServiceChannel): void {
+  dropStream(channel: ServiceChannel): void {
     channel.activeStreamId = 0;
     for (const connection of channel.connections.values()) {
       this.receiveGuard.forget(connection);
@@ -332,9 +356,10 @@ export abstract class TunnelMux implements LocalConnectionHooks {
   private setTunnelReading(paused: boolean): void {
     if (paused === this.readingPaused) return;
     this.readingPaused = paused;
-    if (!this.connection) return;
-    if (paused) this.connection.pauseReading();
-    else this.connection.resumeReading();
+    const link = this.currentLink;
+    if (!link) return;
+    if (paused) link.pauseReading();
+    else link.resumeReading();
   }
 
   /**
@@ -355,15 +380,20 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     return count;
   }
 
-  /** What the receive path holds, and what it dropped. */
-  protected receiveSnapshot(): ReceiveSnapshot & { staleBytesDropped: number } {
-    return { ...this.receiveGuard.snapshot(), staleBytesDropped: this.staleBytesDropped };
-  }
-
   // ---- stats --------------------------------------------------------------------------------
 
+  /** Services, connections, the receive path and the tunnel's counters, with rates since the previous call. */
+  snapshot(now: number): MuxSnapshot {
+    return {
+      services: this.serviceSnapshots(now),
+      receive: { ...this.receiveGuard.snapshot(), staleBytesDropped: this.staleBytesDropped },
+      ...this.counters,
+      ...this.rates.rate('tunnel', this.counters, now),
+    };
+  }
+
   /** Per-service and per-connection figures, with rates since the previous call. */
-  protected serviceSnapshots(now: number): ServiceSnapshot[] {
+  private serviceSnapshots(now: number): ServiceSnapshot[] {
     const seen = new Set<string>();
     const services = [...this.channels.values()].map((channel): ServiceSnapshot => {
       const serviceKey = `service:${channel.serviceId}`;
@@ -400,9 +430,5 @@ export abstract class TunnelMux implements LocalConnectionHooks {
     seen.add('tunnel');
     this.rates.retain(seen);
     return services;
-  }
-
-  protected tunnelRates(now: number) {
-    return this.rates.rate('tunnel', this.counters, now);
   }
 }

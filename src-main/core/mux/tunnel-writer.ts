@@ -36,7 +36,7 @@ export type SendOrder = 'fair' | 'arrival';
 
 export const SEND_ORDERS: readonly SendOrder[] = ['fair', 'arrival'];
 
-/** Where batches go: an open TunnelConnection, or nothing while disconnected. */
+/** Where batches go: the tunnel link (TunnelLink), or nothing while disconnected. */
 export interface BatchSink {
   send(message: Buffer, onWritten: () => void): void;
   /**

@@ -28,16 +28,14 @@ export type ProtocolErrorCode =
   | 'unknown-service'
   | 'unknown-field';
 
-/** What the receiver does about a protocol error. */
-export type ProtocolConsequence = 'close-websocket' | 'reset-stream';
-
 /** A violation of the wire protocol by the peer at the other end of a WebSocket. */
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
+  /** Every protocol error closes the WebSocket it came on (the guides prescribe nothing milder). */
+  readonly consequence = 'close-websocket' as const;
   constructor(
     readonly code: ProtocolErrorCode,
     message: string,
-    readonly consequence: ProtocolConsequence = 'close-websocket',
   ) {
     super(message);
   }

@@ -15,7 +15,8 @@ import {
   token,
 } from '../test-support/tunnel-harness.js';
 import type { CloseCause } from '../tunnel/close-cause.js';
-import { SourceProxy, nextStreamId } from './source-proxy.js';
+import { nextStreamId } from '../proxy/proxy-session.js';
+import { SourceProxy } from './source-proxy.js';
 
 const cleanup: Closable[] = [];
 afterEach(async () => {

@@ -2,6 +2,8 @@
  * Source mode: the operator's side. One local listener per service; every accepted TCP
  * connection becomes a stream (STREAM_START) or, on V3, one more connection on the
  * service's active stream (CONNECTION_START). Listeners outlive tunnel reconnects.
+ * SourceProxy holds the listeners (and the sockets waiting for the tunnel); SourcePolicy
+ * decides what goes over the tunnel; ProxySession (core/proxy) does the rest.
  */
 import type net from 'node:net';
 import { ConfigError, type ProxyConfig } from '../config/proxy-config.js';
@@ -9,56 +11,30 @@ import { readMappingFiles } from '../config/mapping-files.js';
 import type { Logger } from '../log/logger.js';
 import type { TunnelMessage } from '../protocol/message.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { MessageType, type ProtocolVersion } from '../protocol/wire.js';
-import type { TunnelSnapshot } from '../stats/snapshot.js';
-import { TunnelClient, type TunnelState } from '../tunnel/tunnel-client.js';
 import {
   causeOf,
   CloseCauseError,
   describeCause,
-  type CloseCause,
   type LocalCloseBy,
 } from '../tunnel/close-cause.js';
-import type { BackoffOptions } from '../tunnel/backoff.js';
-import { DEFAULT_MUX_LIMITS, TunnelMux, type MuxLimits } from '../mux/tunnel-mux.js';
+import { MessageType, type ProtocolVersion } from '../protocol/wire.js';
+import type { TunnelSnapshot } from '../stats/snapshot.js';
+import type { TunnelMux } from '../mux/tunnel-mux.js';
 import type { LocalConnection } from '../mux/local-connection.js';
+import type { RolePolicy } from '../mux/role-policy.js';
 import { ServiceChannel } from '../mux/service-channel.js';
-import { ServiceListener } from './service-listener.js';
-import { resourceLimits, ResourceLimitError } from '../mux/limits.js';
+import { ResourceLimitError } from '../mux/limits.js';
 import { RefusalLog } from '../mux/refusal-log.js';
+import {
+  nextStreamId,
+  ProxySession,
+  type ListenerInfo,
+  type ProxyRuntimeOptions,
+} from '../proxy/proxy-session.js';
+import { ServiceListener } from './service-listener.js';
 
-/** A bound local port, as shown to the user. */
-export interface ListenerInfo {
-  readonly serviceId: string;
-  /** The listen address (bind address). */
-  readonly host: string;
-  readonly address: string;
-  readonly port: number;
-  /** True when the port was picked because none was configured. */
-  readonly picked: boolean;
-}
-
-export interface ProxyEvents {
-  /** Every service has its local port: connections can be made. */
-  onReady?(listeners: readonly ListenerInfo[]): void;
-  /** The tunnel's services arrived (SERVICE_IDS), before listeners are opened for them. */
-  onServiceIds?(serviceIds: readonly string[]): void;
-  onState?(state: TunnelState): void;
-  /** Stopped for good; `fatal` when by an error rather than close(). */
-  onStopped?(cause: CloseCause, fatal: boolean): void;
-}
-
-export interface ProxyRuntimeOptions {
-  logger: Logger;
-  events?: ProxyEvents;
-  /** Overrides of DEFAULT_MUX_LIMITS (send and receive side, connections per service). */
-  limits?: Partial<MuxLimits>;
-  pingIntervalMs?: number;
-  handshakeTimeoutMs?: number;
-  backoff?: BackoffOptions;
-  /** How long an accepted connection waits for the tunnel before it is dropped. */
-  pendingTimeoutMs?: number;
-}
+/** How long an accepted connection waits for the tunnel before it is dropped, by default. */
+const DEFAULT_PENDING_TIMEOUT_MS = 30_000;
 
 interface PendingSocket {
   socket: net.Socket;
@@ -66,68 +42,59 @@ interface PendingSocket {
   timer: NodeJS.Timeout;
 }
 
-export class SourceProxy extends TunnelMux {
-  private readonly client: TunnelClient;
+/** What SourcePolicy asks of the listeners when SERVICE_IDS names the tunnel's services. */
+export interface SourcePorts {
+  /** Opens a service's listener on a port (0: a free one). */
+  open(serviceId: string, port: number): Promise<void>;
+  /** Every service has its port: say so, and carry the connections that waited. */
+  ready(): void;
+}
+
+export class SourceProxy {
+  private readonly session: ProxySession<SourcePolicy>;
+  private readonly log: Logger;
   private readonly listeners = new Map<ServiceChannel, ServiceListener>();
   private readonly pending = new Set<PendingSocket>();
   private readonly bindHost: string;
   private ready = false;
-  private stopped = false;
   private readonly version: ProtocolVersion;
-  private readonly events: ProxyEvents;
-  private peerServices: readonly string[] = [];
   private readonly refusals: RefusalLog;
 
   constructor(
     private readonly config: ProxyConfig,
     private readonly runtime: ProxyRuntimeOptions,
   ) {
-    // The configured send order (--send-order) wins over the runtime's limits.
-    super(runtime.logger, {
-      ...muxLimits(runtime),
-      ...(config.sendOrder ? { sendOrder: config.sendOrder } : {}),
-    });
     if (config.mappings.mode !== 'source')
       throw new Error('SourceProxy needs a source configuration');
+    this.log = runtime.logger;
     this.version = config.peerVersion;
     this.bindHost = config.bindAddress ?? '127.0.0.1';
-    this.events = runtime.events ?? {};
     this.refusals = new RefusalLog(this.log);
     if (this.version === 'V1' && config.mappings.ports.size > 1) {
       throw new ConfigError('a V1 destination carries one service; give one port mapping', '-y V1');
     }
-    this.client = new TunnelClient(
-      {
-        endpoint: config.endpoint,
-        mode: 'source',
-        accessToken: config.accessToken,
-        clientToken: config.clientToken,
-        version: this.version,
-        tls: config.tls,
-        pingIntervalMs: runtime.pingIntervalMs ?? 5_000,
-        handshakeTimeoutMs: runtime.handshakeTimeoutMs ?? 15_000,
-        logger: runtime.logger.child('tunnel'),
-        backoff: runtime.backoff,
+    const ports: SourcePorts = {
+      open: (serviceId, port) => this.openListener(serviceId, port),
+      ready: () => this.becomeReady(),
+    };
+    this.session = new ProxySession(config, runtime, {
+      mode: 'source',
+      version: this.version,
+      policy: (mux, session) => new SourcePolicy(mux, session, config, ports),
+      onConnected: () => {
+        this.ready = false;
+        // A V1 peer gets no SERVICE_IDS: the configured mapping is all there is.
+        if (this.version === 'V1') this.becomeReady();
       },
-      {
-        onConnected: (connection) => {
-          this.attach(connection);
-          this.ready = false;
-          // A V1 peer gets no SERVICE_IDS: the configured mapping is all there is.
-          if (this.version === 'V1') this.becomeReady();
-        },
-        onMessage: (message, release) => this.receive(message, release),
-        onDisconnected: (cause) => {
-          this.ready = false;
-          this.detach();
-          this.log.debug(`tunnel down: ${describeCause(cause)}`);
-        },
-        onState: (state) => this.events.onState?.(state),
-        onStopped: (cause, fatal) => {
-          if (fatal) void this.fail(cause);
-        },
+      onDisconnected: (cause) => {
+        this.ready = false;
+        this.log.debug(`tunnel down: ${describeCause(cause)}`);
       },
-    );
+      stop: () => {
+        this.dropPending();
+        return this.closeListeners();
+      },
+    });
   }
 
   /**
@@ -145,39 +112,32 @@ export class SourceProxy extends TunnelMux {
       await this.closeListeners();
       throw error;
     }
-    this.client.start();
+    this.session.start();
   }
 
   /** Closes the tunnel and every listener and connection. */
-  async close(by: LocalCloseBy = 'operator'): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    const cause: CloseCause = { kind: 'closed', by };
-    this.client.close(cause);
-    this.detach();
-    this.dropPending();
-    await this.closeListeners();
-    this.events.onStopped?.(cause, false);
+  close(by?: LocalCloseBy): Promise<void> {
+    return this.session.close(by);
   }
 
   /** Skips the wait before the next reconnect attempt. */
   reconnectNow(): void {
-    this.client.reconnectNow();
+    this.session.reconnectNow();
   }
 
   /** Round trip of the last WebSocket ping, ms. */
   get latencyMs(): number | undefined {
-    return this.client.latencyMs;
+    return this.session.latencyMs;
   }
 
   /** Reconnects since the first connection. */
   get reconnects(): number {
-    return this.client.reconnects;
+    return this.session.reconnects;
   }
 
   /** The services the tunnel carries, from the last SERVICE_IDS (empty before, and for V1). */
   get serviceIds(): readonly string[] {
-    return this.peerServices;
+    return this.session.policy.serviceIds;
   }
 
   /**
@@ -186,7 +146,7 @@ export class SourceProxy extends TunnelMux {
    * connections already open on the old port carry on.
    */
   async rebind(serviceId: string, port: number, bindAddress: string): Promise<ListenerInfo> {
-    const channel = this.channels.get(serviceId);
+    const channel = this.session.mux.channels.get(serviceId);
     const old = channel && this.listeners.get(channel);
     if (!channel || !old) throw new ConfigError(`the tunnel has no service "${serviceId}"`);
     if (port !== 0 && port === old.port && bindAddress === old.host) return this.infoOf(channel);
@@ -197,7 +157,7 @@ export class SourceProxy extends TunnelMux {
       (socket) => this.accept(socket, replacement),
     );
     await replacement.listen();
-    if (this.stopped || this.listeners.get(channel) !== old) {
+    if (this.session.stopped || this.listeners.get(channel) !== old) {
       await replacement.close();
       throw new ConfigError(`service "${serviceId}" changed or closed while rebinding`);
     }
@@ -227,126 +187,7 @@ export class SourceProxy extends TunnelMux {
   }
 
   snapshot(now = Date.now()): TunnelSnapshot {
-    return {
-      at: now,
-      mode: 'source',
-      state: this.client.state,
-      latencyMs: this.client.latencyMs,
-      reconnects: this.client.reconnects,
-      services: this.serviceSnapshots(now),
-      receive: this.receiveSnapshot(),
-      ...this.counters,
-      ...this.tunnelRates(now),
-    };
-  }
-
-  private receive(message: TunnelMessage, release?: () => void): void {
-    try {
-      this.handleMessage(message, release);
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.log.error(`closing the tunnel WebSocket: ${error.message}`);
-      this.connection?.close({ kind: 'protocol', code: error.code, detail: error.message });
-    }
-  }
-
-  protected onServiceIds(serviceIds: readonly string[]): void {
-    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: unknown) =>
-      this.fail(causeOf(error)),
-    );
-  }
-
-  /** Source mode never accepts stream starts: the guide says close the WebSocket. */
-  protected onStreamStart(): void {
-    throw new ProtocolError(
-      'forbidden-type',
-      'the service sent STREAM_START to a source; only a source starts streams',
-    );
-  }
-
-  protected onConnectionStart(message: TunnelMessage): void {
-    throw new ProtocolError(
-      'forbidden-type',
-      `the service sent CONNECTION_START (stream ${message.streamId}) to a source; only a source starts connections`,
-    );
-  }
-
-  protected onLocalConnectionEnded(connection: LocalConnection): void {
-    const channel = connection.channel;
-    if (this.version === 'V3') {
-      this.sendControl(
-        MessageType.CONNECTION_RESET,
-        channel,
-        connection.streamId,
-        connection.connectionId,
-      );
-    } else {
-      // V1/V2 peers have one connection per stream: its end is the stream's end.
-      this.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
-      channel.activeStreamId = 0;
-    }
-  }
-
-  private async applyServiceIds(serviceIds: string[]): Promise<void> {
-    const configured = [...this.channels.keys()];
-    this.peerServices = serviceIds;
-    this.events.onServiceIds?.(serviceIds);
-    this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
-    const bare = configured.length === 1 && configured[0] === '';
-    if (bare) {
-      if (serviceIds.length > 1) {
-        // A bare port serves one service: every one of them needs its own mapping.
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: serviceIds,
-          unknown: [],
-        });
-      }
-      if (serviceIds.length === 1) this.renameChannel('', serviceIds[0]!);
-    } else if (serviceIds.length > 0 && configured.length > 0) {
-      const missing = serviceIds.filter((id) => !this.channels.has(id));
-      const unknown = configured.filter((id) => !serviceIds.includes(id));
-      if (unknown.length > 0) {
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: missing,
-          unknown,
-        });
-      }
-      if (
-        missing.length > 0 &&
-        this.config.mappings.mode === 'source' &&
-        this.config.mappings.ports.size > 0
-      ) {
-        // Like the reference: mappings given on the command line must name every service.
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: missing,
-          unknown: [],
-        });
-      }
-    }
-    const missing = serviceIds.filter((id) => !this.channels.has(id));
-    if (missing.length > 0) {
-      const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<
-        string,
-        number
-      >;
-      for (const id of missing) await this.openListener(id, fromFiles.get(id) ?? 0);
-    }
-    if (serviceIds.length === 0 && this.channels.size === 0) await this.openListener('', 0);
-    this.becomeReady();
-  }
-
-  private renameChannel(from: string, to: string): void {
-    const channel = this.channels.get(from);
-    if (!channel) return;
-    this.channels.delete(from);
-    channel.rename(to, this.version !== 'V1');
-    this.channels.set(to, channel);
+    return this.session.snapshot(now);
   }
 
   private async openListener(serviceId: string, port: number): Promise<void> {
@@ -360,7 +201,7 @@ export class SourceProxy extends TunnelMux {
     );
     await listener.listen();
     channel.local = listener.address;
-    this.channels.set(serviceId, channel);
+    this.session.mux.channels.set(serviceId, channel);
     this.listeners.set(channel, listener);
     if (port === 0) {
       this.log.info(
@@ -370,13 +211,13 @@ export class SourceProxy extends TunnelMux {
   }
 
   private becomeReady(): void {
-    if (this.ready || this.stopped) return;
+    if (this.ready || this.session.stopped) return;
     this.ready = true;
     const infos = this.listenerInfo;
     for (const info of infos) {
       this.log.info(`${info.serviceId || 'service'} listening on ${info.address}`);
     }
-    this.events.onReady?.(infos);
+    this.session.events.onReady?.(infos);
     for (const entry of [...this.pending]) {
       this.pending.delete(entry);
       clearTimeout(entry.timer);
@@ -388,7 +229,7 @@ export class SourceProxy extends TunnelMux {
   }
 
   private accept(socket: net.Socket, listener: ServiceListener): void {
-    if (this.stopped) {
+    if (this.session.stopped) {
       socket.destroy();
       return;
     }
@@ -398,36 +239,11 @@ export class SourceProxy extends TunnelMux {
       return;
     }
     if (this.overConnectionLimit(channel, listener, socket)) return;
-    if (!this.ready || !this.connection) {
+    if (!this.ready || !this.session.mux.link) {
       this.hold(socket, listener);
       return;
     }
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-    if (this.version === 'V3' && channel.activeStreamId !== 0) {
-      const connectionId = ++channel.lastConnectionId;
-      this.sendControl(MessageType.CONNECTION_START, channel, channel.activeStreamId, connectionId);
-      this.addConnection(channel, socket, channel.activeStreamId, connectionId, peer, false);
-      this.log.debug(
-        `${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`,
-      );
-      return;
-    }
-    if (this.version !== 'V3' && channel.connections.size > 0) {
-      this.log.warn(
-        `${channel.serviceId || 'service'}: a ${this.version} destination carries one connection per service; ` +
-          `the new connection from ${peer} replaces the open one`,
-      );
-      this.dropStream(channel);
-    }
-    // Stream ids only grow, so stale frames of an earlier stream can never match.
-    const streamId = (channel.lastStreamId = nextStreamId(channel.lastStreamId));
-    const connectionId = this.version === 'V3' ? 1 : 0;
-    channel.lastConnectionId = Math.max(channel.lastConnectionId, connectionId);
-    channel.activeStreamId = streamId;
-    channel.streamsStarted++;
-    this.sendControl(MessageType.STREAM_START, channel, streamId, connectionId);
-    this.addConnection(channel, socket, streamId, connectionId, peer, false);
-    this.log.debug(`${channel.serviceId}: stream ${streamId} started for ${peer}`);
+    this.session.policy.startConnection(channel, socket);
   }
 
   /**
@@ -442,7 +258,7 @@ export class SourceProxy extends TunnelMux {
   ): boolean {
     let open = this.version === 'V3' ? channel.connections.size : 0;
     for (const entry of this.pending) if (entry.listener === listener) open++;
-    const limit = this.limits.maxConnectionsPerService;
+    const limit = this.session.mux.limits.maxConnectionsPerService;
     if (open < limit) return false;
     const error = new ResourceLimitError(
       'too-many-connections',
@@ -466,7 +282,7 @@ export class SourceProxy extends TunnelMux {
           `dropped a connection on ${listener.address}: the tunnel did not become ready in time`,
         );
         socket.destroy();
-      }, this.runtime.pendingTimeoutMs ?? 30_000),
+      }, this.runtime.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS),
     };
     entry.timer.unref();
     socket.once('close', () => {
@@ -484,17 +300,6 @@ export class SourceProxy extends TunnelMux {
     this.pending.clear();
   }
 
-  private async fail(cause: CloseCause): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.log.error(describeCause(cause));
-    this.client.close(cause);
-    this.detach();
-    this.dropPending();
-    await this.closeListeners();
-    this.events.onStopped?.(cause, true);
-  }
-
   private async closeListeners(): Promise<void> {
     const all = [...this.listeners.values()];
     this.listeners.clear();
@@ -503,20 +308,158 @@ export class SourceProxy extends TunnelMux {
 }
 
 /**
- * A proxy's multiplexer limits: the defaults with the runtime's overrides, the receive side's
- * checked against the ping period (a ConfigError names the field).
+ * What the source decides: every accepted connection starts a stream, or on V3 one more
+ * connection of the service's active stream; a local end is answered with CONNECTION_RESET
+ * (V3) or STREAM_RESET (V1/V2); SERVICE_IDS must match the mappings, and services without a
+ * port get one. Only a source starts streams: STREAM_START or CONNECTION_START from the
+ * service closes the WebSocket.
  */
-export function muxLimits(
-  runtime: Pick<ProxyRuntimeOptions, 'limits' | 'pingIntervalMs'>,
-): MuxLimits {
-  return {
-    ...DEFAULT_MUX_LIMITS,
-    ...runtime.limits,
-    ...resourceLimits(runtime.limits, runtime.pingIntervalMs),
-  };
-}
+export class SourcePolicy implements RolePolicy {
+  private readonly version: ProtocolVersion;
+  private readonly log: Logger;
+  private peerServices: readonly string[] = [];
 
-/** The next stream id: positive int32, wrapping past the maximum like the reference. */
-export function nextStreamId(last: number): number {
-  return last >= 0x7fffffff ? 1 : last + 1;
+  constructor(
+    private readonly mux: TunnelMux,
+    private readonly session: ProxySession,
+    private readonly config: ProxyConfig,
+    private readonly ports: SourcePorts,
+  ) {
+    this.version = config.peerVersion;
+    this.log = mux.log;
+  }
+
+  /** The services the tunnel carries, from the last SERVICE_IDS (empty before, and for V1). */
+  get serviceIds(): readonly string[] {
+    return this.peerServices;
+  }
+
+  onServiceIds(serviceIds: readonly string[]): void {
+    void this.applyServiceIds([...new Set(serviceIds)]).catch((error: unknown) =>
+      this.session.fail(causeOf(error)),
+    );
+  }
+
+  /** Source mode never accepts stream starts: the guide says close the WebSocket. */
+  onStreamStart(): void {
+    throw new ProtocolError(
+      'forbidden-type',
+      'the service sent STREAM_START to a source; only a source starts streams',
+    );
+  }
+
+  onConnectionStart(message: TunnelMessage): void {
+    throw new ProtocolError(
+      'forbidden-type',
+      `the service sent CONNECTION_START (stream ${message.streamId}) to a source; only a source starts connections`,
+    );
+  }
+
+  onLocalConnectionEnded(connection: LocalConnection): void {
+    const channel = connection.channel;
+    if (this.version === 'V3') {
+      this.mux.sendConnectionReset(connection);
+    } else {
+      // V1/V2 peers have one connection per stream: its end is the stream's end.
+      this.mux.sendControl(MessageType.STREAM_RESET, channel, connection.streamId);
+      channel.activeStreamId = 0;
+    }
+  }
+
+  /** Carries an accepted socket over the open tunnel: a new stream, or one more connection. */
+  startConnection(channel: ServiceChannel, socket: net.Socket): void {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (this.version === 'V3' && channel.activeStreamId !== 0) {
+      const connectionId = ++channel.lastConnectionId;
+      this.mux.sendControl(
+        MessageType.CONNECTION_START,
+        channel,
+        channel.activeStreamId,
+        connectionId,
+      );
+      this.mux.addConnection(channel, socket, channel.activeStreamId, connectionId, peer, false);
+      this.log.debug(
+        `${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`,
+      );
+      return;
+    }
+    if (this.version !== 'V3' && channel.connections.size > 0) {
+      this.log.warn(
+        `${channel.serviceId || 'service'}: a ${this.version} destination carries one connection per service; ` +
+          `the new connection from ${peer} replaces the open one`,
+      );
+      this.mux.dropStream(channel);
+    }
+    // Stream ids only grow, so stale frames of an earlier stream can never match.
+    const streamId = (channel.lastStreamId = nextStreamId(channel.lastStreamId));
+    const connectionId = this.version === 'V3' ? 1 : 0;
+    channel.lastConnectionId = Math.max(channel.lastConnectionId, connectionId);
+    channel.activeStreamId = streamId;
+    channel.streamsStarted++;
+    this.mux.sendControl(MessageType.STREAM_START, channel, streamId, connectionId);
+    this.mux.addConnection(channel, socket, streamId, connectionId, peer, false);
+    this.log.debug(`${channel.serviceId}: stream ${streamId} started for ${peer}`);
+  }
+
+  private async applyServiceIds(serviceIds: string[]): Promise<void> {
+    const configured = [...this.mux.channels.keys()];
+    this.peerServices = serviceIds;
+    this.session.events.onServiceIds?.(serviceIds);
+    this.log.info(`the tunnel's services: ${serviceIds.length ? serviceIds.join(', ') : '(none)'}`);
+    const bare = configured.length === 1 && configured[0] === '';
+    if (bare) {
+      if (serviceIds.length > 1) {
+        // A bare port serves one service: every one of them needs its own mapping.
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: serviceIds,
+          unknown: [],
+        });
+      }
+      if (serviceIds.length === 1) this.renameChannel('', serviceIds[0]!);
+    } else if (serviceIds.length > 0 && configured.length > 0) {
+      const missing = serviceIds.filter((id) => !this.mux.channels.has(id));
+      const unknown = configured.filter((id) => !serviceIds.includes(id));
+      if (unknown.length > 0) {
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: missing,
+          unknown,
+        });
+      }
+      if (
+        missing.length > 0 &&
+        this.config.mappings.mode === 'source' &&
+        this.config.mappings.ports.size > 0
+      ) {
+        // Like the reference: mappings given on the command line must name every service.
+        throw new CloseCauseError({
+          kind: 'services-mismatch',
+          tunnelServices: serviceIds,
+          unmapped: missing,
+          unknown: [],
+        });
+      }
+    }
+    const missing = serviceIds.filter((id) => !this.mux.channels.has(id));
+    if (missing.length > 0) {
+      const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<
+        string,
+        number
+      >;
+      for (const id of missing) await this.ports.open(id, fromFiles.get(id) ?? 0);
+    }
+    if (serviceIds.length === 0 && this.mux.channels.size === 0) await this.ports.open('', 0);
+    this.ports.ready();
+  }
+
+  private renameChannel(from: string, to: string): void {
+    const channel = this.mux.channels.get(from);
+    if (!channel) return;
+    this.mux.channels.delete(from);
+    channel.rename(to, this.version !== 'V1');
+    this.mux.channels.set(to, channel);
+  }
 }

@@ -8,11 +8,8 @@ import { LogLevel, createLogger, silentLogger, type Logger } from '../log/logger
 import type { SendOrder } from '../mux/tunnel-writer.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { TunnelService } from '../service/tunnel-service.js';
-import {
-  SourceProxy,
-  type ListenerInfo,
-  type ProxyRuntimeOptions,
-} from '../source/source-proxy.js';
+import type { ListenerInfo, ProxyRuntimeOptions } from '../proxy/proxy-session.js';
+import { SourceProxy } from '../source/source-proxy.js';
 import { waitFor } from './local-servers.js';
 import { captureDir, captureSecret } from './log-capture.mjs';
 

@@ -31,6 +31,7 @@ import { describeCause, type CloseCause } from './close-cause.js';
 import { classifyConnectError, handshakeCause } from './classify-close.js';
 import { trustedCertificates } from './tls-trust.js';
 import { WebSocketTap } from './websocket-tap.js';
+import type { TunnelLink } from '../mux/tunnel-link.js';
 
 /** What one read from the service's socket may hold (TLS hands out at most 16 KiB). */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -102,7 +103,7 @@ function withoutCredentials(url: string): string {
   }
 }
 
-export class TunnelConnection {
+export class TunnelConnection implements TunnelLink {
   private readonly ws: WebSocket;
   private readonly decoder = new FrameDecoder();
   private closeCause: CloseCause | undefined;
