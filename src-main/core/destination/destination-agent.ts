@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
-import { causeOf, CloseCauseError, type LocalCloseBy } from '../tunnel/close-cause.js';
+import { causeOf, servicesMismatch, type LocalCloseBy } from '../tunnel/close-cause.js';
 import { readMappingFiles } from '../config/mapping-files.js';
 import type { Logger } from '../log/logger.js';
 import type { TunnelMessage } from '../protocol/message.js';
@@ -108,23 +108,17 @@ export class DestinationPolicy implements RolePolicy {
     if (configured.length === 1 && configured[0] === '') {
       if (serviceIds.length > 1) {
         // A bare target serves one service: every one of them needs its own mapping.
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: serviceIds,
-          unknown: [],
-        });
+        throw servicesMismatch(serviceIds, serviceIds);
       }
       return;
     }
     const unknown = configured.filter((id) => !serviceIds.includes(id));
     if (unknown.length > 0 && serviceIds.length > 0) {
-      throw new CloseCauseError({
-        kind: 'services-mismatch',
-        tunnelServices: serviceIds,
-        unmapped: serviceIds.filter((id) => !this.targets.has(id)),
+      throw servicesMismatch(
+        serviceIds,
+        serviceIds.filter((id) => !this.targets.has(id)),
         unknown,
-      });
+      );
     }
     const missing = serviceIds.filter((id) => !this.targets.has(id));
     if (missing.length === 0) return;
@@ -135,12 +129,7 @@ export class DestinationPolicy implements RolePolicy {
     const stillMissing = missing.filter((id) => !fromFiles.has(id));
     if (stillMissing.length > 0) {
       // A destination must know where each service goes.
-      throw new CloseCauseError({
-        kind: 'services-mismatch',
-        tunnelServices: serviceIds,
-        unmapped: stillMissing,
-        unknown: [],
-      });
+      throw servicesMismatch(serviceIds, stillMissing);
     }
     for (const id of missing) this.addService(id, fromFiles.get(id)!);
   }

@@ -13,7 +13,7 @@ import type { TunnelMessage } from '../protocol/message.js';
 import { ProtocolError } from '../protocol/errors.js';
 import {
   causeOf,
-  CloseCauseError,
+  servicesMismatch,
   describeCause,
   type LocalCloseBy,
 } from '../tunnel/close-cause.js';
@@ -410,24 +410,14 @@ export class SourcePolicy implements RolePolicy {
     if (bare) {
       if (serviceIds.length > 1) {
         // A bare port serves one service: every one of them needs its own mapping.
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: serviceIds,
-          unknown: [],
-        });
+        throw servicesMismatch(serviceIds, serviceIds);
       }
       if (serviceIds.length === 1) this.renameChannel('', serviceIds[0]!);
     } else if (serviceIds.length > 0 && configured.length > 0) {
       const missing = serviceIds.filter((id) => !this.mux.channels.has(id));
       const unknown = configured.filter((id) => !serviceIds.includes(id));
       if (unknown.length > 0) {
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: missing,
-          unknown,
-        });
+        throw servicesMismatch(serviceIds, missing, unknown);
       }
       if (
         missing.length > 0 &&
@@ -435,12 +425,7 @@ export class SourcePolicy implements RolePolicy {
         this.config.mappings.ports.size > 0
       ) {
         // Like the reference: mappings given on the command line must name every service.
-        throw new CloseCauseError({
-          kind: 'services-mismatch',
-          tunnelServices: serviceIds,
-          unmapped: missing,
-          unknown: [],
-        });
+        throw servicesMismatch(serviceIds, missing);
       }
     }
     const missing = serviceIds.filter((id) => !this.mux.channels.has(id));

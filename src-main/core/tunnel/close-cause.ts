@@ -218,6 +218,18 @@ export class CloseCauseError extends Error {
   }
 }
 
+/**
+ * The tunnel's services and this side's mappings do not match (either role, on SERVICE_IDS):
+ * `unmapped` are the tunnel's services nothing here serves, `unknown` mapped ones it lacks.
+ */
+export function servicesMismatch(
+  tunnelServices: readonly string[],
+  unmapped: readonly string[],
+  unknown: readonly string[] = [],
+): CloseCauseError {
+  return new CloseCauseError({ kind: 'services-mismatch', tunnelServices, unmapped, unknown });
+}
+
 /** The cause of a failure caught at a proxy's edge: its own, or a local failure. */
 export function causeOf(error: unknown): CloseCause {
   if (error instanceof CloseCauseError) return error.closeCause;
