@@ -7,42 +7,28 @@
  * use test-support: they build apart, to dist-bench/ (tsconfig.bench.json), and ship nowhere.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  importsOf,
+  isTestOnly,
+  REPO_ROOT as root,
+  sourceFiles,
+} from './test-support/import-graph.js';
 
-const root = resolve(import.meta.dirname, '..');
-const SOURCE = /\.(ts|tsx|mts|js|mjs)$/;
 /** Packages only tests use: a product module importing one would not even run without them. */
 const TEST_PACKAGES = ['vitest', '@testing-library/', 'fast-check', '@playwright/test', 'jsdom'];
 
-/** Whether a path (relative to the root, `/`-separated) is test-only code. */
-function isTestOnly(path: string): boolean {
-  return /(^|\/)test-support\//.test(path) || /\.test\.(ts|tsx)$/.test(path);
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-    .map((name) => `${dir}/${name.split(sep).join('/')}`)
-    .filter((path) => SOURCE.test(path) && !path.includes('/generated/'));
-}
-
 /** What a product module at `path` imports that is test-only, as "path -> specifier" lines. */
-function testOnlyImports(path: string, text: string): string[] {
-  const found: string[] = [];
-  for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
-    const testOnly = specifier.startsWith('.')
-      ? isTestOnly(
-          relative(root, resolve(root, dirname(path), specifier))
-            .split(sep)
-            .join('/'),
-        )
-      : TEST_PACKAGES.some((name) => specifier === name || specifier.startsWith(name));
-    if (testOnly) found.push(`${path} -> ${specifier}`);
-  }
-  return found;
+function testOnlyImports(path: string, text?: string): string[] {
+  return importsOf(path, text)
+    .filter(({ specifier, target }) =>
+      target !== null
+        ? isTestOnly(target)
+        : TEST_PACKAGES.some((name) => specifier === name || specifier.startsWith(name)),
+    )
+    .map(({ specifier }) => `${path} -> ${specifier}`);
 }
 
 describe('test-only code', () => {
@@ -51,9 +37,7 @@ describe('test-only code', () => {
       (path) => !isTestOnly(path),
     );
     expect(product.length).toBeGreaterThan(100);
-    const found = product.flatMap((path) =>
-      testOnlyImports(path, readFileSync(join(root, path), 'utf8')),
-    );
+    const found = product.flatMap((path) => testOnlyImports(path));
     expect(found).toEqual([]);
   });
 

@@ -1,0 +1,76 @@
+/**
+ * The import rules ARCHITECTURE.md states, held: each layer of main imports only the layers
+ * below it; the renderer reaches main only through the IPC contract; the two proxy roles
+ * share the multiplexer and the proxy session but never import each other.
+ */
+import { describe, expect, it } from 'vitest';
+import { importsOf, isTestOnly, sourceFiles } from './test-support/import-graph.js';
+
+/** What each part of the product may import, besides itself and npm packages. */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  'src-main/core': [],
+  'src-main/ipc': [],
+  'src-main/types': [],
+  'src-main/aws': ['src-main/core'],
+  'src-main/app': ['src-main/core', 'src-main/aws', 'src-main/ipc'],
+  'src-main/web': ['src-main/app', 'src-main/core', 'src-main/ipc'],
+  'src-main/cli': ['src-main/app', 'src-main/web', 'src-main/core', 'src-main/aws', 'src-main/ipc'],
+  'src-main/electron': ['src-main/app', 'src-main/core', 'src-main/aws', 'src-main/ipc'],
+  'src-renderer': ['src-main/ipc'],
+};
+
+/** Inside core: a lower part never imports a higher one. */
+const CORE_NEVER: Record<string, readonly string[]> = {
+  'src-main/core/protocol': ['mux', 'tunnel', 'proxy', 'source', 'destination', 'service'],
+  'src-main/core/mux': ['proxy', 'source', 'destination', 'service'],
+  'src-main/core/tunnel': ['proxy', 'source', 'destination', 'service'],
+  'src-main/core/proxy': ['source', 'destination', 'service'],
+  'src-main/core/source': ['destination', 'service'],
+  'src-main/core/destination': ['source', 'service'],
+};
+
+const partOf = (path: string, parts: Iterable<string>): string | undefined =>
+  [...parts].find((part) => path === part || path.startsWith(`${part}/`));
+
+const productFiles = [...sourceFiles('src-main'), ...sourceFiles('src-renderer')].filter(
+  (path) => !isTestOnly(path),
+);
+
+describe('the architecture', () => {
+  it('holds its layers: every import of a product module goes down, never up', () => {
+    expect(productFiles.length).toBeGreaterThan(100);
+    const broken = productFiles.flatMap((path) => {
+      const from = partOf(path, Object.keys(MAY_IMPORT));
+      if (!from) return [];
+      const allowed = [from, ...MAY_IMPORT[from]!];
+      return importsOf(path)
+        .filter(({ target }) => target !== null && !target.endsWith('.css'))
+        .filter(({ target }) => partOf(target!, allowed) === undefined)
+        .map(({ specifier }) => `${path} -> ${specifier}`);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('keeps core in its order: codec, then link and mux, then the roles', () => {
+    const broken = productFiles.flatMap((path) => {
+      const from = partOf(path, Object.keys(CORE_NEVER));
+      if (!from) return [];
+      const never = CORE_NEVER[from]!.map((part) => `src-main/core/${part}`);
+      return importsOf(path)
+        .filter(({ target }) => target !== null && partOf(target, never) !== undefined)
+        .map(({ specifier }) => `${path} -> ${specifier}`);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('keeps Electron to the shell', () => {
+    const outside = productFiles
+      .filter((path) => !path.startsWith('src-main/electron/'))
+      .flatMap((path) =>
+        importsOf(path)
+          .filter(({ specifier }) => specifier === 'electron')
+          .map(() => path),
+      );
+    expect(outside).toEqual([]);
+  });
+});
