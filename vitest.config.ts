@@ -2,13 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 /** Each test file's loggers record their lines and secrets for the secret scan (see the file). */
 const setupFiles = ['src-main/core/test-support/log-capture-setup.ts'];
+/**
+ * Per project: a project does not inherit the root's test options, and the default 5 s is
+ * too short for the fuzz and integration tests on a busy 2-core machine.
+ */
+const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
   test: {
     // Every log line of the run is scanned for every secret afterwards (see the file).
     globalSetup: ['src-main/core/test-support/secret-scan.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
     projects: [
       {
         test: {
@@ -17,6 +20,7 @@ export default defineConfig({
           environment: 'node',
           pool: 'forks',
           setupFiles,
+          ...timeouts,
         },
       },
       {
@@ -26,6 +30,7 @@ export default defineConfig({
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles,
+          ...timeouts,
         },
       },
     ],
