@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
+} from '../app/content-security-policy.js';
 
 const builtPage = join(import.meta.dirname, '..', '..', 'out', 'renderer', 'index.html');
 
@@ -52,13 +55,17 @@ describe('the built renderer page', () => {
     expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|wasm-unsafe-eval/);
   });
 
-  it('allows no plugins and cannot be framed', () => {
+  it('allows no plugins, and leaves framing to the header (a meta tag cannot say it)', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.has('frame-ancestors')).toBe(false);
+    expect(parsePolicy(CONTENT_SECURITY_POLICY).get('frame-ancestors')).toEqual(["'none'"]);
   });
 
-  it('is the policy main sends as a header (Electron session and browser mode)', () => {
-    expect(parsePolicy(policy)).toEqual(parsePolicy(CONTENT_SECURITY_POLICY));
+  it('is the policy main sends as a header (Electron session and browser mode), less framing', () => {
+    expect(parsePolicy(policy)).toEqual(parsePolicy(META_CONTENT_SECURITY_POLICY));
+    const header = parsePolicy(CONTENT_SECURITY_POLICY);
+    header.delete('frame-ancestors');
+    expect(parsePolicy(policy)).toEqual(header);
   });
 
   it('has no inline script the policy would have to allow', () => {

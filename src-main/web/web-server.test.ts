@@ -91,6 +91,8 @@ describe('WebServer', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('TunnelDesk');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // Framing is refused by the header: a meta tag cannot say frame-ancestors.
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   });
 
   it('refuses other origins and other Host names even with the secret', async () => {
