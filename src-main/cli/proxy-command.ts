@@ -8,6 +8,7 @@ import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { SourceProxy } from '../core/source/source-proxy.js';
 import type { CloseCause } from '../core/tunnel/close-cause.js';
 import { DEFAULT_WEB_PROXY_PORT } from '../core/tunnel/web-proxy.js';
+import { versionText } from './version.js';
 import { cliWords } from './close-words.js';
 import { parseProxyArgs } from './proxy-options.js';
 import type { CommandIo } from './io.js';
@@ -20,7 +21,7 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     return 0;
   }
   if (parsed.kind === 'version') {
-    io.out(io.version);
+    io.out(versionText(io.version));
     return 0;
   }
   const { config } = parsed;
