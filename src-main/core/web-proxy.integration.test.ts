@@ -1,7 +1,8 @@
 /**
  * A whole tunnel (our local tunnel service, a destination, a source) whose two WebSockets go
  * through a SOCKS5 web proxy named in ALL_PROXY or HTTPS_PROXY: the bytes arrive whole
- * (hash compared end to end), and the proxy saw both connections to the service.
+ * (hash compared end to end), and the proxy saw both connections to the service. A broken
+ * variable that no command line checked first (the app) stops the tunnel with its name.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,10 @@ import {
   type Closable,
 } from './test-support/local-servers.js';
 import { startSocks5Server } from './test-support/socks5-server.js';
-import { startHarness } from './test-support/tunnel-harness.js';
+import { plainEndpoint, startHarness } from './test-support/tunnel-harness.js';
+import { silentLogger } from './log/logger.js';
+import type { CloseCause } from './tunnel/close-cause.js';
+import { TunnelClient } from './tunnel/tunnel-client.js';
 
 const MiB = 1024 * 1024;
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -52,5 +56,36 @@ describe('the tunnel through a SOCKS5 web proxy', () => {
     const service = `127.0.0.1:${tunnel.service.port}`;
     expect(socks.connects).toEqual([service, service]);
     expect(upload.accepted).toBe(1);
+  });
+});
+
+describe('a web proxy variable that is not a URL, where nothing checked it first (the app)', () => {
+  it('stops the tunnel with a local failure naming the variable, not a stack trace', async () => {
+    proxyEnv('HTTPS_PROXY', 'http://[bad');
+    const stopped = new Promise<{ cause: CloseCause; fatal: boolean }>((resolve) => {
+      const client = new TunnelClient(
+        {
+          endpoint: plainEndpoint(9),
+          mode: 'source',
+          accessToken: 'an-access-token-for-this-test',
+          version: 'V3',
+          tls: { verify: true },
+          pingIntervalMs: 5_000,
+          handshakeTimeoutMs: 5_000,
+          logger: silentLogger,
+        },
+        {
+          onConnected: () => {},
+          onMessage: () => {},
+          onDisconnected: () => {},
+          onStopped: (cause, fatal) => resolve({ cause, fatal }),
+        },
+      );
+      client.start();
+    });
+    const { cause, fatal } = await stopped;
+    expect(fatal).toBe(true);
+    expect(cause.kind).toBe('local-failure');
+    expect(cause.kind === 'local-failure' && cause.detail).toMatch(/^HTTPS_PROXY: /);
   });
 });
