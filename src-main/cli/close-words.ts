@@ -31,6 +31,11 @@ export function cliWords(cause: CloseCause, mode: ProxyMode): string {
       return `TLS to ${cause.endpoint} failed (${cause.code}: ${cause.detail}): ${TLS_HINTS[cause.problem]}.`;
     case 'services-mismatch':
       return mismatchWords(cause, mode);
+    case 'proxy-unreachable':
+      return (
+        `the web proxy ${cause.proxy} cannot be reached${cause.code ? ` (${cause.code})` : ''}; ` +
+        'check HTTPS_PROXY (or https_proxy, ALL_PROXY), or list the endpoint in NO_PROXY'
+      );
     default:
       return describeCause(cause);
   }

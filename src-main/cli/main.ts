@@ -1,7 +1,8 @@
 /**
  * The `tunneldesk` command: `proxy` (the localproxy-compatible headless proxy), `service`
  * (the local tunnel service) and `web` (the app in a browser). Errors of usage print one
- * clear line and exit 2; runtime failures exit 1.
+ * clear line and exit 2; runtime failures exit 1. Flags with no command before them are the
+ * proxy's (`tunneldesk -r us-east-1 -d SSH1=22`), so tunneldesk drops in for localproxy.
  *
  * Each command's modules are loaded only when it runs: a proxy that also loaded the web app,
  * zod and the management API would carry a heap twice the size, and V8 then falls into full
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/config/proxy-config.js';
 import type { CommandIo } from './io.js';
 import type { RunningService } from './service-command.js';
+import { versionText } from './version.js';
 
 function packageVersion(): string {
   try {
@@ -31,10 +33,27 @@ Commands:
   web       The desktop app in your browser, on 127.0.0.1 (browser mode)
             e.g. tunneldesk web --no-open
 
-Run 'tunneldesk <command> --help' for the options of a command.`;
+Run 'tunneldesk <command> --help' for the options of a command.
+Flags with no command are the proxy's, as with localproxy: tunneldesk -r us-east-1 -d SSH1=22
+  -V, --version   the version and the protocol versions spoken`;
+
+/** Flags that belong to the command itself; any other leading flag starts the proxy. */
+const OWN_FLAGS = new Set(['-h', '--help', '-V', '--version']);
+
+/** The command and its arguments: leading flags that are not its own mean `proxy`. */
+export function chooseCommand(argv: readonly string[]): {
+  command: string | undefined;
+  rest: string[];
+} {
+  const [first, ...rest] = argv;
+  if (first !== undefined && first.startsWith('-') && !OWN_FLAGS.has(first)) {
+    return { command: 'proxy', rest: [...argv] };
+  }
+  return { command: first, rest };
+}
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const { command, rest } = chooseCommand(argv);
   try {
     switch (command) {
       case 'proxy':
@@ -51,7 +70,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         );
       case '--version':
       case '-V':
-        io.out(io.version);
+        io.out(versionText(io.version));
         return 0;
       case undefined:
       case '--help':

@@ -7,6 +7,8 @@ import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js'
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { SourceProxy } from '../core/source/source-proxy.js';
 import type { CloseCause } from '../core/tunnel/close-cause.js';
+import { DEFAULT_WEB_PROXY_PORT } from '../core/tunnel/web-proxy.js';
+import { versionText } from './version.js';
 import { cliWords } from './close-words.js';
 import { parseProxyArgs } from './proxy-options.js';
 import type { CommandIo } from './io.js';
@@ -19,7 +21,7 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     return 0;
   }
   if (parsed.kind === 'version') {
-    io.out(io.version);
+    io.out(versionText(io.version));
     return 0;
   }
   const { config } = parsed;
@@ -28,6 +30,16 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
   redactor.add(config.clientToken);
   const logger = createLogger({ level: config.logLevel, sink: io.logSink ?? stderrSink, redactor });
   for (const warning of parsed.warnings) logger.warn(warning);
+  const webProxy = parsed.webProxy;
+  if (webProxy) {
+    logger.info(
+      `the tunnel goes through the web proxy ${webProxy.shown}, port ${webProxy.port}` +
+        (webProxy.portDefaulted
+          ? ` (the URL names no port: ${DEFAULT_WEB_PROXY_PORT} by default)`
+          : '') +
+        ' (unless NO_PROXY exempts the endpoint)',
+    );
+  }
   if (config.clientTokenGenerated) {
     logger.info(
       'no client token given: generated one for this run, so the proxy can reconnect with the same access token',

@@ -31,10 +31,11 @@ import {
   type ProtocolVersion,
   type ProxyMode,
 } from '../core/protocol/wire.js';
+import { webProxyOfEnv, WebProxyError, type WebProxy } from '../core/tunnel/web-proxy.js';
 
 /** What `tunneldesk proxy ARGS` asks for. */
 export type ProxyParseResult =
-  | { kind: 'run'; config: ProxyConfig; warnings: string[] }
+  | { kind: 'run'; config: ProxyConfig; warnings: string[]; webProxy?: WebProxy }
   | { kind: 'help'; text: string }
   | { kind: 'version' };
 
@@ -659,7 +660,18 @@ export function parseProxyArgs(
   const fromFile = options.config === undefined ? {} : readConfigFile(options.config, cwd);
   const settings = merge(settingsFromCommand(program), fromFile, settingsFromEnv(env));
   const { config, warnings } = buildConfig(settings, cwd);
-  return { kind: 'run', config, warnings };
+  const webProxy = checkWebProxy(env);
+  return { kind: 'run', config, warnings, ...(webProxy ? { webProxy } : {}) };
+}
+
+/** The web proxy of the environment, checked before anything opens (the reference's check). */
+function checkWebProxy(env: Record<string, string | undefined>): WebProxy | undefined {
+  try {
+    return webProxyOfEnv(env);
+  } catch (error) {
+    if (error instanceof WebProxyError) throw new ConfigError(error.problem, error.variable);
+    throw error;
+  }
 }
 
 /** The help of `tunneldesk proxy`: every flag, then where else options come from. */

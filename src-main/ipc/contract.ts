@@ -57,6 +57,11 @@ export const CloseCause = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('unreachable'), endpoint: z.string() }),
   z.strictObject({ kind: z.literal('peer-reset'), endpoint: z.string() }),
   z.strictObject({
+    kind: z.literal('proxy-unreachable'),
+    proxy: z.string(),
+    code: z.string().nullable(),
+  }),
+  z.strictObject({
     kind: z.literal('network'),
     endpoint: z.string(),
     code: z.string().nullable(),

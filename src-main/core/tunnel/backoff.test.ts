@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.js';
+import { Backoff, DEFAULT_BACKOFF, DEFAULT_RETRY_DELAY_MS } from './backoff.js';
 
 describe('Backoff', () => {
   it('doubles its ceiling up to the maximum, with jitter below it', () => {
@@ -21,5 +21,15 @@ describe('Backoff', () => {
     expect(backoff.attempts).toBe(2);
     backoff.reset();
     expect(backoff.next()).toBe(100);
+  });
+
+  it('never waits longer than the retry delay (2.5 s) by default, however many attempts', () => {
+    expect(DEFAULT_RETRY_DELAY_MS).toBe(2_500);
+    const highest = new Backoff({ ...DEFAULT_BACKOFF, random: () => 1 });
+    const delays = Array.from({ length: 20 }, () => highest.next());
+    expect(Math.max(...delays)).toBe(2_500);
+    expect(delays.slice(0, 3)).toEqual([1_000, 2_000, 2_500]);
+    const lowest = new Backoff({ ...DEFAULT_BACKOFF, random: () => 0 });
+    expect(lowest.next()).toBe(250);
   });
 });

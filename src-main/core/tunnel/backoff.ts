@@ -1,7 +1,8 @@
 /**
  * Reconnect delays: exponential backoff with "full jitter" (a random delay between zero and
  * the exponential ceiling), so that many proxies cut off together do not return together.
- * The first retry comes quickly; the ceiling stops growth at a value an operator will wait.
+ * The first retry comes quickly; the ceiling stops growth at the retry delay, so a service
+ * that comes back is found again within that delay however long it was away.
  */
 export interface BackoffOptions {
   /** Ceiling of the first retry, ms. */
@@ -13,7 +14,17 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000, minMs: 250 };
+/**
+ * The longest wait between two attempts: the reference's `websocket.retry_delay_ms` (2.5 s).
+ * A ceiling of 30 s left a proxy idle for up to half a minute after an outage had ended.
+ */
+export const DEFAULT_RETRY_DELAY_MS = 2_500;
+
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  initialMs: 1_000,
+  maxMs: DEFAULT_RETRY_DELAY_MS,
+  minMs: 250,
+};
 
 export class Backoff {
   private attempt = 0;

@@ -61,6 +61,9 @@ export type CloseCause =
     }
   /** No route to the host or its network. */
   | { readonly kind: 'unreachable'; readonly endpoint: string }
+  /** The web proxy (HTTPS_PROXY and friends) cannot be reached: `proxy` is its URL without
+   * credentials, `code` the system's errno code. The tunnel endpoint was never asked. */
+  | { readonly kind: 'proxy-unreachable'; readonly proxy: string; readonly code: string | null }
   /** The connection was reset by the other end or a box in between. */
   | { readonly kind: 'peer-reset'; readonly endpoint: string }
   /** Any other failure of the connection, with the system's code where there is one. */
@@ -153,6 +156,8 @@ export function describeCause(cause: CloseCause): string {
       return `${cause.endpoint} is unreachable`;
     case 'peer-reset':
       return `the connection to ${cause.endpoint} was reset`;
+    case 'proxy-unreachable':
+      return `the web proxy ${cause.proxy} cannot be reached${cause.code ? ` (${cause.code})` : ''}`;
     case 'network':
       return `cannot keep a connection to ${cause.endpoint}: ${cause.detail}`;
     case 'tls':
@@ -194,6 +199,7 @@ export function isRetryable(cause: CloseCause): boolean {
     case 'timeout':
     case 'unreachable':
     case 'peer-reset':
+    case 'proxy-unreachable':
     case 'network':
     case 'bad-subprotocol':
     case 'protocol':

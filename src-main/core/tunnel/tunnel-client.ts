@@ -14,6 +14,7 @@ import {
   type TunnelConnectionOptions,
 } from './tunnel-connection.js';
 import { trustedCertificates } from './tls-trust.js';
+import { WebProxyError } from './web-proxy.js';
 
 export type TunnelState =
   | { readonly kind: 'idle' }
@@ -122,43 +123,50 @@ export class TunnelClient {
     this.retryTimer = undefined;
     this.setState({ kind: 'connecting', attempt: this.backoff.attempts + 1 });
     let open = false;
-    const connection: TunnelConnection = new TunnelConnection(
-      { ...this.options, ca: this.ca },
-      {
-        onOpen: (info) => {
-          if (this.connection !== connection) return;
-          open = true;
-          if (this.everConnected) this.reconnectCount++;
-          this.everConnected = true;
-          this.backoff.reset();
-          this.log.info(
-            `connected to the tunnel service as ${this.options.mode} (${info.version}, channel-id ${info.channelId ?? 'none'})` +
-              (info.via ? ` through ${info.via}` : ''),
-          );
-          this.setState({
-            kind: 'connected',
-            channelId: info.channelId,
-            version: info.version,
-            since: Date.now(),
-            via: info.via,
-          });
-          this.handler.onConnected(connection, info);
+    try {
+      const connection: TunnelConnection = new TunnelConnection(
+        { ...this.options, ca: this.ca },
+        {
+          onOpen: (info) => {
+            if (this.connection !== connection) return;
+            open = true;
+            if (this.everConnected) this.reconnectCount++;
+            this.everConnected = true;
+            this.backoff.reset();
+            this.log.info(
+              `connected to the tunnel service as ${this.options.mode} (${info.version}, channel-id ${info.channelId ?? 'none'})` +
+                (info.via ? ` through ${info.via}` : ''),
+            );
+            this.setState({
+              kind: 'connected',
+              channelId: info.channelId,
+              version: info.version,
+              since: Date.now(),
+              via: info.via,
+            });
+            this.handler.onConnected(connection, info);
+          },
+          onMessage: (message, release) => {
+            if (this.connection === connection) this.handler.onMessage(message, release);
+          },
+          onLatency: (ms) => {
+            this.latency = ms;
+          },
+          onClose: (cause) => {
+            if (this.connection !== connection) return;
+            this.connection = undefined;
+            if (open) this.handler.onDisconnected(cause);
+            this.afterClose(cause);
+          },
         },
-        onMessage: (message, release) => {
-          if (this.connection === connection) this.handler.onMessage(message, release);
-        },
-        onLatency: (ms) => {
-          this.latency = ms;
-        },
-        onClose: (cause) => {
-          if (this.connection !== connection) return;
-          this.connection = undefined;
-          if (open) this.handler.onDisconnected(cause);
-          this.afterClose(cause);
-        },
-      },
-    );
-    this.connection = connection;
+      );
+      this.connection = connection;
+    } catch (error) {
+      // The command line checks the proxy variables before it starts; the app reads them
+      // as they are, so a broken one ends here, named, rather than as a stack trace.
+      if (!(error instanceof WebProxyError)) throw error;
+      this.afterClose({ kind: 'local-failure', detail: error.message });
+    }
   }
 
   private afterClose(cause: CloseCause): void {

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../log/logger.js';
 import { encodeFrame, type TunnelMessage } from '../protocol/message.js';
 import { MessageType } from '../protocol/wire.js';
+import { isPortFree, unusedPort } from '../test-support/local-servers.js';
 import { plainEndpoint } from '../test-support/tunnel-harness.js';
 import { isRetryable, type CloseCause } from './close-cause.js';
 import {
@@ -281,5 +282,45 @@ describe('TunnelConnection', () => {
     await until(() => events.info);
     expect(connects).toEqual([`127.0.0.1:${service.port}`]);
     expect(events.info!.via).toBe(`${proxyUrl}/`);
+  });
+
+  /** Sets proxy variables for one test; NO_PROXY is cleared so that loopback goes through. */
+  function proxyEnv(values: Record<string, string>): void {
+    const names = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    for (const name of names) delete process.env[name];
+    Object.assign(process.env, values);
+    cleanup.push(() => {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    });
+  }
+
+  it('names an unreachable web proxy as the proxy, not the endpoint, and retries', async () => {
+    const service = await fakeService();
+    const closedPort = await unusedPort();
+    proxyEnv({ HTTPS_PROXY: `http://user:secret@127.0.0.1:${closedPort}` });
+    const { events } = open(options(service.port));
+    await until(() => events.closed);
+    expect(events.closed).toEqual({
+      kind: 'proxy-unreachable',
+      proxy: `http://127.0.0.1:${closedPort}/`,
+      code: 'ECONNREFUSED',
+    });
+    expect(isRetryable(events.closed!)).toBe(true);
+    expect(service.requests).toHaveLength(0);
+  });
+
+  it('reaches a proxy URL without a port on 3128, as the reference does', async () => {
+    if (!(await isPortFree(3128))) return; // something real listens there: nothing to prove
+    const service = await fakeService();
+    proxyEnv({ https_proxy: 'http://127.0.0.1' });
+    const { events } = open(options(service.port));
+    await until(() => events.closed);
+    expect(events.closed).toMatchObject({
+      kind: 'proxy-unreachable',
+      proxy: 'http://127.0.0.1:3128/',
+    });
   });
 });

@@ -4,10 +4,8 @@
  * latency, and one CloseCause when it ends. Reconnecting is TunnelClient's business.
  */
 import { randomBytes } from 'node:crypto';
-import type { Agent } from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import WebSocket from 'ws';
 import type { ServiceEndpoint, TlsOptions } from '../config/proxy-config.js';
@@ -31,6 +29,7 @@ import { describeCause, type CloseCause } from './close-cause.js';
 import { classifyConnectError, handshakeCause } from './classify-close.js';
 import { trustedCertificates } from './tls-trust.js';
 import { WebSocketTap } from './websocket-tap.js';
+import { parseWebProxy, webProxyAgent, webProxyVariable, type WebProxy } from './web-proxy.js';
 import type { TunnelLink } from '../mux/tunnel-link.js';
 
 /** What one read from the service's socket may hold (TLS hands out at most 16 KiB). */
@@ -41,6 +40,16 @@ const READ_BUFFER_BYTES = 64 * 1024;
  */
 const PACING_PING_TAG = 0x70;
 const PACING_PING_BYTES = 5;
+/** Errno codes that, before the upgrade through a web proxy, mean the proxy is not there. */
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+]);
 
 export interface TunnelConnectionOptions {
   endpoint: ServiceEndpoint;
@@ -92,17 +101,6 @@ export function tunnelUrl(endpoint: ServiceEndpoint, mode: ProxyMode): string {
   return `${scheme}://${host}:${endpoint.port}${TUNNEL_PATH}?${MODE_QUERY_PARAM}=${mode}`;
 }
 
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparseable proxy URL)';
-  }
-}
-
 export class TunnelConnection implements TunnelLink {
   private readonly ws: WebSocket;
   private readonly decoder = new FrameDecoder();
@@ -133,16 +131,18 @@ export class TunnelConnection implements TunnelLink {
       `tunneldesk/${process.env.npm_package_version ?? '0'} node/${process.versions.node}`;
 
     // The tunnel WebSocket always follows HTTPS_PROXY (and NO_PROXY), as the reference does,
-    // even for a plain ws:// test service.
+    // even for a plain ws:// test service. The command line checked the variable up front.
     const proxyUrl = getProxyForUrl(url.replace(/^wss?:/, 'https:'));
-    let agent: Agent | undefined;
-    if (proxyUrl) agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent;
+    const webProxy: WebProxy | undefined = proxyUrl
+      ? parseWebProxy(proxyUrl, webProxyVariable(process.env)?.name ?? 'HTTPS_PROXY')
+      : undefined;
+    const agent = webProxy ? webProxyAgent(webProxy) : undefined;
     const secure = endpoint.secure !== false;
-    this.via = proxyUrl ? withoutCredentials(proxyUrl) : undefined;
+    this.via = webProxy?.shown;
 
     options.logger.debug(
       `connecting to ${url} as ${mode}, offering ${SUBPROTOCOLS[options.version]}` +
-        (this.via ? ` through HTTP proxy ${this.via}` : '') +
+        (this.via ? ` through the web proxy ${this.via}` : '') +
         (secure && !options.tls.verify ? ' (TLS verification OFF: -k)' : ''),
     );
     this.ws = new WebSocket(url, [SUBPROTOCOLS[options.version]], {
@@ -207,7 +207,12 @@ export class TunnelConnection implements TunnelLink {
     this.ws.on('error', (error: NodeJS.ErrnoException) => {
       // Classified by errno code alone; an error without one (ws's own handshake checks,
       // a broken frame) is a network failure with ws's words as its detail.
-      this.closeCause ??= classifyConnectError(error, this.where);
+      // Before the upgrade, a connect failure through a web proxy is the proxy's: the proxy
+      // answers for the endpoint with an HTTP status (or a SOCKS reply), not an errno.
+      this.closeCause ??=
+        this.via && !this.opened && error.code && PROXY_CONNECT_CODES.has(error.code)
+          ? { kind: 'proxy-unreachable', proxy: this.via, code: error.code }
+          : classifyConnectError(error, this.where);
     });
     this.ws.on('close', (code: number, reason: Buffer) => {
       this.finish(
@@ -222,7 +227,7 @@ export class TunnelConnection implements TunnelLink {
     this.handshakeTimer.unref();
   }
 
-  /** The HTTP proxy in use, if any (without credentials). */
+  /** The web proxy in use, if any (without credentials). */
   readonly via: string | undefined;
 
   /** Bytes handed to the WebSocket that the socket has not yet taken. */

@@ -12,6 +12,11 @@ export const CLOSE_CAUSE_SAMPLES: {
   timeout: { kind: 'timeout', endpoint: '127.0.0.1:9', phase: 'handshake' },
   unreachable: { kind: 'unreachable', endpoint: '10.9.9.9:443' },
   'peer-reset': { kind: 'peer-reset', endpoint: '127.0.0.1:9' },
+  'proxy-unreachable': {
+    kind: 'proxy-unreachable',
+    proxy: 'http://proxy.example.com:3128/',
+    code: 'ECONNREFUSED',
+  },
   network: { kind: 'network', endpoint: '127.0.0.1:9', code: null, detail: 'odd' },
   tls: {
     kind: 'tls',

@@ -34,6 +34,8 @@ export function closeSummary(cause: CloseCause): string {
       return `${cause.endpoint} is unreachable from this machine.`;
     case 'peer-reset':
       return `The connection to ${cause.endpoint} was reset.`;
+    case 'proxy-unreachable':
+      return `The web proxy ${cause.proxy} cannot be reached${cause.code ? ` (${cause.code})` : ''}: check the proxy setting (HTTPS_PROXY) of this machine.`;
     case 'network':
       return `The connection to ${cause.endpoint} failed${cause.code ? ` (${cause.code})` : ''}.`;
     case 'tls':
