@@ -184,35 +184,52 @@ export async function firstByte(rounds = 200): Promise<void> {
   }
 }
 
-/** `count` simultaneous connections each echoing `bytesEach` random bytes; how many came back exact. */
-export async function echoMany(port: number, count: number, bytesEach: number): Promise<number> {
-  const results = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const payload = randomBytes(bytesEach);
-      let socket: net.Socket;
-      try {
-        socket = await connect(port);
-      } catch {
-        return false;
-      }
-      const chunks: Buffer[] = [];
-      let got = 0;
-      const done = new Promise<Buffer>((resolve) => {
-        socket.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
-          got += chunk.length;
-          if (got >= payload.length) resolve(Buffer.concat(chunks));
-        });
-        socket.on('close', () => resolve(Buffer.concat(chunks)));
-        socket.on('error', () => resolve(Buffer.concat(chunks)));
+/**
+ * `count` simultaneous connections each echoing `bytesEach` random bytes; how many came back
+ * exact. With `deadlineMs`, a connection still waiting then counts as lost.
+ */
+export async function echoMany(
+  port: number,
+  count: number,
+  bytesEach: number,
+  deadlineMs?: number,
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    if (deadlineMs !== undefined) timer = setTimeout(resolve, deadlineMs);
+  });
+  const sockets = new Set<net.Socket>();
+  const echoOne = async (): Promise<boolean> => {
+    const payload = randomBytes(bytesEach);
+    let socket: net.Socket;
+    try {
+      socket = await connect(port);
+    } catch {
+      return false;
+    }
+    sockets.add(socket);
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const done = new Promise<Buffer>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        got += chunk.length;
+        if (got >= payload.length) resolve(Buffer.concat(chunks));
       });
-      socket.write(payload);
-      const echoed = await done;
-      socket.destroy();
-      const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-      return hash(echoed) === hash(payload);
-    }),
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', () => resolve(Buffer.concat(chunks)));
+    });
+    socket.write(payload);
+    const echoed = await done;
+    socket.destroy();
+    const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    return hash(echoed) === hash(payload);
+  };
+  const results = await Promise.all(
+    Array.from({ length: count }, () => Promise.race([echoOne(), deadline.then(() => false)])),
   );
+  clearTimeout(timer);
+  for (const socket of sockets) socket.destroy();
   return results.filter(Boolean).length;
 }
 
