@@ -363,7 +363,8 @@ export async function compare(args: string[]): Promise<void> {
   let version = '';
   if (reference) {
     try {
-      version = execFileSync(reference, ['--version'], { encoding: 'utf8' }).trim();
+      const text = execFileSync(reference, ['--version'], { encoding: 'utf8' });
+      version = text.match(/v\d+(\.\d+)+/)?.[0] ?? text.trim();
     } catch {
       version = 'version unknown';
     }
@@ -371,7 +372,7 @@ export async function compare(args: string[]): Promise<void> {
     console.log(BUILD_HINT);
   }
   console.log(
-    `compare: ${rounds} rounds per side, ${size / MiB} MiB per transfer, ${cpus().length} cores, ` +
+    `compare: ${rounds} round(s) per side, ${size / MiB} MiB per transfer, ${cpus().length} cores, ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at start` +
