@@ -379,6 +379,11 @@ export async function compare(args: string[]): Promise<void> {
       (reference ? `; reference ${reference} (${version})` : ''),
   );
 
+  // A stream the reference breaks mid-upload rejects sendAndHash's pending read as well as
+  // its write; the write's rejection is counted (broken), the read's would end the run.
+  process.on('unhandledRejection', (error: NodeJS.ErrnoException) => {
+    if (!['EPIPE', 'ECONNRESET'].includes(error?.code ?? '')) throw error;
+  });
   const hash = await startHashServer();
   const bytes = await startSourceOfBytes(size);
   const echo = await startEchoServer();
