@@ -132,13 +132,11 @@ function startReference(bin: string, args: string[], token: string) {
       }
       return rss;
     },
-    stop() {
-      return new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
-      });
+    async stop() {
+      child.kill('SIGTERM'); // a no-op once it has exited
+      const hard = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(hard);
     },
   };
   return proc;
