@@ -90,6 +90,9 @@ function startReference(bin: string, args: string[], token: string) {
   // /proc/PID disappears with the process: keep the last reading.
   let cpu = 0;
   let rss = 0;
+  // Sampled while it runs, so a process that aborts still has its peak RSS read.
+  const sampler = setInterval(() => proc.peakRss(), 200);
+  void exited.then(() => clearInterval(sampler));
   const proc: Measured & { waitFor(pattern: RegExp): Promise<void> } = {
     exited,
     waitFor(pattern) {
@@ -188,7 +191,7 @@ function referenceProxies(bin: string): ProxyStarter {
 
 type Side = 'ours' | 'ref';
 type Failure =
-  'aborted' | 'stalled' | 'corrupted' | 'broken' | 'lost connections' | 'failed to start';
+  'aborted' | 'stalled' | 'hash mismatch' | 'broken' | 'lost connections' | 'failed to start';
 
 /** Figures per side: metric -> one value per round that produced it; failures per test. */
 interface Results {
@@ -243,8 +246,13 @@ async function oneTest(
         timer = setTimeout(() => resolve('stalled'), FIGURE_TIMEOUT_MS);
       }),
     ]);
-    record(results, `${test}: peak RSS, source (MiB)`, tunnel.source.peakRss() / MiB);
-    record(results, `${test}: peak RSS, destination (MiB)`, tunnel.destination.peakRss() / MiB);
+    for (const [end, proc] of [
+      ['source', tunnel.source],
+      ['destination', tunnel.destination],
+    ] as const) {
+      const rss = proc.peakRss();
+      if (rss > 0) record(results, `${test}: peak RSS, ${end} (MiB)`, rss / MiB);
+    }
     return outcome ? fail(outcome) + detail : `${test} ok`;
   } finally {
     clearTimeout(timer);
@@ -263,7 +271,7 @@ async function round(
     (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<boolean>) =>
     async (tunnel: Setup): Promise<Failure | undefined> => {
       const t = await timed(tunnel, () => once(tunnel.ports[port]!));
-      if (!t.result) return 'corrupted';
+      if (!t.result) return 'hash mismatch'; // short or corrupted
       record(results, `${name} (MB/s)`, size / 1e6 / t.seconds);
       record(results, `${name}: source CPU (s/GiB)`, (t.sourceCpu * GiB) / size);
       record(results, `${name}: destination CPU (s/GiB)`, (t.destinationCpu * GiB) / size);
