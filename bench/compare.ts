@@ -240,8 +240,12 @@ async function oneTest(
         detail = ` (${error instanceof Error ? error.message : String(error)})`;
         return gone ? 'aborted' : 'broken';
       }),
-      tunnel.source.exited.then((): Failure => 'aborted'),
-      tunnel.destination.exited.then((): Failure => 'aborted'),
+      ...(['source', 'destination'] as const).map((end) =>
+        tunnel[end].exited.then((code): Failure => {
+          detail = ` (${end} exited, ${code ?? 'signal'})`;
+          return 'aborted';
+        }),
+      ),
       new Promise<Failure>((resolve) => {
         timer = setTimeout(() => resolve('stalled'), FIGURE_TIMEOUT_MS);
       }),
@@ -252,6 +256,10 @@ async function oneTest(
     ] as const) {
       const rss = proc.peakRss();
       if (rss > 0) record(results, `${test}: peak RSS, ${end} (MiB)`, rss / MiB);
+    }
+    if (outcome && outcome !== 'aborted' && outcome !== 'stalled') {
+      await new Promise((r) => setTimeout(r, 300));
+      if (gone) detail += ' (a proxy exited too)';
     }
     return outcome ? fail(outcome) + detail : `${test} ok`;
   } finally {
