@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
  */
+import { compare } from './compare.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
 import { retained } from './retained.js';
@@ -18,6 +19,8 @@ const suites: Record<string, () => Promise<void>> = {
   soak: () => soak(process.argv[3] ? Number(process.argv[3]) : 10),
   // `retained 200` for more cycles; 60 by default.
   retained: () => retained(process.argv[3] ? Number(process.argv[3]) : 60),
+  // `compare --rounds 5 --mib 50`: TunnelDesk against the reference localproxy ($LOCALPROXY or PATH).
+  compare: () => compare(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();

@@ -1,0 +1,450 @@
+/**
+ * `npm run bench -- compare [--rounds N] [--mib N]`: TunnelDesk and the reference C++
+ * localproxy side by side, each on both ends (source and destination, separate processes)
+ * of the same `tunneldesk service` (TLS on loopback), in alternating rounds (ours, theirs,
+ * ours, theirs, ...). Figures per round: upload and download of one stream (hash checked),
+ * accept to first echoed byte over 200 connections, 1,000 simultaneous 16 KiB echo
+ * connections; CPU-s/GiB and peak RSS (VmHWM) of the source and of the destination process.
+ * Prints per figure each side's median and range and the ratio ours/theirs. A round that
+ * aborts (a proxy exits), stalls past a timeout, breaks a stream or loses connections is
+ * counted and shown.
+ * The reference comes from $LOCALPROXY or PATH; without it, only our side runs.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  startEchoServer,
+  startHashServer,
+  startSourceOfBytes,
+  unusedPort,
+} from '../src-main/core/test-support/local-servers.js';
+import {
+  GiB,
+  MiB,
+  downloadOnce,
+  echoMany,
+  firstByteTimes,
+  percentile,
+  startOurProxies,
+  startTunnel,
+  timed,
+  uploadOnce,
+  type Measured,
+  type ProxyStarter,
+  type Setup,
+} from './core.js';
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const CONNECTIONS = 1000;
+const ECHO_BYTES = 16 * 1024;
+const FIRST_BYTE_CONNECTIONS = 200;
+const FIGURE_TIMEOUT_MS = 90_000;
+/** A connection of the 1,000 that has not echoed everything by then counts as lost. */
+const CONNECTIONS_DEADLINE_MS = 30_000;
+
+const BUILD_HINT = `The reference localproxy was not found ($LOCALPROXY or PATH); running TunnelDesk alone.
+To build it (Debian, about 3 minutes on 2 cores; keep it outside the repository):
+  apt-get install -y cmake g++ make libssl-dev zlib1g-dev libprotobuf-dev protobuf-compiler \\
+    libboost-{system,log,thread,program-options,date-time,filesystem,chrono,atomic,regex,random}-dev
+  git clone https://github.com/aws-samples/aws-iot-securetunneling-localproxy /tmp/localproxy
+  mkdir /tmp/localproxy/build && cd /tmp/localproxy/build
+  cmake .. -DLOCALPROXY_DEP_MODE=system -DBOOST_PKG_VERSION="" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTS=OFF
+  make -j2
+then: LOCALPROXY=/tmp/localproxy/build/bin/localproxy npm run bench -- compare`;
+
+/** $LOCALPROXY, else `localproxy` on PATH, else undefined. */
+function findReference(): string | undefined {
+  const candidates = process.env.LOCALPROXY
+    ? [process.env.LOCALPROXY]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'localproxy'));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The reference binary as a process: output lines, CPU time and peak RSS from /proc. */
+function startReference(bin: string, args: string[], token: string) {
+  const child = spawn(bin, args, {
+    cwd: '/tmp',
+    env: { ...process.env, AWSIOT_TUNNEL_ACCESS_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const waiters = new Set<{ pattern: RegExp; resolve: () => void }>();
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      output.push(line);
+      if (output.length > 200) output.shift();
+      for (const waiter of waiters) if (waiter.pattern.test(line)) waiter.resolve();
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // /proc/PID disappears with the process: keep the last reading.
+  let cpu = 0;
+  let rss = 0;
+  // Sampled while it runs, so a process that aborts still has its peak RSS read.
+  const sampler = setInterval(() => proc.peakRss(), 200);
+  void exited.then(() => clearInterval(sampler));
+  const proc: Measured & { waitFor(pattern: RegExp): Promise<void> } = {
+    exited,
+    waitFor(pattern) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`localproxy: timed out waiting for ${pattern}:\n${output.join('\n')}`));
+        }, 15_000);
+        const waiter = {
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve();
+          },
+        };
+        waiters.add(waiter);
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`localproxy exited (${code}):\n${output.join('\n')}`));
+        });
+      });
+    },
+    cpuSeconds() {
+      try {
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      } catch {
+        // exited
+      }
+      return cpu;
+    },
+    peakRss() {
+      try {
+        const match = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+        if (match) rss = Number(match[1]) * 1024;
+      } catch {
+        // exited
+      }
+      return rss;
+    },
+    async stop() {
+      child.kill('SIGTERM'); // a no-op once it has exited
+      const hard = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(hard);
+    },
+  };
+  return proc;
+}
+
+/** Resolves once something listens on 127.0.0.1:port (from /proc/net/tcp, without connecting). */
+async function listening(port: number): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const table = readFileSync('/proc/net/tcp', 'utf8');
+    if (table.split('\n').some((l) => l.includes(` ${local} `) && / 0A /.test(l))) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+/** The reference on both ends; the source listens on ports picked here. */
+function referenceProxies(bin: string): ProxyStarter {
+  return async (servicePort, tokens, targets) => {
+    const services = Object.keys(targets);
+    // -v 4 (info) for the lines that say it is ready; they are a few per connection.
+    const endpoint = ['-e', `127.0.0.1:${servicePort}`, '-k', '-v', '4'];
+    const destination = startReference(
+      bin,
+      [...endpoint, '-d', services.map((s) => `${s}=127.0.0.1:${targets[s]}`).join(',')],
+      tokens.destination,
+    );
+    const ports: Record<string, number> = {};
+    for (const s of services) ports[s] = await unusedPort();
+    let source: ReturnType<typeof startReference> | undefined;
+    try {
+      await destination.waitFor(/Successfully established websocket connection/);
+      source = startReference(
+        bin,
+        [...endpoint, '-s', services.map((s) => `${s}=${ports[s]}`).join(',')],
+        tokens.source,
+      );
+      for (const s of services) {
+        await source.waitFor(new RegExp(`Listening for new connection on port ${ports[s]}\\b`));
+        await listening(ports[s]!); // it logs that line just before it listens
+      }
+    } catch (error) {
+      await Promise.all([destination.stop(), source?.stop()]);
+      throw error;
+    }
+    return { source, destination, ports };
+  };
+}
+
+type Side = 'ours' | 'ref';
+type Failure =
+  'aborted' | 'stalled' | 'hash mismatch' | 'broken' | 'lost connections' | 'failed to start';
+
+/** Figures per side: metric -> one value per round that produced it; failures per test. */
+interface Results {
+  values: Map<string, number[]>;
+  failures: Map<string, Failure[]>;
+  runs: Map<string, number>;
+}
+
+function record(results: Results, metric: string, value: number): void {
+  results.values.set(metric, [...(results.values.get(metric) ?? []), value]);
+}
+
+/**
+ * Runs one test on a fresh tunnel with a watchdog: a proxy that exits is an abort, a test
+ * that takes longer than the timeout a stall.
+ */
+async function oneTest(
+  results: Results,
+  test: string,
+  targets: Record<string, number>,
+  proxies: ProxyStarter,
+  work: (tunnel: Setup) => Promise<Failure | undefined>,
+): Promise<string> {
+  results.runs.set(test, (results.runs.get(test) ?? 0) + 1);
+  const fail = (failure: Failure): string => {
+    results.failures.set(test, [...(results.failures.get(test) ?? []), failure]);
+    return `${test}: ${failure.toUpperCase()}`;
+  };
+  let tunnel: Setup;
+  try {
+    tunnel = await startTunnel(targets, proxies);
+  } catch {
+    return fail('failed to start');
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    let gone = false;
+    let detail = '';
+    void Promise.race([tunnel.source.exited, tunnel.destination.exited]).then(() => (gone = true));
+    const running = work(tunnel);
+    running.catch(() => {});
+    const outcome = await Promise.race([
+      // A stream that fails: an abort if a proxy exited meanwhile, else a broken stream.
+      running.catch(async (error: unknown): Promise<Failure> => {
+        await new Promise((r) => setTimeout(r, 300));
+        detail = ` (${error instanceof Error ? error.message : String(error)})`;
+        return gone ? 'aborted' : 'broken';
+      }),
+      ...(['source', 'destination'] as const).map((end) =>
+        tunnel[end].exited.then((code): Failure => {
+          detail = ` (${end} exited, ${code ?? 'signal'})`;
+          return 'aborted';
+        }),
+      ),
+      new Promise<Failure>((resolve) => {
+        timer = setTimeout(() => resolve('stalled'), FIGURE_TIMEOUT_MS);
+      }),
+    ]);
+    for (const [end, proc] of [
+      ['source', tunnel.source],
+      ['destination', tunnel.destination],
+    ] as const) {
+      const rss = proc.peakRss();
+      if (rss > 0) record(results, `${test}: peak RSS, ${end} (MiB)`, rss / MiB);
+    }
+    if (outcome && outcome !== 'aborted' && outcome !== 'stalled') {
+      await new Promise((r) => setTimeout(r, 300));
+      if (gone) detail += ' (a proxy exited too)';
+    }
+    return outcome ? fail(outcome) + detail : `${test} ok`;
+  } finally {
+    clearTimeout(timer);
+    await tunnel.stop();
+  }
+}
+
+async function round(
+  results: Results,
+  proxies: ProxyStarter,
+  size: number,
+  servers: { hash: number; bytes: number; bytesSha: string; echo: number },
+): Promise<string[]> {
+  const lines: string[] = [];
+  const transfer =
+    (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<boolean>) =>
+    async (tunnel: Setup): Promise<Failure | undefined> => {
+      const t = await timed(tunnel, () => once(tunnel.ports[port]!));
+      if (!t.result) return 'hash mismatch'; // short or corrupted
+      record(results, `${name} (MB/s)`, size / 1e6 / t.seconds);
+      record(results, `${name}: source CPU (s/GiB)`, (t.sourceCpu * GiB) / size);
+      record(results, `${name}: destination CPU (s/GiB)`, (t.destinationCpu * GiB) / size);
+      return undefined;
+    };
+  lines.push(
+    await oneTest(
+      results,
+      'upload',
+      { UP: servers.hash },
+      proxies,
+      transfer('upload', 'UP', (port) => uploadOnce(port, size)),
+    ),
+  );
+  lines.push(
+    await oneTest(
+      results,
+      'download',
+      { DOWN: servers.bytes },
+      proxies,
+      transfer('download', 'DOWN', (port) => downloadOnce(port, servers.bytesSha)),
+    ),
+  );
+  lines.push(
+    await oneTest(results, 'first byte', { ECHO: servers.echo }, proxies, async (tunnel) => {
+      const times = await firstByteTimes(tunnel.ports.ECHO!, FIRST_BYTE_CONNECTIONS);
+      record(results, 'first byte: p50 (ms)', percentile(times, 50));
+      record(results, 'first byte: p99 (ms)', percentile(times, 99));
+      return undefined;
+    }),
+  );
+  lines.push(
+    await oneTest(results, 'connections', { ECHO: servers.echo }, proxies, async (tunnel) => {
+      const t = await timed(tunnel, () =>
+        echoMany(tunnel.ports.ECHO!, CONNECTIONS, ECHO_BYTES, CONNECTIONS_DEADLINE_MS),
+      );
+      record(results, `connections: exact of ${CONNECTIONS}`, t.result);
+      record(results, 'connections: total time (s)', t.seconds);
+      return t.result < CONNECTIONS ? 'lost connections' : undefined;
+    }),
+  );
+  return lines;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function format(value: number): string {
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function summary(values: number[] | undefined): string {
+  if (!values?.length) return 'n/a';
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return `${format(median(values))} (${format(min)}-${format(max)})`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    line(rows[0]!),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}
+
+function failuresLine(side: string, results: Results): string {
+  const parts = [...results.runs].flatMap(([test, runs]) => {
+    const failures = results.failures.get(test) ?? [];
+    if (failures.length === 0) return [];
+    const counts = new Map<Failure, number>();
+    for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+    return [`${test} ${[...counts].map(([f, n]) => `${n} of ${runs} ${f}`).join(', ')}`];
+  });
+  return `${side}: ${parts.length ? parts.join('; ') : 'no round aborted, stalled or lost connections'}`;
+}
+
+export async function compare(args: string[]): Promise<void> {
+  const option = (name: string, fallback: number): number => {
+    const i = args.indexOf(`--${name}`);
+    const value = i >= 0 ? Number(args[i + 1]) : fallback;
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} wants a positive number`);
+    return value;
+  };
+  const rounds = option('rounds', 3);
+  const size = Math.round(option('mib', 200) * MiB);
+  const reference = findReference();
+  let version = '';
+  if (reference) {
+    try {
+      const text = execFileSync(reference, ['--version'], { encoding: 'utf8' });
+      version = text.match(/v\d+(\.\d+)+/)?.[0] ?? text.trim();
+    } catch {
+      version = 'version unknown';
+    }
+  } else {
+    console.log(BUILD_HINT);
+  }
+  console.log(
+    `compare: ${rounds} round(s) per side, ${size / MiB} MiB per transfer, ${cpus().length} cores, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at start` +
+      (reference ? `; reference ${reference} (${version})` : ''),
+  );
+
+  // A stream the reference breaks mid-upload rejects sendAndHash's pending read as well as
+  // its write; the write's rejection is counted (broken), the read's would end the run.
+  process.on('unhandledRejection', (error: NodeJS.ErrnoException) => {
+    if (!['EPIPE', 'ECONNRESET'].includes(error?.code ?? '')) throw error;
+  });
+  const hash = await startHashServer();
+  const bytes = await startSourceOfBytes(size);
+  const echo = await startEchoServer();
+  const servers = { hash: hash.port, bytes: bytes.port, bytesSha: bytes.sha256, echo: echo.port };
+  const sides: { side: Side; proxies: ProxyStarter; results: Results }[] = [
+    { side: 'ours', proxies: startOurProxies, results: newResults() },
+  ];
+  if (reference)
+    sides.push({ side: 'ref', proxies: referenceProxies(reference), results: newResults() });
+  try {
+    for (let r = 1; r <= rounds; r++) {
+      for (const { side, proxies, results } of sides) {
+        const lines = await round(results, proxies, size, servers);
+        console.log(`round ${r} ${side.padEnd(4)}: ${lines.join(', ')}`);
+      }
+    }
+  } finally {
+    await Promise.all([hash.close(), bytes.close(), echo.close()]);
+  }
+
+  const [ours, ref] = sides.map((s) => s.results);
+  const metrics = [...ours!.values.keys(), ...(ref ? ref.values.keys() : [])].filter(
+    (m, i, all) => all.indexOf(m) === i,
+  );
+  const header = ['figure', 'TunnelDesk median (range)'];
+  if (ref) header.push('localproxy median (range)', 'ours/theirs');
+  const rows = [header];
+  for (const metric of metrics) {
+    const row = [metric, summary(ours!.values.get(metric))];
+    if (ref) {
+      const a = ours!.values.get(metric);
+      const b = ref.values.get(metric);
+      const ratio = a?.length && b?.length && median(b) !== 0 ? median(a) / median(b) : NaN;
+      row.push(summary(b), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a');
+    }
+    rows.push(row);
+  }
+  console.log(`\n${table(rows)}\n`);
+  console.log(failuresLine('ours', ours!));
+  if (ref) console.log(failuresLine('ref', ref));
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; medians and ranges over the rounds that produced the figure`,
+  );
+}
+
+function newResults(): Results {
+  return { values: new Map(), failures: new Map(), runs: new Map() };
+}
