@@ -46,14 +46,8 @@ const FIGURE_TIMEOUT_MS = 90_000;
 const CONNECTIONS_DEADLINE_MS = 30_000;
 
 const BUILD_HINT = `The reference localproxy was not found ($LOCALPROXY or PATH); running TunnelDesk alone.
-To build it (Debian, about 3 minutes on 2 cores; keep it outside the repository):
-  apt-get install -y cmake g++ make libssl-dev zlib1g-dev libprotobuf-dev protobuf-compiler \\
-    libboost-{system,log,thread,program-options,date-time,filesystem,chrono,atomic,regex,random}-dev
-  git clone https://github.com/aws-samples/aws-iot-securetunneling-localproxy /tmp/localproxy
-  mkdir /tmp/localproxy/build && cd /tmp/localproxy/build
-  cmake .. -DLOCALPROXY_DEP_MODE=system -DBOOST_PKG_VERSION="" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTS=OFF
-  make -j2
-then: LOCALPROXY=/tmp/localproxy/build/bin/localproxy npm run bench -- compare`;
+Build it as its own repository's README says (aws-samples/aws-iot-securetunneling-localproxy), outside
+this repository, then: LOCALPROXY=/path/to/bin/localproxy npm run bench -- compare`;
 
 /** $LOCALPROXY, else `localproxy` on PATH, else undefined. */
 function findReference(): string | undefined {
