@@ -32,6 +32,11 @@ Commands:
             e.g. tunneldesk service --port 8443 --tunnel demo:SRC_TOKEN:DST_TOKEN:HTTP1,SSH1
   web       The desktop app in your browser, on 127.0.0.1 (browser mode)
             e.g. tunneldesk web --no-open
+  ssh       Run ssh to a thing through a tunnel (reused or opened, closed after)
+            e.g. tunneldesk ssh pi@kiosk-lobby --region eu-west-1 -- uptime
+  connect   One connection to a thing over stdin/stdout, for ssh's ProxyCommand
+            e.g. ssh -o ProxyCommand='tunneldesk connect %n --stdio --sandbox' kiosk-lobby
+  ssh-config  Host blocks for ~/.ssh/config, so ssh, scp and rsync reach things by name
 
 Run 'tunneldesk <command> --help' for the options of a command.
 Flags with no command are the proxy's, as with localproxy: tunneldesk -r us-east-1 -d SSH1=22
@@ -63,6 +68,12 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
           await (await import('./service-command.js')).runServiceCommand(rest, io),
           io,
         );
+      case 'connect':
+        return await (await import('./connect-command.js')).runConnectCommand(rest, io);
+      case 'ssh':
+        return await (await import('./ssh-command.js')).runSshCommand(rest, io);
+      case 'ssh-config':
+        return await (await import('./ssh-config-command.js')).runSshConfigCommand(rest, io);
       case 'web':
         return await untilSignal(
           await (await import('./web-command.js')).runWebCommand(rest, io),
@@ -80,7 +91,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       default:
         io.err(
-          `tunneldesk: unknown command "${command}"; the commands are proxy, service and web\n\n${USAGE}`,
+          `tunneldesk: unknown command "${command}"; the commands are proxy, service, web, ssh, connect and ssh-config\n\n${USAGE}`,
         );
         return 2;
     }
