@@ -29,8 +29,8 @@ import {
   targetOf,
   type TargetArgs,
 } from './target-options.js';
-import { TunnelHolder } from './tunnel-holder.js';
-import { acquireTunnel, targetKeyOf } from './tunnel-supply.js';
+import { TunnelHolder, type HolderEnd } from './tunnel-holder.js';
+import { acquireTunnel, Interrupted, targetKeyOf } from './tunnel-supply.js';
 
 /** A holder that found another one starting exits with this (the client then waits for it). */
 export const EXIT_OTHER_HOLDER = 75;
@@ -92,7 +92,7 @@ export async function runConnectCommand(argv: string[], io: CommandIo): Promise<
   const paths = pathsFor(thing, target, io.env);
   const socket = await joinOrStartHolder(thing, target, paths, io);
   if (typeof socket === 'number') return socket;
-  return pipeStdio(socket, paths, io);
+  return pipeStdio(socket, paths, io, `${thing}`, target.serviceId);
 }
 
 /**
@@ -156,9 +156,17 @@ async function startHolder(
   child.stderr!.on('data', (text: string) => {
     for (const line of text.split('\n')) if (line) io.err(line);
   });
+  // Ctrl-C while it starts: it stops too (closing what it opened), and we say so once.
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    child.kill('SIGINT');
+  };
+  io.onSignals?.(onSignal);
   try {
     while (Date.now() < deadline) {
-      const socket = await connectControl(paths.socket);
+      if (interrupted && exited !== undefined) return 130;
+      const socket = interrupted ? undefined : await connectControl(paths.socket);
       if (socket) return socket;
       if (exited !== undefined) return exited;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -166,6 +174,7 @@ async function startHolder(
     child.kill('SIGTERM');
     return 1;
   } finally {
+    io.offSignals?.(onSignal);
     child.stderr!.destroy();
     child.unref();
   }
@@ -177,12 +186,20 @@ function endNotePath(paths: ControlPaths): string {
 }
 
 /** Carries stdin/stdout over the holder's socket until either side ends. */
-function pipeStdio(socket: net.Socket, paths: ControlPaths, io: CommandIo): Promise<number> {
+function pipeStdio(
+  socket: net.Socket,
+  paths: ControlPaths,
+  io: CommandIo,
+  thing: string,
+  serviceId: string,
+): Promise<number> {
   const stdin = io.stdin ?? process.stdin;
   const stdout = io.stdout ?? process.stdout;
   const startedAt = Date.now();
   return new Promise((resolve) => {
     let stdinEnded = false;
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
     stdin.on('end', () => {
       stdinEnded = true;
       socket.end();
@@ -204,7 +221,14 @@ function pipeStdio(socket: net.Socket, paths: ControlPaths, io: CommandIo): Prom
             code = 1;
           }
         } catch {
-          // no note: the device's side ended the connection, as sshd does at logout
+          // No note: the device's side ended the connection (as sshd does at logout), or
+          // refused it before saying anything: then nothing listens behind the service.
+          if (received === 0) {
+            io.err(
+              `tunneldesk connect: ${thing} closed the connection before sending anything: does the device run an SSH server behind service ${serviceId}?`,
+            );
+            code = 1;
+          }
         }
       }
       // What the tunnel sent is written before we go.
@@ -252,38 +276,53 @@ export async function holdTunnel(
   /** Whether a signal still stops the holder once it runs (not while ssh runs beside it). */
   stopOnSignalWhileHeld = true,
 ): Promise<TunnelHolder | number> {
-  let stopRequested = false;
+  const abort = new AbortController();
   let holder: TunnelHolder | undefined;
+  let starting: Promise<TunnelHolder> | undefined;
   const onSignal = (): void => {
-    stopRequested = true;
+    abort.abort();
     void holder?.stop();
+    // Waiting for the device: stop the holder that waits (it closes the tunnel it opened).
+    void starting?.catch(() => undefined);
   };
   io.onSignals?.(onSignal);
   try {
     rmSync(endNotePath(paths), { force: true });
-    const tunnel = await acquireTunnel(target.choice, thing, target.serviceId, logger, redactor);
-    if (stopRequested) {
-      // Ctrl-C while the tunnel was being opened: close what we opened, nothing else.
-      if (tunnel.opened) await tunnel.close().catch(() => {});
-      await tunnel.dispose();
-      io.err('tunneldesk: interrupted; the tunnel it opened is closed');
-      return 130;
+    const tunnel = await acquireTunnel(
+      target.choice,
+      thing,
+      target.serviceId,
+      logger,
+      redactor,
+      abort.signal,
+    );
+    const onEnding = (end: HolderEnd): void => {
+      const why =
+        end.kind === 'tunnel-ended'
+          ? `the tunnel to ${thing} ended: ${end.words}`
+          : end.kind === 'stopped'
+            ? `the tunnel to ${thing} was closed: its holder was stopped (Ctrl-C or a signal)`
+            : undefined;
+      if (why) writeFileSync(endNotePath(paths), `${why}\n`, { mode: 0o600 });
+    };
+    starting = TunnelHolder.start({ tunnel, paths, logger, keep, signal: abort.signal, onEnding });
+    holder = await starting;
+    if (abort.signal.aborted) {
+      await holder.stop();
+      throw new Interrupted();
     }
-    holder = await TunnelHolder.start({ tunnel, paths, logger, keep });
-    if (stopRequested) await holder.stop();
     if (!stopOnSignalWhileHeld) io.offSignals?.(onSignal);
-    void holder.ended.then((end) => {
+    void holder.ended.then(() => {
       if (stopOnSignalWhileHeld) io.offSignals?.(onSignal);
-      if (end.kind === 'tunnel-ended') {
-        writeFileSync(endNotePath(paths), `the tunnel to ${thing} ended: ${end.words}\n`, {
-          mode: 0o600,
-        });
-      }
     });
     return holder;
   } catch (error) {
     io.offSignals?.(onSignal);
     if (error instanceof ConfigError) throw error;
+    if (error instanceof Interrupted) {
+      io.err(`tunneldesk: ${error.message}`);
+      return 130;
+    }
     io.err(`tunneldesk: ${thing}: ${failureLine(error)}`);
     return 1;
   }

@@ -12,7 +12,7 @@ import { LogLevel, type Logger } from '../core/log/logger.js';
 import type { CloseCause } from '../core/tunnel/close-cause.js';
 import { cliWords } from './close-words.js';
 import { listenControl, type ControlPaths } from './control-socket.js';
-import type { HeldTunnel } from './tunnel-supply.js';
+import { untilAborted, type HeldTunnel } from './tunnel-supply.js';
 
 /** How long a holder waits for its first client before it gives up and ends. */
 const FIRST_CLIENT_TIMEOUT_MS = 60_000;
@@ -30,6 +30,10 @@ export interface HolderOptions {
   readonly logger: Logger;
   /** Leave a tunnel this process opened open at the end (`--keep`). */
   readonly keep: boolean;
+  /** Ctrl-C while starting: stop waiting (for the device) and end. */
+  readonly signal?: AbortSignal;
+  /** Called as it starts ending, before any client is cut off (to leave them a note). */
+  readonly onEnding?: (end: HolderEnd) => void;
   /** Called once the control socket accepts clients. */
   readonly onListening?: () => void;
 }
@@ -94,7 +98,7 @@ export class TunnelHolder {
           throw new Error(end.kind === 'tunnel-ended' ? end.words : 'stopped before it was ready');
         }),
       ]);
-      await this.options.tunnel.waitForDevice();
+      await untilAborted(this.options.tunnel.waitForDevice(), this.options.signal);
       this.server = await listenControl(this.options.paths.socket, (socket) => this.add(socket));
     } catch (error) {
       await this.end({ kind: 'stopped' });
@@ -135,9 +139,15 @@ export class TunnelHolder {
   private end(end: HolderEnd): Promise<HolderEnd> {
     this.ending ??= (async () => {
       clearTimeout(this.firstClientTimer);
+      this.options.onEnding?.(end);
+      // The socket goes first (no one joins an ending holder); close()'s callback would
+      // wait for the clients, which are cut off next.
       const server = this.server;
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      const closed = new Promise<void>((resolve) =>
+        server ? server.close(() => resolve()) : resolve(),
+      );
       for (const client of this.clients) client.destroy();
+      await closed;
       await this.proxy.close();
       const { tunnel, keep, logger } = this.options;
       if (tunnel.opened && !keep) {

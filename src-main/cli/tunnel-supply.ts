@@ -72,7 +72,10 @@ export async function acquireTunnel(
   serviceId: string,
   log: Logger,
   redactor: SecretRedactor,
+  /** Ctrl-C: stop at the next step; a tunnel already being opened is closed again. */
+  signal?: AbortSignal,
 ): Promise<HeldTunnel> {
+  const step = <T>(work: Promise<T>): Promise<T> => untilAborted(work, signal);
   let sandbox: Sandbox | undefined;
   let clients: AwsClients | undefined;
   const dispose = async (): Promise<void> => {
@@ -88,8 +91,8 @@ export async function acquireTunnel(
         redactor,
         choice.sshPort === undefined ? undefined : { host: '127.0.0.1', port: choice.sshPort },
       );
-      clients = createClients(await sandbox.target());
-      const plane = await sandbox.dataPlane();
+      clients = createClients(await step(sandbox.target()));
+      const plane = await step(sandbox.dataPlane());
       // The sandbox's own self-signed certificate, on loopback.
       endpoint = { ...plane, secure: true, origin: 'the sandbox' };
       tls = { verify: false };
@@ -111,8 +114,8 @@ export async function acquireTunnel(
           };
       tls = { verify: true };
     }
-    await describeThing(clients, thingName);
-    const found = await reusable(clients, thingName, serviceId);
+    await step(describeThing(clients, thingName));
+    const found = await step(reusable(clients, thingName, serviceId));
     const held = (tunnelId: string, sourceToken: string, opened: boolean): HeldTunnel => {
       redactor.add(sourceToken);
       return {
@@ -130,14 +133,19 @@ export async function acquireTunnel(
     };
     if (found) {
       log.info(`reusing open tunnel ${found} to ${thingName} (a new source token)`);
-      return held(found, await rotateSourceToken(clients, found), false);
+      return held(found, await step(rotateSourceToken(clients, found)), false);
     }
+    // Not raced with Ctrl-C: once asked for, the tunnel is ours to close, so wait for its id.
     const opened = await openTunnel(clients, {
       thingName,
       services: [serviceId],
       description: `tunneldesk ${serviceId} to ${thingName}`,
     });
     redactor.add(opened.destinationAccessToken);
+    if (signal?.aborted) {
+      await closeTunnel(clients, opened.tunnelId).catch(() => {});
+      throw new Interrupted();
+    }
     log.info(`opened tunnel ${opened.tunnelId} to ${thingName} (${serviceId})`);
     return held(opened.tunnelId, opened.sourceAccessToken, true);
   } catch (error) {
@@ -174,6 +182,34 @@ async function waitForDevice(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Ctrl-C came while getting the tunnel; whatever was opened is closed again. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor() {
+    super('interrupted; nothing is left open');
+  }
+}
+
+/** `work`, or an Interrupted as soon as the signal aborts. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new Interrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new Interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 /** An open tunnel to the thing with the service and no source connected, if any. */
