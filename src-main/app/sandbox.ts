@@ -45,7 +45,7 @@ export class Sandbox {
   constructor(
     private readonly log: Logger,
     private readonly redactor: SecretRedactor,
-    /** Where SSH services go (the CLI's --sandbox-ssh-port, e.g. a test's own sshd). */
+    /** Where SSH services go (this machine's port 22 unless a test or the CLI says otherwise). */
     private readonly sshTarget: {
       readonly host: string;
       readonly port: number;
