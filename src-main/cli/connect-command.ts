@@ -294,6 +294,7 @@ export async function holdTunnel(
       target.serviceId,
       logger,
       redactor,
+      io.env,
       abort.signal,
     );
     const onEnding = (end: HolderEnd): void => {
@@ -318,7 +319,11 @@ export async function holdTunnel(
     return holder;
   } catch (error) {
     io.offSignals?.(onSignal);
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof ConfigError) {
+      // Found by cloud-access (no region, an unreadable CA bundle): one line, a usage code.
+      io.err(`tunneldesk: ${error.message}`);
+      return 2;
+    }
     if (error instanceof Interrupted) {
       io.err(`tunneldesk: ${error.message}`);
       return 130;

@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { validateServiceId } from '../core/config/port-mapping.js';
+import { resolve } from 'node:path';
+import { SANDBOX_SSH_PORT_VARIABLE } from './cloud-access.js';
 import { DEFAULT_SSH_SERVICE, type TargetChoice } from './tunnel-supply.js';
 
 /** AWS's rule for thing names. */
@@ -18,6 +20,7 @@ export const TARGET_OPTIONS = {
   profile: { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  'ca-bundle': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -78,25 +81,26 @@ export function checkThingName(name: string | undefined, command: string): strin
   return name;
 }
 
-/** The control plane and service from the shared options (and AWS_REGION). */
+/** The control plane and service from the shared options (cloud-access checks the rest). */
 export function targetOf(values: Values, env: Record<string, string | undefined>): TargetArgs {
   const serviceId = (values.service as string | undefined) ?? DEFAULT_SSH_SERVICE;
   validateServiceId(serviceId, `"${serviceId}"`, '--service');
   const verbose = values.verbose === true;
-  const awsFlags = ['profile', 'region', 'endpoint-url'].filter(
-    (flag) => values[flag] !== undefined,
-  );
+  const text = (name: string): string | undefined => values[name] as string | undefined;
   if (values.sandbox === true) {
-    if (awsFlags.length > 0) {
+    const awsFlag = ['profile', 'region', 'endpoint-url', 'ca-bundle'].find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (awsFlag) {
       throw new ConfigError(
-        `--sandbox runs its own tunnel service, so it takes no --${awsFlags[0]}; give one or the other`,
+        `--sandbox runs its own tunnel service, so it takes no --${awsFlag}; give one or the other`,
       );
     }
-    const portText = values['sandbox-ssh-port'] as string | undefined;
-    let sshPort: number | undefined;
+    const portText = text('sandbox-ssh-port') ?? env[SANDBOX_SSH_PORT_VARIABLE];
+    let sandboxSshPort: number | undefined;
     if (portText !== undefined) {
-      sshPort = /^[0-9]+$/.test(portText) ? Number(portText) : NaN;
-      if (!(sshPort >= 1 && sshPort <= 65_535)) {
+      sandboxSshPort = /^[0-9]+$/.test(portText) ? Number(portText) : NaN;
+      if (!(sandboxSshPort >= 1 && sandboxSshPort <= 65_535)) {
         throw new ConfigError(
           `"${portText}" is not a port; a port is 1 to 65535`,
           '--sandbox-ssh-port',
@@ -104,7 +108,7 @@ export function targetOf(values: Values, env: Record<string, string | undefined>
       }
     }
     return {
-      choice: sshPort === undefined ? { kind: 'sandbox' } : { kind: 'sandbox', sshPort },
+      choice: { sandbox: true, ...(sandboxSshPort === undefined ? {} : { sandboxSshPort }) },
       serviceId,
       verbose,
     };
@@ -112,54 +116,47 @@ export function targetOf(values: Values, env: Record<string, string | undefined>
   if (values['sandbox-ssh-port'] !== undefined) {
     throw new ConfigError('--sandbox-ssh-port only applies with --sandbox');
   }
-  const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) {
-    throw new ConfigError(
-      'no region: give --region (or set AWS_REGION), or --sandbox to try it with the built-in sandbox',
-    );
-  }
-  if (!/^[a-z0-9-]{1,64}$/.test(region)) {
+  const region = text('region');
+  if (region !== undefined && !/^[a-z0-9-]{1,64}$/.test(region)) {
     throw new ConfigError(`"${region}" is not a region, e.g. us-east-1`, '--region');
   }
-  const endpointUrl = values['endpoint-url'] as string | undefined;
-  if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(endpointUrl)) {
-    throw new ConfigError(
-      `"${endpointUrl}" is not an API endpoint; give https://HOST[:PORT]`,
-      '--endpoint-url',
-    );
+  const choice: TargetChoice = {};
+  const entries: [keyof TargetChoice, string | undefined][] = [
+    ['profile', text('profile')],
+    ['region', region],
+    ['endpointUrl', text('endpoint-url')],
+    ['caBundle', text('ca-bundle')],
+  ];
+  for (const [key, value] of entries) {
+    if (value !== undefined) (choice as Record<string, string>)[key] = value;
   }
-  const profile = (values.profile as string | undefined) ?? env.AWS_PROFILE;
-  return {
-    choice: {
-      kind: 'aws',
-      region,
-      ...(profile === undefined ? {} : { profile }),
-      ...(endpointUrl === undefined ? {} : { endpointUrl }),
-    },
-    serviceId,
-    verbose,
-  };
+  return { choice, serviceId, verbose };
 }
 
 /** The same choice as flags again, for the command a ProxyCommand or a holder runs. */
 export function targetFlags(target: TargetArgs): string[] {
   const { choice } = target;
   const flags = ['--service', target.serviceId];
-  if (choice.kind === 'sandbox') {
+  if (choice.sandbox) {
     flags.push('--sandbox');
-    if (choice.sshPort !== undefined) flags.push('--sandbox-ssh-port', String(choice.sshPort));
+    if (choice.sandboxSshPort !== undefined) {
+      flags.push('--sandbox-ssh-port', String(choice.sandboxSshPort));
+    }
     return flags;
   }
   if (choice.profile !== undefined) flags.push('--profile', choice.profile);
-  flags.push('--region', choice.region);
+  if (choice.region !== undefined) flags.push('--region', choice.region);
   if (choice.endpointUrl !== undefined) flags.push('--endpoint-url', choice.endpointUrl);
+  if (choice.caBundle !== undefined) flags.push('--ca-bundle', resolve(choice.caBundle));
   return flags;
 }
 
 export const TARGET_HELP = `  --service ID           the tunnel's SSH service (${DEFAULT_SSH_SERVICE} by default)
   --profile NAME         an AWS profile (SSO included); AWS_PROFILE or the default chain otherwise
-  --region REGION        the AWS region (AWS_REGION otherwise)
+  --region REGION        the AWS region (AWS_REGION, or the profile's, otherwise)
   --endpoint-url URL     an API endpoint with the same API (e.g. a local tunnel service)
+  --ca-bundle FILE       a PEM certificate to trust for that endpoint
   --sandbox              the built-in sandbox instead of AWS (its devices forward SSH to 127.0.0.1:22)
   --sandbox-ssh-port N   with --sandbox: forward the devices' SSH to 127.0.0.1:N instead
+                         (or TUNNELDESK_SANDBOX_SSH_PORT)
   -v, --verbose          log what happens (to stderr)`;

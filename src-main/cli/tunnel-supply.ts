@@ -5,36 +5,13 @@
  * nobody holds is reused (with a new source token: the device keeps its connection);
  * otherwise one is opened, and closed again by whoever opened it.
  */
-import type { AwsClients } from '../aws/clients.js';
-import { createClients } from '../aws/clients.js';
+import { CloudAccess, type CloudAccessOptions } from './cloud-access.js';
 import { AwsError } from '../aws/errors.js';
-import type { AwsTarget } from '../aws/target.js';
-import { describeThing } from '../aws/things.js';
-import {
-  closeTunnel,
-  describeTunnel,
-  listTunnels,
-  openTunnel,
-  rotateSourceToken,
-} from '../aws/tunnels.js';
-import { Sandbox } from '../app/sandbox.js';
-import { regionEndpointHost } from '../core/config/endpoint.js';
 import type { ServiceEndpoint, TlsOptions } from '../core/config/proxy-config.js';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
 
-/** How the command reaches the control plane, from its flags. */
-export type TargetChoice =
-  | {
-      readonly kind: 'sandbox';
-      /** Where the sandbox device's SSH services go on this machine (22 by default). */
-      readonly sshPort?: number;
-    }
-  | {
-      readonly kind: 'aws';
-      readonly profile?: string;
-      readonly region: string;
-      readonly endpointUrl?: string;
-    };
+/** How the command reaches the control plane, from its flags (cloud-access's options). */
+export type TargetChoice = CloudAccessOptions;
 
 /** A tunnel whose source side this process may now connect. */
 export interface HeldTunnel {
@@ -57,99 +34,64 @@ export interface HeldTunnel {
 
 /** A stable key of the target, for the control socket's name. */
 export function targetKeyOf(choice: TargetChoice): string {
-  return choice.kind === 'sandbox'
-    ? `sandbox|${choice.sshPort ?? 22}`
-    : `aws|${choice.profile ?? ''}|${choice.region}|${choice.endpointUrl ?? ''}`;
+  return choice.sandbox
+    ? `sandbox|${choice.sandboxSshPort ?? 22}`
+    : `aws|${choice.profile ?? ''}|${choice.region ?? ''}|${choice.endpointUrl ?? ''}`;
 }
 
 /** The SSH service of a tunnel: the one named, else SSH1. */
 export const DEFAULT_SSH_SERVICE = 'SSH1';
 
-/** Finds (or opens) a tunnel to `thingName` carrying `serviceId`, and a source token for it. */
+/**
+ * Finds (or opens) a tunnel to `thingName` carrying `serviceId`, and a source token for it.
+ * A tunnel whose source side is connected is someone else's (the app, another tool): a new
+ * source token would knock them out, so such a tunnel is left alone and another is opened.
+ */
 export async function acquireTunnel(
   choice: TargetChoice,
   thingName: string,
   serviceId: string,
   log: Logger,
   redactor: SecretRedactor,
+  env: Record<string, string | undefined>,
   /** Ctrl-C: stop at the next step; a tunnel already being opened is closed again. */
   signal?: AbortSignal,
 ): Promise<HeldTunnel> {
   const step = <T>(work: Promise<T>): Promise<T> => untilAborted(work, signal);
-  let sandbox: Sandbox | undefined;
-  let clients: AwsClients | undefined;
-  const dispose = async (): Promise<void> => {
-    clients?.destroy();
-    await sandbox?.close();
-  };
+  const access = await step(CloudAccess.create(choice, { env, logger: log, redactor }));
   try {
-    let endpoint: ServiceEndpoint;
-    let tls: TlsOptions;
-    if (choice.kind === 'sandbox') {
-      sandbox = new Sandbox(
-        log.child('sandbox'),
-        redactor,
-        choice.sshPort === undefined ? undefined : { host: '127.0.0.1', port: choice.sshPort },
-      );
-      clients = createClients(await step(sandbox.target()));
-      const plane = await step(sandbox.dataPlane());
-      // The sandbox's own self-signed certificate, on loopback.
-      endpoint = { ...plane, secure: true, origin: 'the sandbox' };
-      tls = { verify: false };
-    } else {
-      const target: AwsTarget = {
-        kind: 'aws',
-        region: choice.region,
-        ...(choice.profile === undefined ? {} : { profile: choice.profile }),
-        ...(choice.endpointUrl === undefined ? {} : { endpoint: choice.endpointUrl }),
-      };
-      clients = createClients(target);
-      endpoint = choice.endpointUrl
-        ? endpointOfUrl(choice.endpointUrl)
-        : {
-            host: regionEndpointHost(choice.region),
-            port: 443,
-            secure: true,
-            origin: `region ${choice.region}`,
-          };
-      tls = { verify: true };
-    }
-    await step(describeThing(clients, thingName));
-    const found = await step(reusable(clients, thingName, serviceId));
-    const held = (tunnelId: string, sourceToken: string, opened: boolean): HeldTunnel => {
-      redactor.add(sourceToken);
-      return {
-        tunnelId,
-        thingName,
-        serviceId,
-        sourceToken,
-        endpoint,
-        tls,
-        opened,
-        close: () => closeTunnel(clients!, tunnelId),
-        waitForDevice: () => waitForDevice(clients!, tunnelId, thingName),
-        dispose,
-      };
-    };
+    await step(access.requireThing(thingName));
+    const found = (await step(access.findOpenTunnels(thingName))).find(
+      (tunnel) => tunnel.services.includes(serviceId) && !tunnel.source.connected,
+    );
+    const held = (tunnelId: string, sourceToken: string, opened: boolean): HeldTunnel => ({
+      tunnelId,
+      thingName,
+      serviceId,
+      sourceToken,
+      endpoint: access.dataPlane.endpoint,
+      tls: access.dataPlane.tls,
+      opened,
+      close: () => access.closeTunnel(tunnelId),
+      waitForDevice: () => waitForDevice(access, tunnelId, thingName),
+      dispose: () => access.close(),
+    });
     if (found) {
-      log.info(`reusing open tunnel ${found} to ${thingName} (a new source token)`);
-      return held(found, await step(rotateSourceToken(clients, found)), false);
+      log.info(`reusing open tunnel ${found.tunnelId} to ${thingName} (a new source token)`);
+      return held(found.tunnelId, await step(access.newSourceToken(found.tunnelId)), false);
     }
     // Not raced with Ctrl-C: once asked for, the tunnel is ours to close, so wait for its id.
-    const opened = await openTunnel(clients, {
-      thingName,
-      services: [serviceId],
+    const opened = await access.openTunnel(thingName, [serviceId], {
       description: `tunneldesk ${serviceId} to ${thingName}`,
     });
-    redactor.add(opened.destinationAccessToken);
     if (signal?.aborted) {
-      await closeTunnel(clients, opened.tunnelId).catch(() => {});
+      await access.closeTunnel(opened.tunnelId).catch(() => {});
       throw new Interrupted();
     }
     log.info(`opened tunnel ${opened.tunnelId} to ${thingName} (${serviceId})`);
     return held(opened.tunnelId, opened.sourceAccessToken, true);
   } catch (error) {
-    await dispose();
+    await access.close();
     throw error;
   }
 }
@@ -163,13 +105,13 @@ const DEVICE_TIMEOUT_MS = 30_000;
  * connection with no reason.
  */
 async function waitForDevice(
-  clients: AwsClients,
+  access: CloudAccess,
   tunnelId: string,
   thingName: string,
 ): Promise<void> {
   const deadline = Date.now() + DEVICE_TIMEOUT_MS;
   for (;;) {
-    const details = await describeTunnel(clients, tunnelId);
+    const details = await access.describeTunnel(tunnelId);
     if (details.status !== 'OPEN') {
       throw new AwsError('not-found', `tunnel ${tunnelId} to ${thingName} was closed`);
     }
@@ -210,41 +152,4 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
       },
     );
   });
-}
-
-/** An open tunnel to the thing with the service and no source connected, if any. */
-async function reusable(
-  clients: AwsClients,
-  thingName: string,
-  serviceId: string,
-): Promise<string | undefined> {
-  const page = await listTunnels(clients, { thingName });
-  for (const summary of page.tunnels) {
-    try {
-      const details = await describeTunnel(clients, summary.tunnelId);
-      if (
-        details.status === 'OPEN' &&
-        details.services.includes(serviceId) &&
-        !details.source.connected
-      ) {
-        return summary.tunnelId;
-      }
-    } catch (error) {
-      if (error instanceof AwsError && error.code === 'not-found') continue;
-      throw error;
-    }
-  }
-  return undefined;
-}
-
-/** The data plane beside an API endpoint (the local service serves both on one port). */
-function endpointOfUrl(url: string): ServiceEndpoint {
-  const parsed = new URL(url);
-  const secure = parsed.protocol !== 'http:';
-  return {
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
-    secure,
-    origin: `--endpoint-url ${url}`,
-  };
 }
