@@ -56,6 +56,7 @@ import { SettingsStore } from './settings-store.js';
 import { TunnelConnector } from './tunnel-connector.js';
 import { keepServices, serviceDefaults } from './tunnel-defaults.js';
 import { TunnelRequests } from './tunnel-requests.js';
+import { sshConfigBlock } from './ssh-config-block.js';
 
 export interface AppEnvironment {
   readonly runtime: 'electron' | 'web';
@@ -357,6 +358,19 @@ export class TunnelDeskApp implements RequestHandlers {
 
   describeThing(input: HandlerInput<'describeThing'>) {
     return this.tunnels.describeThing(input);
+  }
+
+  /**
+   * The ssh config block for a thing: `tunneldesk` (on PATH: the app's own binary is not a
+   * Node one) with the source's control plane as flags; the sandbox's is the CLI's own.
+   */
+  getSshConfig({ source, thingName }: HandlerInput<'getSshConfig'>) {
+    const flags =
+      source.kind === 'sandbox'
+        ? ['--sandbox']
+        : [...(source.profile ? ['--profile', source.profile] : []), '--region', source.region];
+    const command = ['tunneldesk', 'connect', thingName, '--stdio', ...flags];
+    return { config: sshConfigBlock(thingName, command) };
   }
 
   getServiceDefaults({ thingName, thingTypeName }: HandlerInput<'getServiceDefaults'>) {

@@ -54,6 +54,7 @@ const VALID: Record<RequestName, unknown> = {
     maxResults: 10,
   },
   describeThing: { source: aws, thingName: 'pump-1' },
+  getSshConfig: { source: aws, thingName: 'pump-1' },
   getServiceDefaults: { thingName: 'pump-1', thingTypeName: 'T' },
   openTunnel: {
     source: { kind: 'sandbox' },

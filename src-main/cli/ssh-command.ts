@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { shellWord } from '../app/ssh-config-block.js';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, LogLevel, SecretRedactor, stderrSink } from '../core/log/logger.js';
 import { connectControl, takeLock } from './control-socket.js';
@@ -40,17 +41,14 @@ const OWN_CLIENT_GRACE_MS = 2_000;
 /** The exit code of a shell for a command that cannot be found. */
 const EXIT_NOT_FOUND = 127;
 
-/** A word for /bin/sh (ssh runs ProxyCommand through the shell), with ssh's % escaped. */
-export function shellWord(word: string): string {
-  const escaped = word.replaceAll('%', '%%');
-  return /^[a-zA-Z0-9_./:=@+-]+$/.test(escaped) ? escaped : `'${escaped.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The ProxyCommand that joins (or starts) the holder of THING's tunnel. */
 export function proxyCommandFor(thing: string, target: TargetArgs): string {
-  return [process.execPath, tunneldeskBin(), 'connect', thing, '--stdio', ...targetFlags(target)]
-    .map(shellWord)
-    .join(' ');
+  return proxyCommandWords(thing, target).map(shellWord).join(' ');
+}
+
+/** The same as words: this node and this installation's tunneldesk, so no PATH is needed. */
+export function proxyCommandWords(thing: string, target: TargetArgs): string[] {
+  return [process.execPath, tunneldeskBin(), 'connect', thing, '--stdio', ...targetFlags(target)];
 }
 
 /** The ssh program on PATH, or undefined. */

@@ -5,14 +5,9 @@
  */
 import { ConfigError } from '../core/config/proxy-config.js';
 import type { CommandIo } from './io.js';
-import { proxyCommandFor } from './ssh-command.js';
-import {
-  checkThingName,
-  parseCommandArgs,
-  TARGET_HELP,
-  targetOf,
-  type TargetArgs,
-} from './target-options.js';
+import { sshConfigBlock } from '../app/ssh-config-block.js';
+import { proxyCommandWords } from './ssh-command.js';
+import { checkThingName, parseCommandArgs, TARGET_HELP, targetOf } from './target-options.js';
 
 const USAGE = `Usage: tunneldesk ssh-config THING… [options] [--user NAME]
 
@@ -22,19 +17,6 @@ Prints a Host block per THING for ~/.ssh/config; then ssh THING, scp, rsync work
 Options:
   --user NAME            add User NAME to each block
 ${TARGET_HELP}`;
-
-/** The Host block of one thing. */
-export function sshConfigBlock(thing: string, target: TargetArgs, user?: string): string {
-  return [
-    `Host ${thing}`,
-    `  HostName ${thing}`,
-    // known_hosts keyed by the device, not by whatever address the tunnel has today.
-    `  HostKeyAlias ${thing}`,
-    ...(user ? [`  User ${user}`] : []),
-    `  ProxyCommand ${proxyCommandFor(thing, target)}`,
-    '',
-  ].join('\n');
-}
 
 export function runSshConfigCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
@@ -54,6 +36,6 @@ export function runSshConfigCommand(argv: string[], io: CommandIo): Promise<numb
   }
   const target = targetOf(values, io.env);
   io.out(`# tunneldesk ssh-config ${things.join(' ')}`);
-  for (const thing of things) io.out(sshConfigBlock(thing, target, user));
+  for (const thing of things) io.out(sshConfigBlock(thing, proxyCommandWords(thing, target), user));
   return Promise.resolve(0);
 }

@@ -529,6 +529,12 @@ export const requests = {
     input: z.strictObject({ source: AwsSource, thingName: ThingName }),
     output: ThingInfo,
   },
+  /** The ~/.ssh/config block that reaches a thing through `tunneldesk connect --stdio`. */
+  getSshConfig: {
+    channel: 'renderer:get-ssh-config',
+    input: z.strictObject({ source: AwsSource, thingName: ThingName }),
+    output: z.strictObject({ config: z.string() }),
+  },
   getServiceDefaults: {
     channel: 'renderer:get-service-defaults',
     input: z.strictObject({
