@@ -306,7 +306,19 @@ export async function holdTunnel(
             : undefined;
       if (why) writeFileSync(endNotePath(paths), `${why}\n`, { mode: 0o600 });
     };
-    starting = TunnelHolder.start({ tunnel, paths, logger, keep, signal: abort.signal, onEnding });
+    const onDropped = (words: string): void =>
+      writeFileSync(endNotePath(paths), `the tunnel to ${thing} dropped: ${words}\n`, {
+        mode: 0o600,
+      });
+    starting = TunnelHolder.start({
+      tunnel,
+      paths,
+      logger,
+      keep,
+      signal: abort.signal,
+      onEnding,
+      onDropped,
+    });
     holder = await starting;
     if (abort.signal.aborted) {
       await holder.stop();

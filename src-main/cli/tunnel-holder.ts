@@ -10,6 +10,7 @@ import type { Server } from 'node:net';
 import { SourceProxy } from '../core/source/source-proxy.js';
 import { LogLevel, type Logger } from '../core/log/logger.js';
 import type { CloseCause } from '../core/tunnel/close-cause.js';
+import type { TunnelState } from '../core/tunnel/tunnel-client.js';
 import { cliWords } from './close-words.js';
 import { listenControl, type ControlPaths } from './control-socket.js';
 import { untilAborted, type HeldTunnel } from './tunnel-supply.js';
@@ -34,6 +35,8 @@ export interface HolderOptions {
   readonly signal?: AbortSignal;
   /** Called as it starts ending, before any client is cut off (to leave them a note). */
   readonly onEnding?: (end: HolderEnd) => void;
+  /** The tunnel dropped under open connections (cut off with it): why, in the CLI's words. */
+  readonly onDropped?: (words: string) => void;
   /** Called once the control socket accepts clients. */
   readonly onListening?: () => void;
 }
@@ -71,6 +74,12 @@ export class TunnelHolder {
         logger: options.logger,
         events: {
           onReady: () => this.resolveReady(),
+          onState: (state: TunnelState) => {
+            // The multiplexer has just cut every connection off: say why before they hear it.
+            if (state.kind === 'reconnecting' && this.clients.size > 0) {
+              options.onDropped?.(cliWords(state.lastCause, 'source'));
+            }
+          },
           onStopped: (cause: CloseCause, fatal: boolean) => {
             if (fatal) void this.end({ kind: 'tunnel-ended', words: cliWords(cause, 'source') });
           },
