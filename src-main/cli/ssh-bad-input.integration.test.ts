@@ -295,4 +295,36 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       silent.close();
     }
   }, 60_000);
+
+  it('Ctrl-C to tunneldesk ssh while ssh runs: ssh decides; its code is ours, nothing left', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'ssh',
+        `${sshd.user}@kiosk-lobby`,
+        ...sandbox(),
+        '--',
+        ...sshd.clientArgs,
+        'echo started; sleep 2; echo done; exit 6',
+      ],
+      { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('started')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await started;
+    child.kill('SIGINT');
+    expect(await exited).toBe(6);
+    expect(stdout).toBe('started\ndone\n');
+    expect(stderr).toBe('');
+    await expectNothingLeft();
+  }, 60_000);
 });
