@@ -294,10 +294,23 @@ export class TunnelDeskApp implements RequestHandlers {
     const session = this.session(sessionId);
     const { port, bindAddress } = session.servedPort(serviceId);
     const url = checkLocalUrl(browserUrl(scheme, bindAddress, port));
-    try {
-      await this.env.launch.openExternal(url);
-    } catch (error) {
-      throw new AppError('launch-failed', `cannot open ${url}: ${(error as Error).message}`);
+    // Browser mode: the operator's browser is the one showing the page (maybe on another
+    // desktop than this process), so the page opens the tab; opening one here would land
+    // on whatever screen this process has, or nowhere.
+    const openedBy = this.env.runtime === 'web' ? 'renderer' : 'app';
+    if (openedBy === 'app') {
+      try {
+        await this.env.launch.openExternal(url);
+      } catch (error) {
+        throw new AppError(
+          'launch-failed',
+          `cannot open ${url}: ${(error as Error).message}`,
+          null,
+          {
+            command: url,
+          },
+        );
+      }
     }
     const key = `${session.name}/${serviceId}`;
     if (this.settings.get().browserSchemes[key] !== scheme) {
@@ -305,8 +318,12 @@ export class TunnelDeskApp implements RequestHandlers {
         browserSchemes: { ...this.settings.get().browserSchemes, [key]: scheme },
       });
     }
-    this.logger.info(`opened ${url} (${serviceId} of "${session.name}") in the browser`);
-    return { url };
+    this.logger.info(
+      openedBy === 'app'
+        ? `opened ${url} (${serviceId} of "${session.name}") in the browser`
+        : `gave ${url} (${serviceId} of "${session.name}") to the page to open`,
+    );
+    return { url, openedBy } as const;
   }
 
   async openSsh(input: HandlerInput<'openSsh'>) {

@@ -475,7 +475,11 @@ export const requests = {
       serviceId: ServiceId,
       scheme: z.enum(['http', 'https']),
     }),
-    output: z.strictObject({ url: z.string() }),
+    /**
+     * `openedBy`: 'app' when main opened it (Electron: the default browser); 'renderer' when
+     * the page must open it itself (browser mode: the operator's own browser, a new tab).
+     */
+    output: z.strictObject({ url: z.string(), openedBy: z.enum(['app', 'renderer']) }),
   },
   openSsh: {
     channel: 'renderer:open-ssh',
@@ -687,7 +691,10 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  *
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
- * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
+ * `launch-failed` (a program could not start), `no-display` (Linux without DISPLAY or
+ * WAYLAND_DISPLAY: no terminal window can appear), `no-terminal` (none installed),
+ * `terminal-exited` (the terminal failed at once); these carry the ssh line in `command`,
+ * `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
  * `disconnected` (raised by browser mode's transport in the renderer, not by main: the WebSocket
  * to the app closed, so the request was not answered or not sent).
  * AWS requests add: `not-found` (no such thing or tunnel), `no-credentials` (the message
@@ -703,6 +710,9 @@ export const AppErrorCode = z.enum([
   'port-in-use',
   'unsupported',
   'launch-failed',
+  'no-display',
+  'no-terminal',
+  'terminal-exited',
   'forbidden',
   'failed',
   'disconnected',
