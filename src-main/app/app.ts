@@ -253,6 +253,16 @@ export class TunnelDeskApp implements RequestHandlers {
     await this.connector.forget(record);
   }
 
+  /** "Clear closed": forgets every closed session (an open one is left as it is). */
+  async forgetClosedSessions(): Promise<{ forgotten: number }> {
+    const closed = this.registry.all().filter((record) => record.session.isClosed);
+    for (const record of closed) {
+      this.registry.remove(record.id);
+      await this.connector.forget(record);
+    }
+    return { forgotten: closed.length };
+  }
+
   reconnectNow({ sessionId }: HandlerInput<'reconnectNow'>): void {
     this.session(sessionId).reconnectNow();
   }

@@ -26,6 +26,7 @@ const VALID: Record<RequestName, unknown> = {
   },
   closeSession: { sessionId: 's1' },
   forgetSession: { sessionId: 's1' },
+  forgetClosedSessions: undefined,
   reconnectNow: { sessionId: 's1' },
   checkMapping: { serviceId: 'SSH1', port: '22', bindAddress: '127.0.0.1' },
   updateMapping: { sessionId: 's1', mapping },

@@ -200,7 +200,20 @@ export const SessionView = z.strictObject({
   createdAt: z.number(),
   state: SessionState,
   latencyMs: z.number().nullable(),
+  /**
+   * Reconnect attempts since it opened: each wait with a countdown ("attempt N") counts,
+   * whether or not it connected again.
+   */
   reconnects: z.number(),
+  /** When it closed (ms since the epoch); null while open. */
+  closedAt: z.number().nullable().optional(),
+  /**
+   * Its figures as they stood when it closed (rates 0, no connections): the record's totals
+   * survive a reload of the page, which missed the live batches. Null while open.
+   */
+  get finalStats() {
+    return SessionStats.nullable().optional();
+  },
   /** The services the tunnel carries (SERVICE_IDS), once known. */
   peerServices: z.array(z.string()),
   listeners: z.array(ListenerView),
@@ -438,6 +451,12 @@ export const requests = {
     channel: 'renderer:forget-session',
     input: z.strictObject({ sessionId: SessionId }),
     output: Empty,
+  },
+  /** "Clear closed" on the tunnels home: forgets every closed session, says how many. */
+  forgetClosedSessions: {
+    channel: 'renderer:forget-closed-sessions',
+    input: Empty,
+    output: z.strictObject({ forgotten: z.number() }),
   },
   reconnectNow: {
     channel: 'renderer:reconnect-now',
