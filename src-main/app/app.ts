@@ -210,19 +210,7 @@ export class TunnelDeskApp implements RequestHandlers {
   async connectWithToken(input: HandlerInput<'connectWithToken'>): Promise<SessionView> {
     this.refuseWhileQuitting();
     const mappings = checkMappings(input.services);
-    let endpoint: ServiceEndpoint;
-    try {
-      endpoint =
-        input.target.kind === 'region'
-          ? parseRegionEndpoint(input.target.region, 'region', 'the region field')
-          : parseServiceEndpoint(input.target.endpoint, 'endpoint', 'the endpoint field');
-    } catch (error) {
-      throw new AppError(
-        'invalid-input',
-        (error as Error).message,
-        input.target.kind === 'region' ? 'target.region' : 'target.endpoint',
-      );
-    }
+    const endpoint = targetEndpoint(input.target);
     if (input.peerVersion === 'V1' && mappings.length > 1) {
       throw new AppError(
         'invalid-mapping',
@@ -239,6 +227,18 @@ export class TunnelDeskApp implements RequestHandlers {
       verifyTls: input.verifyTls,
       peerVersion: input.peerVersion,
     });
+    record.tokenForm = {
+      kind: 'token',
+      name: input.name?.trim() ?? '',
+      target:
+        input.target.kind === 'region'
+          ? { kind: 'region', region: input.target.region.trim() }
+          : { kind: 'endpoint', endpoint: input.target.endpoint.trim() },
+      services: mappings,
+      peerVersion: input.peerVersion,
+      verifyTls: input.verifyTls,
+    };
+    this.registry.changed();
     return sessionView(record);
   }
 
@@ -269,6 +269,18 @@ export class TunnelDeskApp implements RequestHandlers {
 
   checkMapping(input: HandlerInput<'checkMapping'>) {
     return checkMappingRow(input);
+  }
+
+  checkTarget(input: HandlerInput<'checkTarget'>) {
+    try {
+      const endpoint = targetEndpoint(input);
+      return {
+        ok: true as const,
+        endpoint: `${endpoint.secure === false ? 'ws' : 'wss'}://${endpoint.host}:${endpoint.port}`,
+      };
+    } catch (error) {
+      return { ok: false as const, message: (error as Error).message };
+    }
   }
 
   async updateMapping({ sessionId, mapping }: HandlerInput<'updateMapping'>) {
@@ -501,5 +513,38 @@ export class TunnelDeskApp implements RequestHandlers {
         this.logger.debug(`an event listener failed: ${(error as Error).message}`);
       }
     }
+  }
+}
+
+/** AWS region names: two letters, words, a number (us-east-1, us-gov-west-1, eu-isoe-west-1). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+
+/**
+ * Where a token tunnel connects, from the form's Region or Endpoint: the CLI's rules, and
+ * for a region also the shape of AWS's names (the CLI takes any, and a typo would only show
+ * later as a DNS failure). An AppError on the field to change.
+ */
+function targetEndpoint(
+  target:
+    | { readonly kind: 'region'; readonly region: string }
+    | { readonly kind: 'endpoint'; readonly endpoint: string },
+): ServiceEndpoint {
+  const field = target.kind === 'region' ? 'target.region' : 'target.endpoint';
+  try {
+    if (target.kind === 'endpoint') {
+      return parseServiceEndpoint(target.endpoint, 'endpoint', 'the endpoint field');
+    }
+    const endpoint = parseRegionEndpoint(target.region, 'region', 'the region field');
+    if (!REGION_NAME.test(target.region.trim())) {
+      throw new AppError(
+        'invalid-input',
+        `"${target.region.trim()}" is not a region name; use one such as us-east-1 or eu-west-1`,
+        field,
+      );
+    }
+    return endpoint;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('invalid-input', (error as Error).message, field);
   }
 }

@@ -29,6 +29,7 @@ const VALID: Record<RequestName, unknown> = {
   forgetClosedSessions: undefined,
   reconnectNow: { sessionId: 's1' },
   checkMapping: { serviceId: 'SSH1', port: '22', bindAddress: '127.0.0.1' },
+  checkTarget: { kind: 'region', region: 'eu-west-1' },
   updateMapping: { sessionId: 's1', mapping },
   parseMappingFile: { fileName: 'a.ini', text: 'SSH1 = 22' },
   exportMappingFile: { sessionId: 's1' },

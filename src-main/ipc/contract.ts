@@ -186,8 +186,43 @@ export const SessionTunnel = z.strictObject({
   status: z.enum(['OPEN', 'CLOSED']),
   /** When the tunnel's maximum lifetime ends (ms since the epoch). */
   expiresAt: z.number().nullable(),
+  /** True for a "New sandbox tunnel": Disconnect closes the tunnel too. */
+  endsWithSession: z.boolean().optional(),
 });
 export type SessionTunnel = z.infer<typeof SessionTunnel>;
+
+/**
+ * What was asked to open a session, to fill the form again ("Edit & retry") or open it
+ * again as it was ("Open again"). Never a secret: a token tunnel's access token is pasted
+ * again. `sandbox`: a "New sandbox tunnel"; `thing`: a tunnel opened to a thing of a source
+ * (AWS, or the sandbox's things in the Devices view).
+ */
+export const ReopenForm = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('token'),
+    name: z.string(),
+    target: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('region'), region: z.string() }),
+      z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string() }),
+    ]),
+    services: z.array(ServiceMapping),
+    peerVersion: ProtocolVersion,
+    verifyTls: z.boolean(),
+  }),
+  z.strictObject({
+    kind: z.literal('sandbox'),
+    deviceName: z.string(),
+    services: z.array(ServiceMapping),
+  }),
+  z.strictObject({
+    kind: z.literal('thing'),
+    source: AwsSource,
+    thingName: z.string(),
+    services: z.array(ServiceMapping),
+    peerVersion: ProtocolVersion,
+  }),
+]);
+export type ReopenForm = z.infer<typeof ReopenForm>;
 
 export const SessionView = z.strictObject({
   id: SessionId,
@@ -223,6 +258,8 @@ export const SessionView = z.strictObject({
   device: DeviceState.nullable().optional(),
   /** The tunnel, for sessions opened from the app with openTunnel. */
   tunnel: SessionTunnel.nullable().optional(),
+  /** What opened it, to open it again or edit and retry; null when not known. */
+  reopen: ReopenForm.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -471,6 +508,18 @@ export const requests = {
       bindAddress: z.string().max(300),
     }),
     output: MappingCheck,
+  },
+  /** The connect form's Region or Endpoint, checked as typed by the CLI's own rules. */
+  checkTarget: {
+    channel: 'renderer:check-target',
+    input: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('region'), region: z.string().max(300) }),
+      z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string().max(300) }),
+    ]),
+    output: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), endpoint: z.string() }),
+      z.strictObject({ ok: z.literal(false), message: z.string() }),
+    ]),
   },
   updateMapping: {
     channel: 'renderer:update-mapping',
