@@ -20,6 +20,7 @@ import {
   type EventName,
   type EventPayload,
   type HandlerInput,
+  type MappingCheck,
   type RequestHandlers,
   type RequestInput,
   type ServiceMapping,
@@ -35,6 +36,7 @@ import {
   type LaunchDeps,
 } from './launchers.js';
 import { LogBuffer } from './log-buffer.js';
+import { addressesOverlap, probePort } from './port-probe.js';
 import {
   appErrorFrom,
   checkMappingRow,
@@ -267,8 +269,33 @@ export class TunnelDeskApp implements RequestHandlers {
     this.session(sessionId).reconnectNow();
   }
 
-  checkMapping(input: HandlerInput<'checkMapping'>) {
-    return checkMappingRow(input);
+  async checkMapping(input: HandlerInput<'checkMapping'>): Promise<MappingCheck> {
+    const check = checkMappingRow(input);
+    if (!check.ok || !input.inUse || check.mapping.port === 'auto') return check;
+    const port = check.mapping.port;
+    const bindAddress = check.mapping.bindAddress;
+    const taken = (message: string): MappingCheck => ({
+      ok: false,
+      field: 'port',
+      message: `port ${port} on ${bindAddress} is in use by ${message}; choose another port, or auto`,
+    });
+    for (const record of this.registry.all()) {
+      if (record.session.isClosed) continue;
+      const owner = record.session
+        .listeners()
+        .find((l) => l.port === port && addressesOverlap(l.bindAddress, bindAddress));
+      if (owner) return taken(`${owner.serviceId} of tunnel "${record.session.name}"`);
+    }
+    const probe = await probePort(port, bindAddress);
+    if (probe === 'in-use') return taken('another program on this machine');
+    if (probe === 'not-allowed') {
+      return {
+        ok: false,
+        field: 'port',
+        message: `port ${port} needs administrator rights on this machine; use a port above 1023, or auto`,
+      };
+    }
+    return check;
   }
 
   checkTarget(input: HandlerInput<'checkTarget'>) {

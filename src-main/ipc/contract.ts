@@ -506,6 +506,11 @@ export const requests = {
       serviceId: z.string().max(200),
       port: z.string().max(20),
       bindAddress: z.string().max(300),
+      /**
+       * For a new tunnel's row: also say whether the port is taken on that address, and by
+       * which tunnel's service (or another program).
+       */
+      inUse: z.boolean().optional(),
     }),
     output: MappingCheck,
   },

@@ -232,3 +232,47 @@ describe('the access token form', () => {
     expect(spy.calls.some((call) => call.name === 'connectWithToken')).toBe(false);
   });
 });
+
+describe('the mapping rows, checked as you type', () => {
+  it('mark a port another tunnel holds (naming it) and a port or service given twice', async () => {
+    const held = await api.openSandbox({
+      deviceName: 'pi-17',
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    const heldPort = held.listeners[0]!.port!;
+    const user = userEvent.setup();
+    renderWithApi(api, <ConnectDialog initialMode="sandbox" />);
+    const form = screen.getByTestId('sandbox-form');
+    const port0 = within(form).getByTestId('new-mapping-port-0');
+    await user.clear(port0);
+    await user.type(port0, String(heldPort));
+    await waitFor(() => expect(port0.getAttribute('aria-invalid')).toBe('true'));
+    expect(within(form).getByTestId('new-mapping-error-0').textContent).toBe(
+      `port ${heldPort} on 127.0.0.1 is in use by HTTP1 of tunnel "pi-17"; choose another port, or auto`,
+    );
+
+    // Row 2 takes the same port as row 1 (free this time), and then the same service.
+    // A port free now: one the app bound and let go.
+    const probe = await api.openSandbox({
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    const free = probe.listeners[0]!.port!;
+    await api.closeSession({ sessionId: probe.id });
+    await user.clear(port0);
+    await user.type(port0, String(free));
+    const port1 = within(form).getByTestId('new-mapping-port-1');
+    await user.clear(port1);
+    await user.type(port1, String(free));
+    await waitFor(() => expect(port1.getAttribute('aria-invalid')).toBe('true'));
+    expect(within(form).getByTestId('new-mapping-error-1').textContent).toBe(
+      `port ${free} is given to HTTP1 above; each service needs its own port (auto picks a free one)`,
+    );
+    const service1 = within(form).getByTestId('new-mapping-service-1');
+    await user.clear(service1);
+    await user.type(service1, 'HTTP1');
+    await waitFor(() => expect(service1.getAttribute('aria-invalid')).toBe('true'));
+    expect(within(form).getByTestId('new-mapping-error-1').textContent).toBe(
+      '"HTTP1" is mapped above; map each service once',
+    );
+  });
+});
