@@ -5,8 +5,9 @@
  * the log, and pushes batched events to whoever subscribes.
  */
 import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
+import { readExtraCertificates } from '../core/tunnel/tls-trust.js';
 import { formatSourceMappingText, parseSourceMappingText } from '../core/config/mapping-files.js';
-import type { ServiceEndpoint } from '../core/config/proxy-config.js';
+import { ConfigError, type ServiceEndpoint } from '../core/config/proxy-config.js';
 import {
   createLogger,
   LogLevel,
@@ -78,6 +79,11 @@ export interface AppEnvironment {
    * absent. Tunnels saved in a persistent store are offered again after a restart.
    */
   readonly secretStore?: (log: Logger) => SecretStore;
+  /**
+   * The system's dialog to pick a CA file or folder (Electron); absent in browser mode,
+   * whose form takes the path as text.
+   */
+  readonly pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
   /** Sends every AWS source to one stand-in instead of AWS (tests: the local tunnel service). */
   readonly awsEndpoints?: AwsEndpoints;
   /** How often the device side of an opened tunnel is looked at (DescribeTunnel), ms. */
@@ -213,6 +219,8 @@ export class TunnelDeskApp implements RequestHandlers {
     this.refuseWhileQuitting();
     const mappings = checkMappings(input.services);
     const endpoint = targetEndpoint(input.target);
+    const caPath = input.caPath?.trim() || undefined;
+    if (caPath !== undefined) checkCaFolder(caPath);
     if (input.peerVersion === 'V1' && mappings.length > 1) {
       throw new AppError(
         'invalid-mapping',
@@ -227,6 +235,7 @@ export class TunnelDeskApp implements RequestHandlers {
       endpoint,
       accessToken: input.accessToken.trim(),
       verifyTls: input.verifyTls,
+      ...(caPath === undefined ? {} : { caPath }),
       peerVersion: input.peerVersion,
     });
     record.tokenForm = {
@@ -239,6 +248,7 @@ export class TunnelDeskApp implements RequestHandlers {
       services: mappings,
       peerVersion: input.peerVersion,
       verifyTls: input.verifyTls,
+      caPath: caPath ?? null,
     };
     this.registry.changed();
     return sessionView(record);
@@ -296,6 +306,24 @@ export class TunnelDeskApp implements RequestHandlers {
       };
     }
     return check;
+  }
+
+  checkCaPath({ path }: HandlerInput<'checkCaPath'>) {
+    try {
+      return { ok: true as const, certificates: checkCaFolder(path.trim()) };
+    } catch (error) {
+      return { ok: false as const, message: (error as AppError).message };
+    }
+  }
+
+  async pickCaPath({ kind }: HandlerInput<'pickCaPath'>) {
+    if (!this.env.pickPath) {
+      throw new AppError(
+        'unsupported',
+        'browser mode has no file dialog here: type the path of the CA file or folder',
+      );
+    }
+    return { path: await this.env.pickPath(kind) };
   }
 
   checkTarget(input: HandlerInput<'checkTarget'>) {
@@ -573,5 +601,27 @@ function targetEndpoint(
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('invalid-input', (error as Error).message, field);
+  }
+}
+
+/**
+ * A CA file or folder the form names: how many PEM certificates it holds, or an AppError on
+ * the CA field saying what is wrong with it (read here, in main, which reads it to connect).
+ */
+function checkCaFolder(path: string): number {
+  if (path === '') {
+    throw new AppError('invalid-input', 'give the path of a CA file or folder', 'caPath');
+  }
+  try {
+    return readExtraCertificates(path).length;
+  } catch (error) {
+    // The CLI's error starts with its flag (its `where`); the form has a field instead.
+    const { message } = error as Error;
+    const where = error instanceof ConfigError && error.where ? `${error.where}: ` : '';
+    throw new AppError(
+      'invalid-input',
+      where && message.startsWith(where) ? message.slice(where.length) : message,
+      'caPath',
+    );
   }
 }

@@ -208,6 +208,7 @@ export const ReopenForm = z.discriminatedUnion('kind', [
     services: z.array(ServiceMapping),
     peerVersion: ProtocolVersion,
     verifyTls: z.boolean(),
+    caPath: z.string().nullable(),
   }),
   z.strictObject({
     kind: z.literal('sandbox'),
@@ -476,8 +477,28 @@ export const requests = {
       services: z.array(ServiceMapping).max(16),
       peerVersion: ProtocolVersion,
       verifyTls: z.boolean(),
+      /** A PEM CA file or a folder of them, trusted beside the system's (a private CA). */
+      caPath: z.string().min(1).max(4096).optional(),
     }),
     output: SessionView,
+  },
+  /** The form's CA file or folder, checked as typed: how many certificates it holds. */
+  checkCaPath: {
+    channel: 'renderer:check-ca-path',
+    input: z.strictObject({ path: z.string().max(4096) }),
+    output: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), certificates: z.number() }),
+      z.strictObject({ ok: z.literal(false), message: z.string() }),
+    ]),
+  },
+  /**
+   * The system's file dialog for a CA file or folder (Electron); null when cancelled.
+   * Browser mode has none (`unsupported`): its form takes the path as text.
+   */
+  pickCaPath: {
+    channel: 'renderer:pick-ca-path',
+    input: z.strictObject({ kind: z.enum(['file', 'folder']) }),
+    output: z.strictObject({ path: z.string().nullable() }),
   },
   closeSession: {
     channel: 'renderer:close-session',

@@ -207,6 +207,7 @@ describe('the access token form', () => {
       services: [{ serviceId: 'SSH1', port: 2222, bindAddress: '127.0.0.1' }],
       peerVersion: 'V2',
       verifyTls: false,
+      caPath: null,
     });
     renderWithApi(api, <ConnectDialog initialMode="token" />);
     expect(screen.getByRole('heading', { name: 'Edit & retry' })).toBeTruthy();
@@ -274,5 +275,24 @@ describe('the mapping rows, checked as you type', () => {
     expect(within(form).getByTestId('new-mapping-error-1').textContent).toBe(
       '"HTTP1" is mapped above; map each service once',
     );
+  });
+});
+
+describe('the CA certificates field', () => {
+  it('is checked by main as typed, and goes away with Verify TLS off', async () => {
+    const user = userEvent.setup();
+    renderWithApi(api, <ConnectDialog initialMode="token" />);
+    const form = screen.getByTestId('token-form');
+    const ca = within(form).getByTestId('token-ca-path');
+    expect(within(form).getByText(/Optional: a PEM file, or a folder of them/)).toBeTruthy();
+    await user.type(ca, '/no/such/ca.pem');
+    await waitFor(() => expect(ca.getAttribute('aria-invalid')).toBe('true'));
+    expect(
+      document.getElementById(ca.getAttribute('aria-describedby')!.split(' ').at(-1)!)!.textContent,
+    ).toBe('"/no/such/ca.pem" does not exist; give a directory or file of PEM CA certificates');
+    // Browser mode: no Choose buttons (no file dialog of this machine's files).
+    expect(within(form).queryByRole('button', { name: 'Choose file…' })).toBeNull();
+    await user.click(within(form).getByTestId('token-verify-tls'));
+    expect(within(form).queryByTestId('token-ca-path')).toBeNull();
   });
 });

@@ -20,13 +20,22 @@ import { Field } from '../common/Field';
 import { FormError } from '../common/FormError';
 import { FormFooter } from '../common/FormFooter';
 import { PeerVersionSelect } from '../common/PeerVersionSelect';
+import { CaPathField } from './CaPathField';
 import { checkRows, newRow, rowsFromMappings, type RowDraft } from './mapping-rows';
 import { MappingRowsEditor } from './MappingRowsEditor';
 
 const MAX_SERVICES = 16;
 type TargetKind = 'region' | 'endpoint';
 
-const KNOWN_FIELDS = ['name', 'accessToken', 'target', 'services', 'peerVersion', 'verifyTls'];
+const KNOWN_FIELDS = [
+  'name',
+  'accessToken',
+  'target',
+  'services',
+  'peerVersion',
+  'verifyTls',
+  'caPath',
+];
 
 interface FormProps {
   readonly onOpened: (session: SessionView) => void;
@@ -48,6 +57,7 @@ export function TokenForm({ onOpened, onCancel, initial }: FormProps) {
   );
   const [peerVersion, setPeerVersion] = useState<ProtocolVersion>(initial?.peerVersion ?? 'V3');
   const [verifyTls, setVerifyTls] = useState(initial?.verifyTls ?? true);
+  const [caPath, setCaPath] = useState(initial?.caPath ?? '');
   const [rows, setRows] = useState<RowDraft[]>(() =>
     initial ? rowsFromMappings(initial.services) : [newRow('SSH1')],
   );
@@ -93,6 +103,7 @@ export function TokenForm({ onOpened, onCancel, initial }: FormProps) {
         services: checked.mappings,
         peerVersion,
         verifyTls,
+        ...(caPath.trim() ? { caPath: caPath.trim() } : {}),
       });
       // Main has it now: the renderer has no further use for the secret.
       setToken('');
@@ -235,6 +246,13 @@ export function TokenForm({ onOpened, onCancel, initial }: FormProps) {
           </p>
         </div>
       </div>
+      {verifyTls ? (
+        <CaPathField
+          value={caPath}
+          onChange={changed(setCaPath)}
+          error={errorFor(error, 'caPath')}
+        />
+      ) : null}
       <MappingRowsEditor
         rows={rows}
         onChange={changed(setRows)}

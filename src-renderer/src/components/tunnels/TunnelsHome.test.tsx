@@ -145,6 +145,7 @@ describe('a closed tunnel offers a way on', () => {
       services: [{ serviceId: 'SSH1', port: 'auto', bindAddress: '127.0.0.1' }],
       peerVersion: 'V3',
       verifyTls: true,
+      caPath: null,
     });
     // The record in the renderer never holds the token.
     expect(JSON.stringify(useSessionsStore.getState())).not.toContain('not-a-real-token');
