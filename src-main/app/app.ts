@@ -7,6 +7,7 @@
 import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
 import { readExtraCertificates } from '../core/tunnel/tls-trust.js';
 import { formatSourceMappingText, parseSourceMappingText } from '../core/config/mapping-files.js';
+import { existsSync } from 'node:fs';
 import { ConfigError, type ServiceEndpoint } from '../core/config/proxy-config.js';
 import {
   createLogger,
@@ -609,19 +610,25 @@ function targetEndpoint(
  * the CA field saying what is wrong with it (read here, in main, which reads it to connect).
  */
 function checkCaFolder(path: string): number {
-  if (path === '') {
-    throw new AppError('invalid-input', 'give the path of a CA file or folder', 'caPath');
+  const refuse = (message: string) => new AppError('invalid-input', message, 'caPath');
+  if (path === '') throw refuse('give the path of a CA file or folder');
+  if (!existsSync(path)) {
+    throw refuse(`"${path}" does not exist; give a directory or file of PEM CA certificates`);
   }
+  let count: number;
   try {
-    return readExtraCertificates(path).length;
+    count = readExtraCertificates(path).length;
   } catch (error) {
-    // The CLI's error starts with its flag (its `where`); the form has a field instead.
-    const { message } = error as Error;
-    const where = error instanceof ConfigError && error.where ? `${error.where}: ` : '';
-    throw new AppError(
-      'invalid-input',
-      where && message.startsWith(where) ? message.slice(where.length) : message,
-      'caPath',
-    );
+    // The CLI's wording names its flag; the form says it with the field's words.
+    if (!(error instanceof ConfigError)) {
+      throw refuse(
+        `"${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    count = 0;
   }
+  if (count === 0) {
+    throw refuse(`no PEM certificate ("-----BEGIN CERTIFICATE-----") found in "${path}"`);
+  }
+  return count;
 }

@@ -29,13 +29,3 @@ export function ErrorText({
     </div>
   );
 }
-
-/**
- * A message cut after its first sentence: the first line of an error is one sentence, the
- * rest is detail. Only the display is split; nothing decides by these words.
- */
-export function splitFirstSentence(message: string): { summary: string; details: string | null } {
-  const match = /^(.+?[.!?])\s+(\S.*)$/s.exec(message.trim());
-  if (!match) return { summary: message.trim(), details: null };
-  return { summary: match[1]!, details: match[2]! };
-}
