@@ -2,7 +2,8 @@
  * Issue 13, "Errors in the UI's words" and "No dead ends", in browser mode: the connect
  * form checks Region and Endpoint as they are typed and marks the field; a local error
  * keeps the access token; a tunnel that fails shows one focused error (one sentence, the
- * rest behind Details) and "Edit & retry" fills the form in again, token aside.
+ * rest behind Details) and "Edit & retry" fills the form in again, token aside; the log
+ * names its levels and holds that failure once.
  */
 import { expect, test } from './fixtures.js';
 import { snap } from './steps.js';
@@ -63,4 +64,16 @@ test('the token form checks as you type, keeps the token, and a failure leads ba
   await expect(again.getByTestId('token-input')).toHaveValue('');
   await expect(again.getByText('Paste the access token again')).toBeVisible();
   await snap(page, testInfo, 'edit-and-retry');
+  await page.keyboard.press('Escape');
+
+  // The log names its levels, and says the failure once (not once per scope).
+  await page.goto(page.url().replace(/#.*$/, '#/logs'));
+  await page.getByTestId('log-level').selectOption({ label: 'Errors' });
+  const lines = page.getByTestId('log-line');
+  await expect(lines).toHaveCount(1);
+  await expect(lines.first().locator('.log-line__level')).toHaveText('Error');
+  await expect(lines.first()).toContainText(
+    'the host of no-such-host.invalid:443 cannot be resolved',
+  );
+  await snap(page, testInfo, 'logs-errors');
 });
