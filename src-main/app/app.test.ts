@@ -137,17 +137,17 @@ describe('TunnelDeskApp with the sandbox', () => {
 
   it('refuses a bad mapping with the message of the CLI', async () => {
     const { app } = start();
-    expect(app.checkMapping({ serviceId: 'SSH1', port: '70000', bindAddress: '' })).toEqual({
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: '70000', bindAddress: '' })).toEqual({
       ok: false,
       field: 'port',
       message:
         '"SSH1=70000": port 70000 is out of range; a port is 1 to 65535 (0 picks a free port)',
     });
-    expect(app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' })).toMatchObject({
+    expect(await app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' })).toMatchObject({
       ok: false,
       field: 'serviceId',
     });
-    expect(app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' })).toMatchObject(
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' })).toMatchObject(
       {
         ok: false,
         field: 'bindAddress',
