@@ -155,7 +155,7 @@ describe('TunnelDeskApp with the sandbox', () => {
       ok: false,
       field: 'bindAddress',
     });
-    expect(app.checkMapping({ serviceId: 'SSH1', port: ' 3333 ', bindAddress: '' })).toEqual({
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: ' 3333 ', bindAddress: '' })).toEqual({
       ok: true,
       mapping: { serviceId: 'SSH1', port: 3333, bindAddress: '127.0.0.1' },
     });
