@@ -18,7 +18,9 @@ export default defineConfig<{ runtime: AppRuntime }>({
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
+  // The longer specs walk a whole tunnel's life (open, traffic, remap, close) in 10-20 s on a
+  // quiet machine; a busy 2-core one needs more. A hang still fails, only later.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { outputFolder: '../playwright-report', open: 'never' }]],
   use: {
