@@ -3,6 +3,7 @@
  * colour scheme (contrast differs between the themes): no serious or critical violation.
  * Each screen's full axe result is attached to the report.
  */
+import { writeFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from './fixtures.js';
 import { walkScreens } from './screens.js';
@@ -20,13 +21,14 @@ for (const view of VIEWS) {
         const result = await new AxeBuilder({ page })
           .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
           .analyze();
-        await testInfo.attach(`axe-${name}.json`, {
-          body: JSON.stringify(result.violations, null, 2),
-          contentType: 'application/json',
-        });
+        const path = testInfo.outputPath(`axe-${name}.json`);
+        writeFileSync(path, JSON.stringify(result.violations, null, 2));
+        await testInfo.attach(`axe-${name}.json`, { path, contentType: 'application/json' });
         for (const violation of result.violations) {
           if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-          const targets = violation.nodes.map((node) => node.target.join(' ')).slice(0, 5);
+          const targets = violation.nodes
+            .slice(0, 8)
+            .map((node) => `${node.target.join(' ')}${contrastOf(node.any)}`);
           found.push(
             `[${name}] ${violation.impact} ${violation.id}: ${violation.help} — ${targets.join(', ')}`,
           );
@@ -35,4 +37,12 @@ for (const view of VIEWS) {
       expect(found, found.join('\n')).toEqual([]);
     });
   });
+}
+
+/** For a contrast finding: " (fg on bg, ratio)", so the report says which colours. */
+function contrastOf(checks: readonly { readonly data?: unknown }[]): string {
+  const data = checks[0]?.data as
+    | { fgColor?: string; bgColor?: string; contrastRatio?: number }
+    | undefined;
+  return data?.fgColor ? ` (${data.fgColor} on ${data.bgColor}, ${data.contrastRatio})` : '';
 }

@@ -104,6 +104,8 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
           ref={scroller}
           className="conn-table__scroll"
           style={{ height }}
+          // A rowgroup (not a bare focusable div) so the table's children are all rows.
+          role="rowgroup"
           tabIndex={0}
           aria-label="Connection rows"
         >
@@ -117,7 +119,6 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
             </p>
           ) : (
             <div
-              role="rowgroup"
               className="conn-table__body"
               style={{ height: virtualizer.getTotalSize() }}
             >
