@@ -32,6 +32,7 @@ const PATHS = {
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
   lock: 'M6 11h12v10H6zM8 11V8a4 4 0 0 1 8 0v3',
   sidebar: 'M4 4h16v16H4zM9 4v16M15 10l-2 2 2 2',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
 } as const;
 
 export type IconName = keyof typeof PATHS;
