@@ -5,22 +5,45 @@
  * check something of every screen (console, accessibility, screenshots) walk it and look at
  * each stop.
  */
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect } from './fixtures.js';
-import { httpGet, snap } from './steps.js';
+import { httpGet } from './steps.js';
+
+/**
+ * Keeps a screenshot of `screen` as an artifact, named for the window and scheme it was
+ * taken at: artifacts/screenshots/<screen>-<width>x<height>-<light|dark>.png (gitignored).
+ */
+export async function keepScreenshot(
+  page: Page,
+  testInfo: TestInfo,
+  screen: string,
+): Promise<string> {
+  const size = page.viewportSize();
+  const dark = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches);
+  const folder = join(import.meta.dirname, '..', 'artifacts', 'screenshots');
+  mkdirSync(folder, { recursive: true });
+  const name = `${screen}-${size?.width ?? 0}x${size?.height ?? 0}-${dark ? 'dark' : 'light'}.png`;
+  const path = join(folder, name);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+  return path;
+}
 
 export type ScreenName =
   | 'home'
   | 'connect-sandbox'
   | 'connect-token'
   | 'live-view'
+  | 'live-view-idle'
   | 'settings-theme'
   | 'devices'
   | 'open-tunnel-dialog'
   | 'logs';
 
-/** Called at each screen once it has settled; `snap` has already kept its screenshot. */
+/** Called at each screen once it has settled; its screenshot has been kept already. */
 export type AtScreen = (name: ScreenName) => Promise<void>;
 
 export const SANDBOX_DEVICE = 'e2e-screens-pi';
@@ -81,7 +104,7 @@ export async function makeTraffic(page: Page, requests = 6): Promise<net.Socket>
 /** Walks every screen, keeping a screenshot of each, and calls `at` there. */
 export async function walkScreens(page: Page, testInfo: TestInfo, at: AtScreen): Promise<void> {
   const stop = async (name: ScreenName) => {
-    await snap(page, testInfo, name);
+    await keepScreenshot(page, testInfo, name);
     await at(name);
   };
 
@@ -109,6 +132,15 @@ export async function walkScreens(page: Page, testInfo: TestInfo, at: AtScreen):
   } finally {
     held.destroy();
   }
+  // Traffic has ended: the panel says how many came and went, and keeps the closed ones.
+  const detail = page.getByTestId('session-detail');
+  await expect(detail.getByTestId('connection-count')).toHaveText(
+    /^No open connections · \d+ since opened$/,
+  );
+  await expect(
+    detail.locator('[data-testid="connection-row"][data-state="closed"]').first(),
+  ).toBeVisible();
+  await stop('live-view-idle');
 
   // The one setting there is: the theme, chosen explicitly to match the scheme shown.
   const dark = (await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches))

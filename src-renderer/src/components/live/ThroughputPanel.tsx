@@ -112,6 +112,16 @@ export function ThroughputPanel({
             cursor: { drag: { x: false, y: false } },
             // The legend is the panel's own (ThroughputLegend): always the latest values.
             legend: { show: false },
+            // What was drawn, readable without the canvas (the browser specs check it).
+            hooks: {
+              draw: [
+                (u) => {
+                  element.dataset.yTicks = yTicks.ticks.join(' ');
+                  element.dataset.xMin = String(u.scales.x?.min ?? '');
+                  element.dataset.xMax = String(u.scales.x?.max ?? '');
+                },
+              ],
+            },
             scales: {
               x: { time: true },
               y: {
@@ -200,6 +210,7 @@ export function ThroughputPanel({
       <div
         ref={container}
         className="plot"
+        data-testid="throughput-plot"
         role="img"
         aria-label={
           last
