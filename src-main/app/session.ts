@@ -19,6 +19,7 @@ import type {
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
 import { appErrorFrom } from './mapping-rules.js';
+import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
 import { RecentlyClosed } from './recently-closed.js';
 
 export interface SessionOptions {
@@ -121,6 +122,10 @@ export class Session {
       await session.proxy.start();
     } catch (error) {
       await options.afterClose?.();
+      const notLocal = await firstNonLocalAddress(options.mappings.map((m) => m.bindAddress));
+      if (notLocal !== undefined) {
+        throw new AppError('invalid-mapping', notLocalMessage(notLocal), null);
+      }
       throw appErrorFrom(error);
     }
     session.rememberPorts(session.proxy.listenerInfo);
@@ -225,6 +230,14 @@ export class Session {
       );
       this.rememberPorts([bound]);
     } catch (error) {
+      // The core names the CLI's flag for an address this machine lacks; say it in the UI's words.
+      if ((await firstNonLocalAddress([mapping.bindAddress])) !== undefined) {
+        throw new AppError(
+          'invalid-mapping',
+          notLocalMessage(mapping.bindAddress),
+          'mapping.bindAddress',
+        );
+      }
       throw appErrorFrom(error, 'mapping.port');
     }
     // In place: a moved service keeps its row.
