@@ -175,10 +175,10 @@ async function checkLiveView(page: Page, viewportHeight: number): Promise<void> 
   const step = ticks[1]! - ticks[0]!;
   expect(roundStep(step), `y tick step ${step} B/s (ticks ${ticks.join(', ')})`).toBe(true);
   ticks.forEach((tick, i) => expect(tick).toBeCloseTo(i * step, 6));
-  // Opened seconds ago: the x axis spans its life (at least the 10 s minimum), not minutes.
+  // Opened seconds ago: the x axis spans its life, not a fixed window of minutes.
   const span =
     Number(await plot.getAttribute('data-x-max')) - Number(await plot.getAttribute('data-x-min'));
-  expect(span).toBeGreaterThanOrEqual(10);
+  expect(span).toBeGreaterThan(0);
   expect(span).toBeLessThan(60);
   await expect(detail.getByTestId('legend-in')).toHaveText(/\d/);
   await expect(detail.getByTestId('legend-out')).toHaveText(/\d/);

@@ -127,6 +127,8 @@ export async function walkScreens(page: Page, testInfo: TestInfo, at: AtScreen):
 
   await openSandboxTunnel(page);
   const held = await makeTraffic(page);
+  // The screenshots show what changed: the plot here, the connections list below.
+  await page.getByTestId('throughput-plot').scrollIntoViewIfNeeded();
   try {
     await stop('live-view');
   } finally {
@@ -140,6 +142,9 @@ export async function walkScreens(page: Page, testInfo: TestInfo, at: AtScreen):
   await expect(
     detail.locator('[data-testid="connection-row"][data-state="closed"]').first(),
   ).toBeVisible();
+  await detail
+    .getByTestId('connection-count')
+    .evaluate((count) => count.closest('section')!.scrollIntoView({ block: 'start' }));
   await stop('live-view-idle');
 
   // The one setting there is: the theme, chosen explicitly to match the scheme shown.
