@@ -143,17 +143,19 @@ describe('TunnelDeskApp with the sandbox', () => {
       message:
         '"SSH1=70000": port 70000 is out of range; a port is 1 to 65535 (0 picks a free port)',
     });
-    expect(await app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' })).toMatchObject({
+    expect(
+      await app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' }),
+    ).toMatchObject({
       ok: false,
       field: 'serviceId',
     });
-    expect(await app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' })).toMatchObject(
-      {
-        ok: false,
-        field: 'bindAddress',
-      },
-    );
-    expect(app.checkMapping({ serviceId: 'SSH1', port: ' 3333 ', bindAddress: '' })).toEqual({
+    expect(
+      await app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' }),
+    ).toMatchObject({
+      ok: false,
+      field: 'bindAddress',
+    });
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: ' 3333 ', bindAddress: '' })).toEqual({
       ok: true,
       mapping: { serviceId: 'SSH1', port: 3333, bindAddress: '127.0.0.1' },
     });
