@@ -33,11 +33,15 @@ export function addressesOverlap(a: string, b: string): boolean {
   return a === b || any(a) || any(b);
 }
 
+const ALWAYS_LOCAL = new Set(['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost']);
+
 /** The first of `addresses` that is not an address of this machine, if any. */
 export async function firstNonLocalAddress(
   addresses: readonly string[],
 ): Promise<string | undefined> {
   for (const address of new Set(addresses)) {
+    // Loopback and "every address" are always this machine's: no need to ask the OS.
+    if (ALWAYS_LOCAL.has(address)) continue;
     if ((await probePort(0, address)) === 'not-local') return address;
   }
   return undefined;
