@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
-          setupFiles,
+          setupFiles: [...setupFiles, 'src-renderer/src/test-support/testing-library-setup.ts'],
           ...timeouts,
         },
       },

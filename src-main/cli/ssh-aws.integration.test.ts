@@ -15,7 +15,7 @@ import { startLocalAws, type LocalAws } from '../aws/test-support/local-aws.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { LogLevel, silentLogger } from '../core/log/logger.js';
 import { startSshd, sshUnavailable, type TestSshd } from './test-support/sshd.js';
-import { runTool, type RunResult } from './test-support/ssh-run.js';
+import { runTool, type RunningTool } from './test-support/ssh-run.js';
 
 const BIN = join(import.meta.dirname, '../../bin/tunneldesk.js');
 let sshd: TestSshd;
@@ -82,7 +82,7 @@ const awsFlags = (): string[] => [
   '--region',
   'us-east-1',
 ];
-const ssh = (extra: string[], command: string): Promise<RunResult> =>
+const ssh = (extra: string[], command: string): RunningTool =>
   runTool(
     process.execPath,
     [
@@ -139,7 +139,7 @@ describe('tunneldesk ssh through the real AWS SDK (local service)', () => {
       );
     }
     expect(open).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await session.printed('up\n');
     local.service.management.tunnels.close(open[0]!, false);
     const result = await session;
     expect(result.stdout).toBe('up\n');

@@ -231,7 +231,7 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       }
     }
     expect(holderPid).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await session.printed('up\n');
     process.kill(holderPid, 'SIGTERM');
     const result = await session;
     expect(result.stdout).toBe('up\n');

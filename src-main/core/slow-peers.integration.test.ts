@@ -149,7 +149,13 @@ describe('slow and half-open peers', () => {
         'the stalled connection to be reset',
       );
       resetAt = Date.now();
-      await new Promise((r) => setTimeout(r, 600)); // the service goes on sending meanwhile
+      // The service goes on sending meanwhile; wait for bytes after the reset rather than a
+      // fixed time, which is too short when the machine is busy.
+      await waitFor(
+        () => arrivals.filter((t) => t > resetAt + 100).length > 5,
+        10_000,
+        'the active connection to get bytes after the reset',
+      );
     } finally {
       clearInterval(pump);
     }

@@ -7,20 +7,30 @@ export interface RunResult {
   stderr: string;
 }
 
+/** A running tool: its result, and a way to wait for its output (not for a fixed time, which
+ * is too short on a loaded machine). */
+export type RunningTool = Promise<RunResult> & { printed(text: string): Promise<void> };
+
 export function runTool(
   command: string,
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
+): RunningTool {
+  const waiters: { text: string; resolve: () => void }[] = [];
+  let printedSoFar = '';
+  const result = new Promise<RunResult>((resolve, reject) => {
     const child = spawn(command, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      printedSoFar = stdout;
+      for (const waiter of waiters.filter((w) => stdout.includes(w.text))) waiter.resolve();
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -34,5 +44,11 @@ export function runTool(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+  return Object.assign(result, {
+    printed: (text: string) =>
+      printedSoFar.includes(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ text, resolve })),
   });
 }
