@@ -145,10 +145,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await withWebApp(testInfo, use);
   },
 
-  appPage: async ({ runtime, lazyBrowser }, use, testInfo) => {
+  // The window's size and colour scheme follow `test.use({ viewport, colorScheme })`.
+  appPage: async ({ runtime, lazyBrowser, viewport, colorScheme }, use, testInfo) => {
     if (runtime === 'web') {
       await withWebApp(testInfo, async (webApp) => {
-        const context = await (await lazyBrowser()).newContext();
+        const context = await (await lazyBrowser()).newContext({ viewport, colorScheme });
         try {
           const page = await context.newPage();
           await page.goto(webApp.url);
@@ -174,6 +175,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
     try {
       const page = await app.firstWindow();
+      if (viewport) await page.setViewportSize(viewport);
+      if (colorScheme) await page.emulateMedia({ colorScheme });
       await use(page);
       await keepScreenshot(page, testInfo);
     } finally {

@@ -38,7 +38,12 @@ import {
   type LaunchDeps,
 } from './launchers.js';
 import { LogBuffer } from './log-buffer.js';
-import { addressesOverlap, probePort } from './port-probe.js';
+import {
+  addressesOverlap,
+  firstNonLocalAddress,
+  notLocalMessage,
+  probePort,
+} from './port-probe.js';
 import {
   appErrorFrom,
   checkMappingRow,
@@ -283,9 +288,13 @@ export class TunnelDeskApp implements RequestHandlers {
 
   async checkMapping(input: HandlerInput<'checkMapping'>): Promise<MappingCheck> {
     const check = checkMappingRow(input);
-    if (!check.ok || !input.inUse || check.mapping.port === 'auto') return check;
-    const port = check.mapping.port;
+    if (!check.ok || !input.inUse) return check;
     const bindAddress = check.mapping.bindAddress;
+    if ((await firstNonLocalAddress([bindAddress])) !== undefined) {
+      return { ok: false, field: 'bindAddress', message: notLocalMessage(bindAddress) };
+    }
+    if (check.mapping.port === 'auto') return check;
+    const port = check.mapping.port;
     const taken = (message: string): MappingCheck => ({
       ok: false,
       field: 'port',

@@ -65,3 +65,44 @@ describe('a port already in use, as you type', () => {
     expect(await app.checkMapping({ ...row, port: 'auto' })).toMatchObject({ ok: true });
   });
 });
+
+describe('a bind address this machine does not have', () => {
+  // 192.0.2.1 is TEST-NET-1: documentation only, never an address of a real interface.
+  const elsewhere = '192.0.2.1';
+
+  it('is marked on the Bind address field as you type, in words without CLI flags', async () => {
+    const { app } = testApp();
+    apps.push(app);
+    const check = await app.checkMapping({
+      serviceId: 'SSH1',
+      port: 'auto',
+      bindAddress: elsewhere,
+      inUse: true,
+    });
+    expect(check).toEqual({
+      ok: false,
+      field: 'bindAddress',
+      message: `${elsewhere} is not an address of this machine; use 127.0.0.1, or an address of one of its network interfaces`,
+    });
+  });
+
+  it('refuses to open a tunnel with it, says so in the UI’s words, and leaves nothing open', async () => {
+    const { app } = testApp();
+    apps.push(app);
+    const refused = app.openSandbox({
+      deviceName: 'pi-18',
+      services: [
+        { serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' },
+        { serviceId: 'SSH1', port: 'auto', bindAddress: elsewhere },
+      ],
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'invalid-mapping',
+      message: expect.stringContaining(`${elsewhere} is not an address of this machine`),
+    });
+    await expect(refused).rejects.toSatisfy(
+      (error: Error) => !/\(-b\)|(^|\s)-[a-z]\b/.test(error.message),
+    );
+    expect(app.listSessions().filter((s) => s.state.kind !== 'closed')).toEqual([]);
+  });
+});

@@ -78,11 +78,31 @@ export function checkMappings(rows: readonly ServiceMapping[]): ServiceMapping[]
   });
 }
 
+/**
+ * What the UI calls the setting behind each of the CLI's flags that a core ConfigError can
+ * name as its `where`: the UI has fields and switches, not flags.
+ */
+const UI_NAME_OF_FLAG: Readonly<Record<string, string>> = {
+  '-c/--capath': 'CA file or folder',
+  '-s': 'Services',
+  '-d': 'Services',
+  '-b': 'Bind address',
+};
+
 /** A ConfigError from the core (a port in use, a bad file line) as an error for the operator. */
 export function appErrorFrom(error: unknown, field: string | null = null): Error {
   if (error instanceof ConfigError) {
     const code = error.problem === 'port-in-use' ? 'port-in-use' : 'invalid-mapping';
-    return new AppError(code, error.message, field);
+    return new AppError(code, inUiWords(error), field);
   }
   return error as Error;
+}
+
+/** The error's words with a CLI flag as its `where` replaced by the UI's name for it. */
+function inUiWords(error: ConfigError): string {
+  const where = error.where;
+  if (where === undefined || !where.startsWith('-')) return error.message;
+  // ConfigError writes "<where>: <message>"; the UI puts its own name in front instead.
+  const words = error.message.slice(where.length + 2);
+  return `${UI_NAME_OF_FLAG[where] ?? 'Settings'}: ${words}`;
 }

@@ -19,6 +19,8 @@ import type {
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
 import { appErrorFrom } from './mapping-rules.js';
+import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
+import { RecentlyClosed } from './recently-closed.js';
 
 export interface SessionOptions {
   readonly id: string;
@@ -70,6 +72,8 @@ export class Session {
   /** The port each service last listened on, kept after close: a new token binds them again. */
   private readonly boundPorts = new Map<string, number>();
   private readonly history: HistoryPoint[] = [];
+  /** The last connections that closed, which the view keeps showing (dimmed). */
+  private readonly recentlyClosed = new RecentlyClosed();
   private lastHistory: { at: number; bytesIn: number; bytesOut: number } | undefined;
   private closing: Promise<void> | undefined;
   /** When the session closed (ms since the epoch); null while it is not closed. */
@@ -118,6 +122,10 @@ export class Session {
       await session.proxy.start();
     } catch (error) {
       await options.afterClose?.();
+      const notLocal = await firstNonLocalAddress(options.mappings.map((m) => m.bindAddress));
+      if (notLocal !== undefined) {
+        throw new AppError('invalid-mapping', notLocalMessage(notLocal), null);
+      }
       throw appErrorFrom(error);
     }
     session.rememberPorts(session.proxy.listenerInfo);
@@ -222,6 +230,14 @@ export class Session {
       );
       this.rememberPorts([bound]);
     } catch (error) {
+      // The core names the CLI's flag for an address this machine lacks; say it in the UI's words.
+      if ((await firstNonLocalAddress([mapping.bindAddress])) !== undefined) {
+        throw new AppError(
+          'invalid-mapping',
+          notLocalMessage(mapping.bindAddress),
+          'mapping.bindAddress',
+        );
+      }
       throw appErrorFrom(error, 'mapping.port');
     }
     // In place: a moved service keeps its row.
@@ -243,6 +259,24 @@ export class Session {
     const services = [...snapshot.services].sort(
       (a, b) => this.mappingIndex(a.serviceId) - this.mappingIndex(b.serviceId),
     );
+    const connections = this.recentlyClosed.follow(
+      now,
+      services.map((service) => ({
+        serviceId: service.serviceId,
+        connections: service.connections.map((c) => ({
+          key: c.key,
+          streamId: c.streamId,
+          connectionId: c.connectionId,
+          state: c.state,
+          openedAt: c.openedAt,
+          peer: c.peer,
+          bytesIn: c.bytesIn,
+          bytesOut: c.bytesOut,
+          bytesInPerSecond: c.bytesInPerSecond,
+          bytesOutPerSecond: c.bytesOutPerSecond,
+        })),
+      })),
+    );
     return {
       sessionId: this.options.id,
       latencyMs: snapshot.latencyMs ?? null,
@@ -259,18 +293,7 @@ export class Session {
         bytesOut: service.bytesOut,
         bytesInPerSecond: service.bytesInPerSecond,
         bytesOutPerSecond: service.bytesOutPerSecond,
-        connections: service.connections.map((c) => ({
-          key: c.key,
-          streamId: c.streamId,
-          connectionId: c.connectionId,
-          state: c.state,
-          openedAt: c.openedAt,
-          peer: c.peer,
-          bytesIn: c.bytesIn,
-          bytesOut: c.bytesOut,
-          bytesInPerSecond: c.bytesInPerSecond,
-          bytesOutPerSecond: c.bytesOutPerSecond,
-        })),
+        connections: connections.get(service.serviceId) ?? [],
       })),
     };
   }

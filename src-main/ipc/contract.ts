@@ -277,6 +277,8 @@ export const ConnectionStats = z.strictObject({
   connectionId: z.number(),
   state: z.enum(['connecting', 'open', 'closing', 'closed']),
   openedAt: z.number(),
+  /** When it closed (ms since the epoch): set on the recently closed ones main keeps. */
+  closedAt: z.number().optional(),
   peer: z.string(),
   ...Rates,
 });

@@ -93,6 +93,7 @@ const CONNECTION_FIELDS = [
   'streamId',
   'connectionId',
   'openedAt',
+  'closedAt',
   'serviceId',
 ] as const satisfies readonly (keyof ConnectionRow)[];
 

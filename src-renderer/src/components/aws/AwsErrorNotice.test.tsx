@@ -22,7 +22,7 @@ describe('an AWS error, named for the operator', () => {
     expect(await navigator.clipboard.readText()).toBe("aws sso login --profile 'my ops'");
   });
 
-  it('shows main’s message verbatim, with its commands as code, and copies the command', async () => {
+  it('says one sentence first and keeps main’s message verbatim behind Details', async () => {
     const user = userEvent.setup();
     render(
       <AwsErrorNotice
@@ -36,7 +36,12 @@ describe('an AWS error, named for the operator', () => {
       />,
     );
     const notice = screen.getByRole('alert');
-    expect(within(notice).getByText('AWS SSO session expired')).toBeTruthy();
+    expect(notice.querySelector('.notice__title')!.textContent).toBe(
+      'The AWS SSO session expired: sign in again with the command below.',
+    );
+    const details = notice.querySelector('details')!;
+    expect(details.open).toBe(false);
+    expect(within(details).getByText('Details').tagName).toBe('SUMMARY');
     expect(notice.textContent).toContain('Sign in again with: aws sso login --profile ops');
     await user.click(within(notice).getByRole('button', { name: /Copy the command/ }));
     expect(await navigator.clipboard.readText()).toBe('aws sso login --profile ops');
@@ -52,6 +57,32 @@ describe('an AWS error, named for the operator', () => {
       />,
     );
     expect(screen.getByText('aws configure').tagName).toBe('CODE');
-    expect(screen.getByText('No AWS credentials')).toBeTruthy();
+    expect(screen.getByRole('alert').querySelector('.notice__title')!.textContent).toMatch(
+      /^No AWS credentials were found for this source: .*Source\.$/,
+    );
+  });
+
+  it('names the denied action in its sentence, and has no details for the app’s own refusals', () => {
+    render(
+      <AwsErrorNotice
+        error={{
+          code: 'access-denied',
+          message: 'AWS denied iot:OpenTunnel (profile "ops", eu-west-1). Ask an administrator.',
+          field: null,
+          action: 'iot:OpenTunnel',
+        }}
+      />,
+    );
+    expect(screen.getByRole('alert').querySelector('.notice__title')!.textContent).toContain(
+      'AWS refused iot:OpenTunnel',
+    );
+    cleanup();
+    render(
+      <AwsErrorNotice
+        error={{ code: 'invalid-input', message: 'give a device name', field: null }}
+      />,
+    );
+    expect(screen.getByRole('alert').textContent).toBe('give a device name');
+    expect(screen.getByRole('alert').querySelector('details')).toBeNull();
   });
 });

@@ -1,33 +1,14 @@
 /**
- * A failed AWS request, named for the operator. The message is main's, verbatim (it already
- * says what to do: how to configure credentials, the exact `aws sso login --profile X`, the
- * IAM action denied); this adds a title per error code, shows `code spans` as code, and puts
- * the one command an operator has to run (sso login) in a block with a copy button.
+ * A failed AWS request, named for the operator: one sentence from its code (aws-words), the
+ * one command an operator has to run (sso login) in a block with a copy button, and main's
+ * message verbatim behind "Details" (AWS's words, how to configure credentials, the IAM
+ * action denied), with its `code spans` shown as code.
  */
 import { useState } from 'react';
-import type { AppErrorCode } from '../../../../src-main/ipc/contract.js';
 import type { ShownError } from '../../lib/app-error';
+import { awsErrorWords } from '../../lib/aws-words';
 import { copyText } from '../../lib/clipboard';
 import { Icon } from '../common/Icon';
-
-const TITLES: Readonly<Partial<Record<AppErrorCode, string>>> = {
-  'no-credentials': 'No AWS credentials',
-  'sso-expired': 'AWS SSO session expired',
-  'credentials-rejected': 'AWS refused the credentials',
-  'access-denied': 'Access denied',
-  throttled: 'AWS is throttling requests',
-  'tunnel-limit': 'Tunnel limit reached',
-  'not-found': 'Not found',
-  'invalid-request': 'AWS refused the request',
-  'invalid-input': 'Check the input',
-  network: 'AWS cannot be reached',
-  'tunnel-closed': 'The tunnel has closed',
-  disconnected: 'Disconnected from TunnelDesk',
-};
-
-export function errorTitle(code: AppErrorCode): string {
-  return TITLES[code] ?? 'The request failed';
-}
 
 /** Text with `code spans` shown as code, the way main's messages mark commands. */
 export function WithCode({ text }: { readonly text: string }) {
@@ -57,6 +38,7 @@ interface AwsErrorNoticeProps {
 export function AwsErrorNotice({ error, testId = 'aws-error', onRetry }: AwsErrorNoticeProps) {
   const command = error.command ?? null;
   const action = error.action ?? null;
+  const words = awsErrorWords(error);
   return (
     <div
       className="notice notice--error"
@@ -69,15 +51,20 @@ export function AwsErrorNotice({ error, testId = 'aws-error', onRetry }: AwsErro
     >
       <Icon name="alert" />
       <div className="notice__body">
-        <p className="notice__title">{errorTitle(error.code)}</p>
-        <p className="notice__text">
-          <WithCode text={error.message} />
-        </p>
+        <p className="notice__title">{words.summary}</p>
         {command ? <CommandLine command={command} /> : null}
-        {action ? (
-          <p className="notice__text">
-            Denied action: <code className="code-inline">{action}</code>
-          </p>
+        {words.details ? (
+          <details className="error-text__details">
+            <summary>Details</summary>
+            <p className="notice__text">
+              <WithCode text={words.details} />
+            </p>
+            {action ? (
+              <p className="notice__text">
+                Denied action: <code className="code-inline">{action}</code>
+              </p>
+            ) : null}
+          </details>
         ) : null}
       </div>
       {onRetry ? (

@@ -3,7 +3,7 @@
  * store keeps identical while the connection's figures do not change.
  */
 import { memo } from 'react';
-import { formatBytes, formatCount, formatRate } from '../../lib/format';
+import { formatBytes, formatCount, formatDuration, formatRate } from '../../lib/format';
 import type { ConnectionRow as Row } from '../../stores/stats-store';
 import { Age } from './Age';
 import { Sparkline } from './Sparkline';
@@ -31,6 +31,7 @@ export const ConnectionRow = memo(function ConnectionRow({
       data-testid="connection-row"
       data-key={row.key}
       data-service={row.serviceId}
+      data-state={row.state}
     >
       <span
         role="cell"
@@ -73,7 +74,12 @@ export const ConnectionRow = memo(function ConnectionRow({
         <Sparkline id={row.id} />
       </span>
       <span role="cell" className="num mono">
-        <Age since={row.openedAt} />
+        {row.closedAt === undefined ? (
+          <Age since={row.openedAt} />
+        ) : (
+          // A closed connection's age is how long it lasted; it no longer grows.
+          formatDuration(row.closedAt - row.openedAt)
+        )}
       </span>
     </div>
   );

@@ -37,7 +37,11 @@ function connections(changed?: { index: number; bytesIn: number }): ConnectionSt
   }));
 }
 
-function snapshot(at: number, conns: ConnectionStats[]): { at: number; sessions: SessionStats[] } {
+function snapshot(
+  at: number,
+  conns: ConnectionStats[],
+  connectionsOpened = COUNT,
+): { at: number; sessions: SessionStats[] } {
   return {
     at,
     sessions: [
@@ -53,7 +57,7 @@ function snapshot(at: number, conns: ConnectionStats[]): { at: number; sessions:
             serviceId: 'HTTP1',
             activeStreamId: 1,
             streamsStarted: 1,
-            connectionsOpened: COUNT,
+            connectionsOpened,
             bytesIn: 0,
             bytesOut: 0,
             bytesInPerSecond: 0,
@@ -117,5 +121,53 @@ describe('the connections table', () => {
     act(() => useStatsStore.getState().applySnapshot({ at: 1_250, sessions: [] }));
     expect(screen.queryAllByTestId('connection-row')).toEqual([]);
     expect(Object.keys(useStatsStore.getState().sparks)).toEqual([]);
+  });
+});
+
+describe('after traffic ends', () => {
+  const closed = (i: number): ConnectionStats => ({
+    key: `HTTP1/1/${i}`,
+    streamId: 1,
+    connectionId: i,
+    state: 'closed',
+    openedAt: 10_000 + i * 1_000,
+    closedAt: 10_000 + i * 1_000 + 65_000,
+    peer: `127.0.0.1:${50_000 + i}`,
+    bytesIn: 512,
+    bytesOut: 128,
+    bytesInPerSecond: 0,
+    bytesOutPerSecond: 0,
+  });
+
+  it('says how many came and went, and keeps the last closed ones, dimmed', () => {
+    useStatsStore.getState().applySnapshot(snapshot(1_000, [closed(1), closed(2), closed(3)], 53));
+    render(<ConnectionsPanel sessionId="s1" />);
+    expect(screen.getByTestId('connection-count').textContent).toBe(
+      'No open connections · 53 since opened',
+    );
+    const rows = screen.getAllByTestId('connection-row');
+    expect(rows.map((row) => row.dataset.key)).toEqual(['HTTP1/1/3', 'HTTP1/1/2', 'HTTP1/1/1']);
+    for (const row of rows) {
+      expect(row.dataset.state).toBe('closed');
+      expect(row.className).toContain('conn-row--closed');
+    }
+    // How long each lasted, not a growing age.
+    expect(within(rows[0]!).getAllByRole('cell').at(-1)!.textContent).toBe('1 min 05 s');
+  });
+
+  it('lists open ones above the closed ones, and counts them', () => {
+    const live = { ...closed(9), state: 'open' as const, closedAt: undefined };
+    useStatsStore.getState().applySnapshot(snapshot(1_000, [closed(1), live], 2));
+    render(<ConnectionsPanel sessionId="s1" />);
+    expect(screen.getByTestId('connection-count').textContent).toBe('1 open · 2 since opened');
+    const keys = screen.getAllByTestId('connection-row').map((row) => row.dataset.key);
+    expect(keys).toEqual(['HTTP1/1/9', 'HTTP1/1/1']);
+  });
+
+  it('says when nothing came yet', () => {
+    useStatsStore.getState().applySnapshot(snapshot(1_000, [], 0));
+    render(<ConnectionsPanel sessionId="s1" />);
+    expect(screen.getByTestId('connection-count').textContent).toBe('No connections yet');
+    expect(screen.getByRole('table').textContent).toContain('No connections yet.');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import type { ConnectionRow as Row } from '../../stores/stats-store';
+import type { ConnectionRow as Row, ServiceRow } from '../../stores/stats-store';
 import { useStatsStore } from '../../stores/stats-store';
 import { formatCount } from '../../lib/format';
 import { ConnectionRow } from './ConnectionRow';
@@ -13,6 +13,7 @@ import { ConnectionRow } from './ConnectionRow';
 const ROW_HEIGHT = 28;
 const MAX_HEIGHT = 28 * 14;
 const NO_ROWS: readonly Row[] = [];
+const NO_SERVICES: readonly ServiceRow[] = [];
 
 const STATE_ORDER: Record<Row['state'], number> = { connecting: 0, open: 0, closing: 1, closed: 2 };
 
@@ -25,8 +26,19 @@ function byRecency(a: Row, b: Row): number {
   );
 }
 
+/**
+ * How many are open and how many came since the tunnel opened, so a quiet tunnel still says
+ * that traffic went through ("No open connections · 53 since opened").
+ */
+export function connectionCount(open: number, opened: number): string {
+  if (opened === 0 && open === 0) return 'No connections yet';
+  const since = `${formatCount(Math.max(opened, open))} since opened`;
+  return open === 0 ? `No open connections · ${since}` : `${formatCount(open)} open · ${since}`;
+}
+
 export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) {
   const rows = useStatsStore((state) => state.live[sessionId]?.connections ?? NO_ROWS);
+  const services = useStatsStore((state) => state.live[sessionId]?.services ?? NO_SERVICES);
   const [filter, setFilter] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -53,6 +65,7 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
   });
 
   const open = rows.filter((row) => row.state === 'open' || row.state === 'connecting').length;
+  const opened = services.reduce((sum, service) => sum + service.connectionsOpened, 0);
   const height = Math.min(MAX_HEIGHT, Math.max(visible.length, 1) * ROW_HEIGHT);
 
   return (
@@ -61,8 +74,13 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
         <h2 className="panel__title" id={`connections-${sessionId}`}>
           Connections
         </h2>
-        <p className="panel__hint mono" data-testid="connection-count">
-          {formatCount(open)} open · {formatCount(rows.length)} listed
+        <p
+          className="panel__hint"
+          data-testid="connection-count"
+          data-open={open}
+          data-opened={opened}
+        >
+          {connectionCount(open, opened)}
         </p>
         <input
           className="input input--small input--filter"
@@ -104,23 +122,23 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
           ref={scroller}
           className="conn-table__scroll"
           style={{ height }}
+          // A rowgroup (not a bare focusable div) so the table's children are all rows.
+          role="rowgroup"
           tabIndex={0}
           aria-label="Connection rows"
         >
           {visible.length === 0 ? (
             <p className="table__empty" role="row">
               <span role="cell">
-                {rows.length === 0
-                  ? 'No connections yet. Open a service to see its traffic here.'
-                  : 'No connection matches the filter.'}
+                {rows.length > 0
+                  ? 'No connection matches the filter.'
+                  : opened > 0
+                    ? 'No open connections.'
+                    : 'No connections yet. Open a service to see its traffic here.'}
               </span>
             </p>
           ) : (
-            <div
-              role="rowgroup"
-              className="conn-table__body"
-              style={{ height: virtualizer.getTotalSize() }}
-            >
+            <div className="conn-table__body" style={{ height: virtualizer.getTotalSize() }}>
               {virtualizer.getVirtualItems().map((item) => (
                 <ConnectionRow
                   key={item.key}

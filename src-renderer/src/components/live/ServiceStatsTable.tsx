@@ -1,6 +1,7 @@
 /**
  * Per service: the stream it uses now and how many it started, its connections (open now,
- * opened in all), and bytes each way with the rate under them.
+ * opened in all), and bytes each way with the rate under them. In a narrow panel the
+ * stream column goes first, then the connections (live.css, col-optional-N).
  */
 import { formatBytes, formatCount, formatRate } from '../../lib/format';
 import { useStatsStore } from '../../stores/stats-store';
@@ -20,10 +21,18 @@ export function ServiceStatsTable({ sessionId }: { readonly sessionId: string })
           <thead>
             <tr>
               <th scope="col">Service</th>
-              <th scope="col" className="num" title="The stream id in use now / streams started">
+              <th
+                scope="col"
+                className="num col-optional-2"
+                title="The stream id in use now / streams started"
+              >
                 Stream
               </th>
-              <th scope="col" className="num" title="Connections open now / opened in all">
+              <th
+                scope="col"
+                className="num col-optional-1"
+                title="Connections open now / opened in all"
+              >
                 Conns
               </th>
               <th scope="col" className="num">
@@ -40,11 +49,11 @@ export function ServiceStatsTable({ sessionId }: { readonly sessionId: string })
                 <th scope="row" className="mono">
                   {service.serviceId}
                 </th>
-                <td className="num mono">
+                <td className="num mono col-optional-2">
                   {service.activeStreamId || '—'}
                   <span className="muted"> / {formatCount(service.streamsStarted)}</span>
                 </td>
-                <td className="num mono">
+                <td className="num mono col-optional-1">
                   {formatCount(service.openConnections)}
                   <span className="muted"> / {formatCount(service.connectionsOpened)}</span>
                 </td>

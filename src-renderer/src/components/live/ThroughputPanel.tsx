@@ -1,7 +1,10 @@
 /**
- * A tunnel's throughput over the last minutes, in and out, drawn with uPlot: seeded with
- * main's history (getHistory), then one point a second from the live snapshots. uPlot is
- * loaded on demand, so its canvas code costs nothing until a tunnel is opened in detail.
+ * A tunnel's throughput, in and out, drawn with uPlot: seeded with main's history
+ * (getHistory), then one point a second from the live snapshots. By default the x axis spans
+ * the tunnel's own lifetime (no empty past before it opened); the y axis ends on a round
+ * tick (1, 2, 5 × 10ⁿ of a unit); the legend under it always shows the latest rates, so
+ * nothing needs hovering. uPlot is loaded on demand, so its canvas code costs nothing until
+ * a tunnel is opened in detail.
  */
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
@@ -10,13 +13,16 @@ import { useApi } from '../../api/api-context';
 import { useColorScheme } from '../../hooks/use-theme';
 import { resolveColor } from '../../lib/css-color';
 import { formatClock, formatRate } from '../../lib/format';
+import { rateTicks, type RateTicks } from '../../lib/nice-ticks';
+import { xRange } from '../../lib/plot-window';
 import { useStatsStore } from '../../stores/stats-store';
 import { Segmented } from '../common/Segmented';
 import 'uplot/dist/uPlot.min.css';
 
-const HEIGHT = 180;
+const HEIGHT = 150;
 const NO_POINTS: readonly HistoryPoint[] = [];
 const WINDOWS = [
+  { value: 'life', label: 'Since opened' },
   { value: '60', label: '1 min' },
   { value: '300', label: '5 min' },
   { value: '600', label: '10 min' },
@@ -31,12 +37,12 @@ function plotData(points: readonly HistoryPoint[]): uPlot.AlignedData {
   ];
 }
 
-/** Shows the last `seconds` of `points`, the x axis ending at the newest point. */
-function draw(chart: uPlot, points: readonly HistoryPoint[], seconds: number): void {
-  const end = (points.at(-1)?.at ?? Date.now()) / 1000;
+/** Shows `points` within the window, the x axis ending at the newest point. */
+function draw(chart: uPlot, points: readonly HistoryPoint[], seconds: number | null): void {
+  const { min, max } = xRange(points, seconds, Date.now());
   chart.batch(() => {
-    chart.setData(plotData(points.filter((p) => p.at / 1000 >= end - seconds)), false);
-    chart.setScale('x', { min: end - seconds, max: end });
+    chart.setData(plotData(points.filter((p) => p.at / 1000 >= min)), false);
+    chart.setScale('x', { min, max });
   });
 }
 
@@ -67,12 +73,12 @@ export function ThroughputPanel({
   readonly closed: boolean;
 }) {
   const history = useSeededHistory(sessionId);
-  const [windowChoice, setWindowChoice] = useState<WindowChoice>('300');
+  const [windowChoice, setWindowChoice] = useState<WindowChoice>('life');
   const scheme = useColorScheme();
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [unavailable, setUnavailable] = useState(false);
-  const seconds = Number(windowChoice);
+  const seconds = windowChoice === 'life' ? null : Number(windowChoice);
   // What to draw when the chart (loaded asynchronously) comes to exist.
   const latest = useRef({ history, seconds });
   useEffect(() => {
@@ -91,6 +97,8 @@ export function ThroughputPanel({
         const outColor = resolveColor(element, 'var(--chart-out)', '#f59e0b');
         const axisColor = resolveColor(element, 'var(--text-2)', '#888');
         const gridColor = resolveColor(element, 'var(--grid)', 'rgba(128,128,128,.2)');
+        // The y ticks of the last range uPlot asked for: its splits and labels follow them.
+        let yTicks: RateTicks = rateTicks(0);
         const axis = {
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
@@ -102,10 +110,26 @@ export function ThroughputPanel({
             width: Math.max(200, element.clientWidth),
             height: HEIGHT,
             cursor: { drag: { x: false, y: false } },
-            legend: { live: true },
+            // The legend is the panel's own (ThroughputLegend): always the latest values.
+            legend: { show: false },
+            // What was drawn, readable without the canvas (the browser specs check it).
+            hooks: {
+              draw: [
+                (u) => {
+                  element.dataset.yTicks = yTicks.ticks.join(' ');
+                  element.dataset.xMin = String(u.scales.x?.min ?? '');
+                  element.dataset.xMax = String(u.scales.x?.max ?? '');
+                },
+              ],
+            },
             scales: {
               x: { time: true },
-              y: { range: (_u, _min, max) => [0, Math.max(1024, max * 1.15)] },
+              y: {
+                range: (_u, _min, max) => {
+                  yTicks = rateTicks(max);
+                  return [0, yTicks.top];
+                },
+              },
             },
             series: [
               { value: (_u, v) => (v == null ? '—' : formatClock(v * 1000)) },
@@ -132,7 +156,13 @@ export function ThroughputPanel({
                 space: 70,
                 values: (_u, ticks) => ticks.map((t) => formatClock(t * 1000)),
               },
-              { ...axis, size: 86, values: (_u, ticks) => ticks.map((v) => formatRate(v)) },
+              {
+                ...axis,
+                size: 76,
+                splits: () => [...yTicks.ticks],
+                values: (_u, ticks) =>
+                  ticks.map((v) => yTicks.labels[yTicks.ticks.indexOf(v)] ?? formatRate(v)),
+              },
             ],
           },
           [[], [], []],
@@ -180,6 +210,7 @@ export function ThroughputPanel({
       <div
         ref={container}
         className="plot"
+        data-testid="throughput-plot"
         role="img"
         aria-label={
           last
@@ -187,7 +218,34 @@ export function ThroughputPanel({
             : 'Throughput plot; no data yet'
         }
       />
+      <ThroughputLegend last={last} />
       {unavailable ? <p className="panel__notice">The plot cannot be drawn here.</p> : null}
     </section>
+  );
+}
+
+/** The series and their latest values, always shown (the plot needs no hovering to read). */
+export function ThroughputLegend({ last }: { readonly last: HistoryPoint | undefined }) {
+  const entries = [
+    { key: 'in', label: '↓ In', value: last?.bytesInPerSecond },
+    { key: 'out', label: '↑ Out', value: last?.bytesOutPerSecond },
+  ] as const;
+  return (
+    <dl className="plot-legend" aria-label="Latest throughput">
+      {entries.map((entry) => (
+        <div key={entry.key} className="plot-legend__entry">
+          <dt>
+            <span
+              className={`plot-legend__marker plot-legend__marker--${entry.key}`}
+              aria-hidden="true"
+            />
+            {entry.label}
+          </dt>
+          <dd className="mono" data-testid={`legend-${entry.key}`} data-value={entry.value ?? ''}>
+            {entry.value === undefined ? '—' : formatRate(entry.value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -218,7 +218,7 @@ describe('opening a tunnel to a device', () => {
     await user.click(within(form).getByTestId('open-tunnel-submit'));
     const error = await within(form).findByTestId('open-tunnel-error', {}, { timeout: 5_000 });
     expect(error.dataset.code).toBe('tunnel-limit');
-    expect(error.textContent).toContain('Tunnel limit reached');
+    expect(error.textContent).toContain("The account's limit of open tunnels is reached");
     expect(error.textContent).toContain('The limit of open tunnels is reached (the sandbox).');
     expect(document.activeElement).toBe(error);
     service.management.clearFailures();
