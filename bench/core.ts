@@ -77,7 +77,8 @@ export async function startTunnel(
     '--tunnel',
     `bench:${tokens.source}:${tokens.destination}:${services.join(',')}`,
   ]);
-  await service.waitFor(/listening on/);
+  // A busy machine (the compare benchmark's CPU burners, other work) slows the start down.
+  await service.waitFor(/listening on/, 60_000);
   let proxies;
   try {
     proxies = await startProxies(servicePort, tokens, targets);
