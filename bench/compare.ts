@@ -16,6 +16,8 @@ import { cpus, loadavg } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  connect,
+  hashAll,
   startEchoServer,
   startHashServer,
   startSourceOfBytes,
@@ -24,10 +26,10 @@ import {
 import {
   GiB,
   MiB,
-  downloadOnce,
   echoMany,
   firstByteTimes,
   percentile,
+  sleepsOf,
   startOurProxies,
   startTunnel,
   timed,
@@ -84,6 +86,7 @@ function startReference(bin: string, args: string[], token: string) {
   // /proc/PID disappears with the process: keep the last reading.
   let cpu = 0;
   let rss = 0;
+  let sleeps = 0;
   // Sampled while it runs, so a process that aborts still has its peak RSS read.
   const sampler = setInterval(() => proc.peakRss(), 200);
   void exited.then(() => clearInterval(sampler));
@@ -120,6 +123,10 @@ function startReference(bin: string, args: string[], token: string) {
       }
       return cpu;
     },
+    sleeps() {
+      return (sleeps = sleepsOf(child.pid) ?? sleeps);
+    },
+    recentOutput: () => [...output],
     peakRss() {
       try {
         const match = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
@@ -207,7 +214,7 @@ async function oneTest(
   test: string,
   targets: Record<string, number>,
   proxies: ProxyStarter,
-  work: (tunnel: Setup) => Promise<Failure | undefined>,
+  work: (tunnel: Setup) => Promise<Failure | { failure: Failure; detail: string } | undefined>,
 ): Promise<string> {
   results.runs.set(test, (results.runs.get(test) ?? 0) + 1);
   const fail = (failure: Failure): string => {
@@ -228,12 +235,19 @@ async function oneTest(
     const running = work(tunnel);
     running.catch(() => {});
     const outcome = await Promise.race([
-      // A stream that fails: an abort if a proxy exited meanwhile, else a broken stream.
-      running.catch(async (error: unknown): Promise<Failure> => {
-        await new Promise((r) => setTimeout(r, 300));
-        detail = ` (${error instanceof Error ? error.message : String(error)})`;
-        return gone ? 'aborted' : 'broken';
-      }),
+      running.then(
+        (result): Failure | undefined => {
+          if (typeof result !== 'object') return result;
+          detail = ` (${result.detail})`;
+          return result.failure;
+        },
+        // A stream that fails: an abort if a proxy exited meanwhile, else a broken stream.
+        async (error: unknown): Promise<Failure> => {
+          await new Promise((r) => setTimeout(r, 300));
+          detail = ` (${error instanceof Error ? error.message : String(error)})`;
+          return gone ? 'aborted' : 'broken';
+        },
+      ),
       ...(['source', 'destination'] as const).map((end) =>
         tunnel[end].exited.then((code): Failure => {
           detail = ` (${end} exited, ${code ?? 'signal'})`;
@@ -255,11 +269,25 @@ async function oneTest(
       await new Promise((r) => setTimeout(r, 300));
       if (gone) detail += ' (a proxy exited too)';
     }
+    if (outcome) detail += complaints(tunnel);
     return outcome ? fail(outcome) + detail : `${test} ok`;
   } finally {
     clearTimeout(timer);
     await tunnel.stop();
   }
+}
+
+/** The last warning or error each proxy printed, to say why a round failed. */
+function complaints(tunnel: Setup): string {
+  return (['source', 'destination'] as const)
+    .map((end) => {
+      const line = tunnel[end]
+        .recentOutput()
+        .filter((l) => /\b(warn|warning|error|fatal)\b/i.test(l))
+        .at(-1);
+      return line ? `; ${end} said: ${line.slice(0, 200)}` : '';
+    })
+    .join('');
 }
 
 const TESTS = ['upload', 'download', 'first-byte', 'connections'] as const;
@@ -274,13 +302,20 @@ async function round(
 ): Promise<string[]> {
   const lines: string[] = [];
   const transfer =
-    (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<boolean>) =>
-    async (tunnel: Setup): Promise<Failure | undefined> => {
+    (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<true | string>) =>
+    async (tunnel: Setup): Promise<{ failure: Failure; detail: string } | undefined> => {
       const t = await timed(tunnel, () => once(tunnel.ports[port]!));
-      if (!t.result) return 'hash mismatch'; // short or corrupted
+      if (t.result !== true) return { failure: 'hash mismatch', detail: t.result }; // short or corrupted
       record(results, `${name} (MB/s)`, size / 1e6 / t.seconds);
       record(results, `${name}: source CPU (s/GiB)`, (t.sourceCpu * GiB) / size);
       record(results, `${name}: destination CPU (s/GiB)`, (t.destinationCpu * GiB) / size);
+      // Wake-ups per MiB: the work per byte grows with them when the CPU is shared.
+      record(results, `${name}: source wake-ups (per MiB)`, (t.sourceSleeps * MiB) / size);
+      record(
+        results,
+        `${name}: destination wake-ups (per MiB)`,
+        (t.destinationSleeps * MiB) / size,
+      );
       return undefined;
     };
   if (tests.has('upload'))
@@ -290,7 +325,9 @@ async function round(
         'upload',
         { UP: servers.hash },
         proxies,
-        transfer('upload', 'UP', (port) => uploadOnce(port, size)),
+        transfer('upload', 'UP', async (port) =>
+          (await uploadOnce(port, size)) ? true : 'the hash server read other bytes',
+        ),
       ),
     );
   if (tests.has('download'))
@@ -300,7 +337,13 @@ async function round(
         'download',
         { DOWN: servers.bytes },
         proxies,
-        transfer('download', 'DOWN', (port) => downloadOnce(port, servers.bytesSha)),
+        transfer('download', 'DOWN', async (port) => {
+          const got = await connect(port).then(hashAll);
+          if (got.sha256 === servers.bytesSha) return true;
+          return got.bytes === size
+            ? `all ${size} bytes, other ones`
+            : `${got.bytes} of ${size} bytes`;
+        }),
       ),
     );
   if (tests.has('first-byte'))

@@ -23,15 +23,49 @@ export const WEBSOCKET_HEADROOM_BYTES = 14;
 /** A slab holds any one frame (at most 65,537 bytes) and any run of frames fits a message. */
 const SLAB_BYTES = WEBSOCKET_HEADROOM_BYTES + MAX_WEBSOCKET_MESSAGE_BYTES;
 
+/**
+ * Released slabs kept for reuse: a steady transfer then allocates none (fresh buffers at
+ * hundreds of MB/s keep V8's collector busy). About what the writer keeps unwritten (2 MiB).
+ */
+const SPARE_SLABS = 16;
+
+class Slab {
+  used = 0;
+  /** Frame bytes cut from this slab and not yet released (queued, or being written). */
+  outstanding = 0;
+  /** No longer the slab new frames are cut from. */
+  retired = false;
+  constructor(readonly buffer: Buffer) {}
+}
+
 export class FrameArena {
-  private slab: Buffer | undefined;
-  private used = 0;
+  private slab: Slab | undefined;
+  private readonly spare: Slab[] = [];
+  /** The slab of each buffer handed out, by its memory, to find it again on release. */
+  private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
   /** First frames of reads: WEBSOCKET_HEADROOM_BYTES free bytes lie right before each. */
   private readonly withHeadroom = new WeakSet<Buffer>();
 
   /** Whether the WEBSOCKET_HEADROOM_BYTES before `frame` are free (it starts a read's frames). */
   hasHeadroom(frame: Buffer): boolean {
     return this.withHeadroom.has(frame);
+  }
+
+  /**
+   * Hands back frames (one, or a run of adjacent ones from one slab, as one view) once
+   * nothing reads them any more: written to the socket, or copied elsewhere. Their slab is
+   * used again once all its frames are back. Never releasing a frame is safe (its slab is
+   * then left to the garbage collector); releasing one still in use is not, and releasing a
+   * buffer the arena did not make does nothing.
+   */
+  release(frames: Buffer): void {
+    const slab = this.slabOf.get(frames.buffer);
+    if (slab === undefined) return;
+    slab.outstanding -= frames.length;
+    if (slab.outstanding > 0) return;
+    if (slab.retired) this.recycle(slab);
+    // Nothing cut from the current slab is in use: start it again from the top.
+    else slab.used = 0;
   }
 
   /**
@@ -53,19 +87,42 @@ export class FrameArena {
         writeDataFrame(frame, 0, header, piece);
         frames.push(frame);
       } else {
-        const room = start === 0 ? WEBSOCKET_HEADROOM_BYTES : 0;
-        if (!this.slab || this.used + room + size > SLAB_BYTES) {
-          this.slab = Buffer.allocUnsafe(SLAB_BYTES);
-          this.used = 0;
+        let slab = this.slab;
+        let room = start === 0 ? WEBSOCKET_HEADROOM_BYTES : 0;
+        if (!slab || slab.used + room + size > SLAB_BYTES) {
+          slab = this.nextSlab();
+          room = WEBSOCKET_HEADROOM_BYTES;
         }
-        const at = this.used + room;
-        this.used = writeDataFrame(this.slab, at, header, piece);
-        const frame = this.slab.subarray(at, this.used);
+        const at = slab.used + room;
+        slab.used = writeDataFrame(slab.buffer, at, header, piece);
+        slab.outstanding += slab.used - at;
+        const frame = slab.buffer.subarray(at, slab.used);
         // The frames after the first stay adjacent to it, so that they leave as one message.
         if (room > 0) this.withHeadroom.add(frame);
         frames.push(frame);
       }
       start = end;
     } while (start < payload.length);
+  }
+
+  private nextSlab(): Slab {
+    const old = this.slab;
+    if (old) {
+      old.retired = true;
+      if (old.outstanding === 0) this.recycle(old);
+    }
+    let slab = this.spare.pop();
+    if (!slab) {
+      slab = new Slab(Buffer.allocUnsafeSlow(SLAB_BYTES));
+      this.slabOf.set(slab.buffer.buffer, slab);
+    }
+    this.slab = slab;
+    return slab;
+  }
+
+  private recycle(slab: Slab): void {
+    slab.retired = false;
+    slab.used = 0;
+    if (this.spare.length < SPARE_SLABS) this.spare.push(slab);
   }
 }

@@ -357,6 +357,7 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
       for (const part of this.parts) {
         joined.set(part, at);
         at += part.length;
+        this.arena.release(part);
       }
       message = joined.subarray(WEBSOCKET_HEADROOM_BYTES);
       headroom = WEBSOCKET_HEADROOM_BYTES;
@@ -368,7 +369,9 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
     this.sink!.send(
       message,
       () => {
+        // A dead link's socket may still hold the bytes: their slab is left to the collector.
         if (generation !== this.generation) return;
+        this.arena.release(message); // a joined copy is not the arena's: nothing happens
         this.unwritten -= message.length;
         if (this.waitingForSocket && this.unwritten <= this.maxUnwritten / 2) {
           this.waitingForSocket = false;
