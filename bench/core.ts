@@ -106,10 +106,10 @@ export async function startTunnel(
     '--tunnel',
     `bench:${tokens.source}:${tokens.destination}:${services.join(',')}`,
   ]);
-  // A busy machine (the compare benchmark's CPU burners, other work) slows the start down.
-  await service.waitFor(/listening on/, 60_000);
   let proxies;
   try {
+    // A busy machine (the compare benchmark's CPU burners, other work) slows the start down.
+    await service.waitFor(/listening on/, 60_000);
     proxies = await startProxies(servicePort, tokens, targets);
   } catch (error) {
     await service.stop();
