@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- compare [--rounds N] [--mib N]`: TunnelDesk and the reference C++
+ * `npm run bench -- compare [--rounds N] [--mib N] [--conditions quiet,busy]
+ * [--tests upload,download,first-byte,connections] [--ours-only] [--cpu-prof DIR]`
+ * (README, Benchmarks): TunnelDesk and the reference C++
  * localproxy side by side, each on both ends (source and destination, separate processes)
  * of the same `tunneldesk service` (TLS on loopback), in alternating rounds (ours, theirs,
  * ours, theirs, ...). Figures per round: upload and download of one stream (hash checked),
@@ -8,6 +10,9 @@
  * Prints per figure each side's median and range and the ratio ours/theirs. A round that
  * aborts (a proxy exits), stalls past a timeout, breaks a stream or loses connections is
  * counted and shown.
+ * Every round runs quiet (the machine as it is) and busy (one CPU burner per core), and
+ * each proxy's wake-ups per MiB are counted, since a proxy with a share of a core does more
+ * work per byte than one with a core to itself.
  * The reference comes from $LOCALPROXY or PATH; without it, only our side runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
