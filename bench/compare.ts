@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- compare [--rounds N] [--mib N]`: TunnelDesk and the reference C++
+ * `npm run bench -- compare [--rounds N] [--mib N] [--conditions quiet,busy]
+ * [--tests upload,download,first-byte,connections] [--ours-only] [--cpu-prof DIR]`
+ * (README, Benchmarks): TunnelDesk and the reference C++
  * localproxy side by side, each on both ends (source and destination, separate processes)
  * of the same `tunneldesk service` (TLS on loopback), in alternating rounds (ours, theirs,
  * ours, theirs, ...). Figures per round: upload and download of one stream (hash checked),
@@ -8,14 +10,19 @@
  * Prints per figure each side's median and range and the ratio ours/theirs. A round that
  * aborts (a proxy exits), stalls past a timeout, breaks a stream or loses connections is
  * counted and shown.
+ * Every round runs quiet (the machine as it is) and busy (one CPU burner per core), and
+ * each proxy's wake-ups per MiB are counted, since a proxy with a share of a core does more
+ * work per byte than one with a core to itself.
  * The reference comes from $LOCALPROXY or PATH; without it, only our side runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  connect,
+  hashAll,
   startEchoServer,
   startHashServer,
   startSourceOfBytes,
@@ -24,10 +31,10 @@ import {
 import {
   GiB,
   MiB,
-  downloadOnce,
   echoMany,
   firstByteTimes,
   percentile,
+  sleepsOf,
   startOurProxies,
   startTunnel,
   timed,
@@ -84,6 +91,7 @@ function startReference(bin: string, args: string[], token: string) {
   // /proc/PID disappears with the process: keep the last reading.
   let cpu = 0;
   let rss = 0;
+  let sleeps = 0;
   // Sampled while it runs, so a process that aborts still has its peak RSS read.
   const sampler = setInterval(() => proc.peakRss(), 200);
   void exited.then(() => clearInterval(sampler));
@@ -120,6 +128,10 @@ function startReference(bin: string, args: string[], token: string) {
       }
       return cpu;
     },
+    sleeps() {
+      return (sleeps = sleepsOf(child.pid) ?? sleeps);
+    },
+    recentOutput: () => [...output],
     peakRss() {
       try {
         const match = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
@@ -207,7 +219,7 @@ async function oneTest(
   test: string,
   targets: Record<string, number>,
   proxies: ProxyStarter,
-  work: (tunnel: Setup) => Promise<Failure | undefined>,
+  work: (tunnel: Setup) => Promise<Failure | { failure: Failure; detail: string } | undefined>,
 ): Promise<string> {
   results.runs.set(test, (results.runs.get(test) ?? 0) + 1);
   const fail = (failure: Failure): string => {
@@ -217,8 +229,8 @@ async function oneTest(
   let tunnel: Setup;
   try {
     tunnel = await startTunnel(targets, proxies);
-  } catch {
-    return fail('failed to start');
+  } catch (error) {
+    return `${fail('failed to start')} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
   }
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -228,12 +240,19 @@ async function oneTest(
     const running = work(tunnel);
     running.catch(() => {});
     const outcome = await Promise.race([
-      // A stream that fails: an abort if a proxy exited meanwhile, else a broken stream.
-      running.catch(async (error: unknown): Promise<Failure> => {
-        await new Promise((r) => setTimeout(r, 300));
-        detail = ` (${error instanceof Error ? error.message : String(error)})`;
-        return gone ? 'aborted' : 'broken';
-      }),
+      running.then(
+        (result): Failure | undefined => {
+          if (typeof result !== 'object') return result;
+          detail = ` (${result.detail})`;
+          return result.failure;
+        },
+        // A stream that fails: an abort if a proxy exited meanwhile, else a broken stream.
+        async (error: unknown): Promise<Failure> => {
+          await new Promise((r) => setTimeout(r, 300));
+          detail = ` (${error instanceof Error ? error.message : String(error)})`;
+          return gone ? 'aborted' : 'broken';
+        },
+      ),
       ...(['source', 'destination'] as const).map((end) =>
         tunnel[end].exited.then((code): Failure => {
           detail = ` (${end} exited, ${code ?? 'signal'})`;
@@ -255,6 +274,7 @@ async function oneTest(
       await new Promise((r) => setTimeout(r, 300));
       if (gone) detail += ' (a proxy exited too)';
     }
+    if (outcome) detail += complaints(tunnel);
     return outcome ? fail(outcome) + detail : `${test} ok`;
   } finally {
     clearTimeout(timer);
@@ -262,59 +282,95 @@ async function oneTest(
   }
 }
 
+/** The last warning or error each proxy printed, to say why a round failed. */
+function complaints(tunnel: Setup): string {
+  return (['source', 'destination'] as const)
+    .map((end) => {
+      const line = tunnel[end]
+        .recentOutput()
+        .filter((l) => /\b(warn|warning|error|fatal)\b/i.test(l))
+        .at(-1);
+      return line ? `; ${end} said: ${line.slice(0, 200)}` : '';
+    })
+    .join('');
+}
+
+const TESTS = ['upload', 'download', 'first-byte', 'connections'] as const;
+type Test = (typeof TESTS)[number];
+
 async function round(
   results: Results,
   proxies: ProxyStarter,
   size: number,
   servers: { hash: number; bytes: number; bytesSha: string; echo: number },
+  tests: ReadonlySet<Test>,
 ): Promise<string[]> {
   const lines: string[] = [];
   const transfer =
-    (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<boolean>) =>
-    async (tunnel: Setup): Promise<Failure | undefined> => {
+    (name: string, port: 'UP' | 'DOWN', once: (port: number) => Promise<true | string>) =>
+    async (tunnel: Setup): Promise<{ failure: Failure; detail: string } | undefined> => {
       const t = await timed(tunnel, () => once(tunnel.ports[port]!));
-      if (!t.result) return 'hash mismatch'; // short or corrupted
+      if (t.result !== true) return { failure: 'hash mismatch', detail: t.result }; // short or corrupted
       record(results, `${name} (MB/s)`, size / 1e6 / t.seconds);
       record(results, `${name}: source CPU (s/GiB)`, (t.sourceCpu * GiB) / size);
       record(results, `${name}: destination CPU (s/GiB)`, (t.destinationCpu * GiB) / size);
+      // Wake-ups per MiB: the work per byte grows with them when the CPU is shared.
+      record(results, `${name}: source wake-ups (per MiB)`, (t.sourceSleeps * MiB) / size);
+      record(
+        results,
+        `${name}: destination wake-ups (per MiB)`,
+        (t.destinationSleeps * MiB) / size,
+      );
       return undefined;
     };
-  lines.push(
-    await oneTest(
-      results,
-      'upload',
-      { UP: servers.hash },
-      proxies,
-      transfer('upload', 'UP', (port) => uploadOnce(port, size)),
-    ),
-  );
-  lines.push(
-    await oneTest(
-      results,
-      'download',
-      { DOWN: servers.bytes },
-      proxies,
-      transfer('download', 'DOWN', (port) => downloadOnce(port, servers.bytesSha)),
-    ),
-  );
-  lines.push(
-    await oneTest(results, 'first byte', { ECHO: servers.echo }, proxies, async (tunnel) => {
-      const times = await firstByteTimes(tunnel.ports.ECHO!, FIRST_BYTE_CONNECTIONS);
-      record(results, 'first byte: p50 (ms)', percentile(times, 50));
-      record(results, 'first byte: p99 (ms)', percentile(times, 99));
-      return undefined;
-    }),
-  );
-  lines.push(
-    await oneTest(results, 'connections', { ECHO: servers.echo }, proxies, async (tunnel) => {
-      const t = await timed(tunnel, () =>
-        echoMany(tunnel.ports.ECHO!, CONNECTIONS, ECHO_BYTES, CONNECTIONS_DEADLINE_MS),
-      );
-      record(results, `connections: exact of ${CONNECTIONS}`, t.result);
-      record(results, 'connections: total time (s)', t.seconds);
-      return t.result < CONNECTIONS ? 'lost connections' : undefined;
-    }),
-  );
+  if (tests.has('upload'))
+    lines.push(
+      await oneTest(
+        results,
+        'upload',
+        { UP: servers.hash },
+        proxies,
+        transfer('upload', 'UP', async (port) =>
+          (await uploadOnce(port, size)) ? true : 'the hash server read other bytes',
+        ),
+      ),
+    );
+  if (tests.has('download'))
+    lines.push(
+      await oneTest(
+        results,
+        'download',
+        { DOWN: servers.bytes },
+        proxies,
+        transfer('download', 'DOWN', async (port) => {
+          const got = await connect(port).then(hashAll);
+          if (got.sha256 === servers.bytesSha) return true;
+          return got.bytes === size
+            ? `all ${size} bytes, other ones`
+            : `${got.bytes} of ${size} bytes`;
+        }),
+      ),
+    );
+  if (tests.has('first-byte'))
+    lines.push(
+      await oneTest(results, 'first byte', { ECHO: servers.echo }, proxies, async (tunnel) => {
+        const times = await firstByteTimes(tunnel.ports.ECHO!, FIRST_BYTE_CONNECTIONS);
+        record(results, 'first byte: p50 (ms)', percentile(times, 50));
+        record(results, 'first byte: p99 (ms)', percentile(times, 99));
+        return undefined;
+      }),
+    );
+  if (tests.has('connections'))
+    lines.push(
+      await oneTest(results, 'connections', { ECHO: servers.echo }, proxies, async (tunnel) => {
+        const t = await timed(tunnel, () =>
+          echoMany(tunnel.ports.ECHO!, CONNECTIONS, ECHO_BYTES, CONNECTIONS_DEADLINE_MS),
+        );
+        record(results, `connections: exact of ${CONNECTIONS}`, t.result);
+        record(results, 'connections: total time (s)', t.seconds);
+        return t.result < CONNECTIONS ? 'lost connections' : undefined;
+      }),
+    );
   return lines;
 }
 
@@ -358,16 +414,116 @@ function failuresLine(side: string, results: Results): string {
   return `${side}: ${parts.length ? parts.join('; ') : 'no round aborted, stalled or lost connections'}`;
 }
 
-export async function compare(args: string[]): Promise<void> {
-  const option = (name: string, fallback: number): number => {
+/** Options of `compare`; see the module comment and the README. */
+interface CompareOptions {
+  rounds: number;
+  size: number;
+  tests: Set<Test>;
+  conditions: Condition[];
+  /** Run our side alone even when the reference is there. */
+  oursOnly: boolean;
+  /** Write V8 CPU profiles of our processes (service and both proxies) into this directory. */
+  cpuProfileDir: string | undefined;
+}
+
+/**
+ * quiet: the machine as it is. busy: one CPU burner per core runs through the rounds, so
+ * the proxies get a share of each core rather than the whole of one (as on a shared
+ * machine or a laptop building something).
+ */
+type Condition = 'quiet' | 'busy';
+const CONDITIONS: readonly Condition[] = ['quiet', 'busy'];
+
+function parseOptions(args: string[]): CompareOptions {
+  const value = (name: string): string | undefined => {
     const i = args.indexOf(`--${name}`);
-    const value = i >= 0 ? Number(args[i + 1]) : fallback;
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} wants a positive number`);
-    return value;
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`--${name} wants a value`);
+    return v;
   };
-  const rounds = option('rounds', 3);
-  const size = Math.round(option('mib', 200) * MiB);
-  const reference = findReference();
+  const positive = (name: string, fallback: number): number => {
+    const text = value(name);
+    const n = text === undefined ? fallback : Number(text);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} wants a positive number, got ${text}`);
+    return n;
+  };
+  const list = <T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: readonly T[],
+  ): T[] => {
+    const text = value(name);
+    if (text === undefined) return [...fallback];
+    const items = text.split(',');
+    const bad = items.filter((item) => !allowed.includes(item as T));
+    if (bad.length || !items.length)
+      throw new Error(
+        `--${name}: ${bad.join(',') || '(empty)'} is not one of ${allowed.join(', ')}`,
+      );
+    return items as T[];
+  };
+  return {
+    rounds: Math.round(positive('rounds', 3)),
+    size: Math.round(positive('mib', 200) * MiB),
+    tests: new Set(list('tests', TESTS, TESTS)),
+    conditions: list('conditions', CONDITIONS, CONDITIONS),
+    oursOnly: args.includes('--ours-only'),
+    cpuProfileDir: value('cpu-prof'),
+  };
+}
+
+/**
+ * A preload (CommonJS, for --require) that profiles the process it runs in from start to
+ * exit, as --cpu-prof would, into `dir`, the file named by command and role. The inspector
+ * session of the process itself answers synchronously, so the 'exit' handler can write.
+ */
+function cpuProfilePreload(dir: string): string {
+  return `'use strict';
+const inspector = require('node:inspector');
+const fs = require('node:fs');
+const path = require('node:path');
+const argv = process.argv.slice(2);
+const role = argv[0] === 'service' ? 'service' : argv.includes('-s') ? 'source' : argv.includes('-d') ? 'destination' : 'other';
+const session = new inspector.Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.start');
+process.on('exit', () => {
+  session.post('Profiler.stop', (error, result) => {
+    if (error) return;
+    fs.writeFileSync(path.join(${JSON.stringify(dir)}, role + '-' + process.pid + '.cpuprofile'), JSON.stringify(result.profile));
+  });
+});
+`;
+}
+
+/** One busy loop per core at normal priority: plain competitors for the CPU. */
+function startBurners(): { stop(): Promise<void> } {
+  const burners = cpus().map(() =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
+  return {
+    async stop() {
+      await Promise.all(
+        burners.map(
+          (b) =>
+            new Promise<void>((resolve) => {
+              if (b.exitCode !== null || b.signalCode !== null) return resolve();
+              b.once('exit', () => resolve());
+              b.kill('SIGKILL');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+export async function compare(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const { rounds, size, tests } = options;
+  const reference = options.oursOnly ? undefined : findReference();
   let version = '';
   if (reference) {
     try {
@@ -376,11 +532,20 @@ export async function compare(args: string[]): Promise<void> {
     } catch {
       version = 'version unknown';
     }
-  } else {
+  } else if (!options.oursOnly) {
     console.log(BUILD_HINT);
   }
+  if (options.cpuProfileDir) {
+    // Node refuses --cpu-prof in NODE_OPTIONS, but takes --require: our processes inherit a
+    // preload that profiles them (the reference ignores it).
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    const preload = join(resolve(options.cpuProfileDir), 'cpu-profile-preload.cjs');
+    writeFileSync(preload, cpuProfilePreload(resolve(options.cpuProfileDir)));
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim();
+  }
   console.log(
-    `compare: ${rounds} round(s) per side, ${size / MiB} MiB per transfer, ${cpus().length} cores, ` +
+    `compare: ${rounds} round(s) per side and condition (${options.conditions.join(', ')}), ` +
+      `${size / MiB} MiB per transfer, ${cpus().length} cores, ` +
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at start` +
@@ -396,42 +561,55 @@ export async function compare(args: string[]): Promise<void> {
   const bytes = await startSourceOfBytes(size);
   const echo = await startEchoServer();
   const servers = { hash: hash.port, bytes: bytes.port, bytesSha: bytes.sha256, echo: echo.port };
-  const sides: { side: Side; proxies: ProxyStarter; results: Results }[] = [
-    { side: 'ours', proxies: startOurProxies, results: newResults() },
-  ];
-  if (reference)
-    sides.push({ side: 'ref', proxies: referenceProxies(reference), results: newResults() });
+  const byCondition = new Map<Condition, { side: Side; results: Results }[]>();
   try {
-    for (let r = 1; r <= rounds; r++) {
-      for (const { side, proxies, results } of sides) {
-        const lines = await round(results, proxies, size, servers);
-        console.log(`round ${r} ${side.padEnd(4)}: ${lines.join(', ')}`);
+    for (const condition of options.conditions) {
+      const sides: { side: Side; proxies: ProxyStarter; results: Results }[] = [
+        { side: 'ours', proxies: startOurProxies, results: newResults() },
+      ];
+      if (reference)
+        sides.push({ side: 'ref', proxies: referenceProxies(reference), results: newResults() });
+      byCondition.set(condition, sides);
+      const burners = condition === 'busy' ? startBurners() : undefined;
+      try {
+        for (let r = 1; r <= rounds; r++) {
+          for (const { side, proxies, results } of sides) {
+            const lines = await round(results, proxies, size, servers, tests);
+            console.log(`${condition} round ${r} ${side.padEnd(4)}: ${lines.join(', ')}`);
+          }
+        }
+      } finally {
+        await burners?.stop();
       }
     }
   } finally {
     await Promise.all([hash.close(), bytes.close(), echo.close()]);
   }
 
-  const [ours, ref] = sides.map((s) => s.results);
-  const metrics = [...ours!.values.keys(), ...(ref ? ref.values.keys() : [])].filter(
-    (m, i, all) => all.indexOf(m) === i,
-  );
-  const header = ['figure', 'TunnelDesk median (range)'];
-  if (ref) header.push('localproxy median (range)', 'ours/theirs');
-  const rows = [header];
-  for (const metric of metrics) {
-    const row = [metric, summary(ours!.values.get(metric))];
-    if (ref) {
-      const a = ours!.values.get(metric);
-      const b = ref.values.get(metric);
-      const ratio = a?.length && b?.length && median(b) !== 0 ? median(a) / median(b) : NaN;
-      row.push(summary(b), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a');
+  for (const [condition, sides] of byCondition) {
+    const [ours, ref] = sides.map((s) => s.results);
+    const metrics = [...ours!.values.keys(), ...(ref ? ref.values.keys() : [])].filter(
+      (m, i, all) => all.indexOf(m) === i,
+    );
+    const header = [`figure (${condition})`, 'TunnelDesk median (range)'];
+    if (ref) header.push('localproxy median (range)', 'ours/theirs');
+    const rows = [header];
+    for (const metric of metrics) {
+      const row = [metric, summary(ours!.values.get(metric))];
+      if (ref) {
+        const a = ours!.values.get(metric);
+        const b = ref.values.get(metric);
+        const ratio = a?.length && b?.length && median(b) !== 0 ? median(a) / median(b) : NaN;
+        row.push(summary(b), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a');
+      }
+      rows.push(row);
     }
-    rows.push(row);
+    console.log(
+      `\n${condition === 'busy' ? `busy: ${cpus().length} CPU burners running\n` : ''}${table(rows)}\n`,
+    );
+    console.log(failuresLine('ours', ours!));
+    if (ref) console.log(failuresLine('ref', ref));
   }
-  console.log(`\n${table(rows)}\n`);
-  console.log(failuresLine('ours', ours!));
-  if (ref) console.log(failuresLine('ref', ref));
   console.log(
     `load average at end: ${loadavg()
       .map((l) => l.toFixed(2))

@@ -16,7 +16,8 @@ import {
   patternHash,
   unusedPort,
 } from '../src-main/core/test-support/local-servers.js';
-import { startTunneldesk } from '../src-main/core/test-support/processes.js';
+import { startTunneldesk, type Proc } from '../src-main/core/test-support/processes.js';
+import { readFileSync } from 'node:fs';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -26,7 +27,32 @@ export interface Measured {
   exited: Promise<number | null>;
   cpuSeconds(): number;
   peakRss(): number;
+  /** Times the process has gone to sleep (voluntary context switches) so far. */
+  sleeps(): number;
+  /** Its recent output lines (warnings and errors say why a round failed). */
+  recentOutput(): string[];
   stop(): Promise<void>;
+}
+
+/** Voluntary context switches of a process: each is a wait for input, a wake-up to follow. */
+export function sleepsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = status.match(/^voluntary_ctxt_switches:\s+(\d+)/m);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // exited
+  }
+}
+
+/** One of our processes as the benchmarks measure it. */
+function measured(proc: Proc): Proc & Measured {
+  let last = 0;
+  return Object.assign(proc, {
+    sleeps: () => (last = sleepsOf(proc.child.pid) ?? last),
+    recentOutput: () => proc.output.slice(-200),
+  });
 }
 
 export interface Setup {
@@ -47,13 +73,16 @@ export type ProxyStarter = (
 export const startOurProxies: ProxyStarter = async (servicePort, tokens, targets) => {
   const services = Object.keys(targets);
   const endpoint = ['-e', `127.0.0.1:${servicePort}`, '-k', '-v', '2'];
-  const destination = startTunneldesk(
-    ['proxy', ...endpoint, '-d', services.map((s) => `${s}=127.0.0.1:${targets[s]}`).join(',')],
-    { AWSIOT_TUNNEL_ACCESS_TOKEN: tokens.destination },
+  const destination = measured(
+    startTunneldesk(
+      ['proxy', ...endpoint, '-d', services.map((s) => `${s}=127.0.0.1:${targets[s]}`).join(',')],
+      { AWSIOT_TUNNEL_ACCESS_TOKEN: tokens.destination },
+    ),
   );
-  const source = startTunneldesk(
-    ['proxy', ...endpoint, '-s', services.map((s) => `${s}=0`).join(',')],
-    { AWSIOT_TUNNEL_ACCESS_TOKEN: tokens.source },
+  const source = measured(
+    startTunneldesk(['proxy', ...endpoint, '-s', services.map((s) => `${s}=0`).join(',')], {
+      AWSIOT_TUNNEL_ACCESS_TOKEN: tokens.source,
+    }),
   );
   const ports: Record<string, number> = {};
   for (const s of services)
@@ -77,9 +106,10 @@ export async function startTunnel(
     '--tunnel',
     `bench:${tokens.source}:${tokens.destination}:${services.join(',')}`,
   ]);
-  await service.waitFor(/listening on/);
   let proxies;
   try {
+    // A busy machine (the compare benchmark's CPU burners, other work) slows the start down.
+    await service.waitFor(/listening on/, 60_000);
     proxies = await startProxies(servicePort, tokens, targets);
   } catch (error) {
     await service.stop();
@@ -99,8 +129,16 @@ export async function startTunnel(
 export async function timed<T>(
   setup: Setup,
   work: () => Promise<T>,
-): Promise<{ result: T; seconds: number; sourceCpu: number; destinationCpu: number }> {
+): Promise<{
+  result: T;
+  seconds: number;
+  sourceCpu: number;
+  destinationCpu: number;
+  sourceSleeps: number;
+  destinationSleeps: number;
+}> {
   const cpu = [setup.source.cpuSeconds(), setup.destination.cpuSeconds()] as const;
+  const sleeps = [setup.source.sleeps(), setup.destination.sleeps()] as const;
   const start = performance.now();
   const result = await work();
   const seconds = (performance.now() - start) / 1000;
@@ -109,6 +147,8 @@ export async function timed<T>(
     seconds,
     sourceCpu: setup.source.cpuSeconds() - cpu[0],
     destinationCpu: setup.destination.cpuSeconds() - cpu[1],
+    sourceSleeps: setup.source.sleeps() - sleeps[0],
+    destinationSleeps: setup.destination.sleeps() - sleeps[1],
   };
 }
 

@@ -5,6 +5,7 @@
  * runs from the product build (`npm run build`; npm ci does it).
  */
 import { compare } from './compare.js';
+import { compareProfile } from './compare-profile.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
 import { retained } from './retained.js';
@@ -21,6 +22,9 @@ const suites: Record<string, () => Promise<void>> = {
   retained: () => retained(process.argv[3] ? Number(process.argv[3]) : 60),
   // `compare --rounds 5 --mib 50`: TunnelDesk against the reference localproxy ($LOCALPROXY or PATH).
   compare: () => compare(process.argv.slice(3)),
+  // `compare-profile DIR`: the heaviest frames of the profiles `compare --cpu-prof DIR` wrote.
+  'compare-profile': async () =>
+    compareProfile(process.argv[3], process.argv[4] ? Number(process.argv[4]) : 10),
   core: async () => {
     await throughput();
     await firstByte();

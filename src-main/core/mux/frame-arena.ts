@@ -1,23 +1,72 @@
 /**
  * Encodes local bytes as DATA frames: the one copy of the payload on the send path. Large
- * frames go into shared slabs one after another, so the frames of consecutive reads lie
- * side by side and the writer can send a run of them as one WebSocket message without
- * copying again. A small read gets its own buffer from Node's pool, so that a keystroke
- * waiting its turn never keeps a whole slab alive; the small tail of a large read (64 KiB
- * is 64,512 + 1,024) stays in the slab, next to the rest, so that the two leave together.
- */
+ * frames go into shared slabs one after another, the frames of one read side by side behind
+ * room for a WebSocket frame header, so that the writer can send them as one WebSocket
+ * message, header included, without copying again. A small read gets its own buffer from
+ * Node's pool, so that a keystroke waiting its turn never keeps a whole slab alive; the
+ * small tail of a large read (64 KiB is 64,512 + 1,024) stays in the slab, next to the
+ * rest, so that the two leave together. */
 import { dataFrameSize, writeDataFrame, type DataFrameHeader } from '../protocol/data-frame.js';
 import { MAX_PAYLOAD_BYTES, MAX_WEBSOCKET_MESSAGE_BYTES } from '../protocol/wire.js';
 
 /** Reads encoded in fewer bytes than this come from Node's buffer pool rather than a slab. */
 export const SMALL_FRAME_BYTES = 4096;
 
+/**
+ * Free bytes left in front of the frames of each read: room for the header of the
+ * WebSocket frame that carries them (2 bytes, an extended length of 8, a mask key of 4), so
+ * that the tunnel link can send header and frames as one buffer. Over TLS that matters: Node
+ * copies a write of several buffers into one new buffer before encrypting it.
+ */
+export const WEBSOCKET_HEADROOM_BYTES = 14;
+
 /** A slab holds any one frame (at most 65,537 bytes) and any run of frames fits a message. */
-const SLAB_BYTES = MAX_WEBSOCKET_MESSAGE_BYTES;
+const SLAB_BYTES = WEBSOCKET_HEADROOM_BYTES + MAX_WEBSOCKET_MESSAGE_BYTES;
+
+/**
+ * Released slabs kept for reuse: a steady transfer then allocates none (fresh buffers at
+ * hundreds of MB/s keep V8's collector busy). About what the writer keeps unwritten (2 MiB).
+ */
+const SPARE_SLABS = 16;
+
+class Slab {
+  used = 0;
+  /** Frame bytes cut from this slab and not yet released (queued, or being written). */
+  outstanding = 0;
+  /** No longer the slab new frames are cut from. */
+  retired = false;
+  constructor(readonly buffer: Buffer) {}
+}
 
 export class FrameArena {
-  private slab: Buffer | undefined;
-  private used = 0;
+  private slab: Slab | undefined;
+  private readonly spare: Slab[] = [];
+  /** The slab of each buffer handed out, by its memory, to find it again on release. */
+  private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
+  /** First frames of reads: WEBSOCKET_HEADROOM_BYTES free bytes lie right before each. */
+  private readonly withHeadroom = new WeakSet<Buffer>();
+
+  /** Whether the WEBSOCKET_HEADROOM_BYTES before `frame` are free (it starts a read's frames). */
+  hasHeadroom(frame: Buffer): boolean {
+    return this.withHeadroom.has(frame);
+  }
+
+  /**
+   * Hands back frames (one, or a run of adjacent ones from one slab, as one view) once
+   * nothing reads them any more: written to the socket, or copied elsewhere. Their slab is
+   * used again once all its frames are back. Never releasing a frame is safe (its slab is
+   * then left to the garbage collector); releasing one still in use is not, and releasing a
+   * buffer the arena did not make does nothing.
+   */
+  release(frames: Buffer): void {
+    const slab = this.slabOf.get(frames.buffer);
+    if (slab === undefined) return;
+    slab.outstanding -= frames.length;
+    if (slab.outstanding > 0) return;
+    if (slab.retired) this.recycle(slab);
+    // Nothing cut from the current slab is in use: start it again from the top.
+    else slab.used = 0;
+  }
 
   /**
    * Encodes `payload` as DATA frames of at most `maxPayload` payload bytes each and appends
@@ -38,15 +87,42 @@ export class FrameArena {
         writeDataFrame(frame, 0, header, piece);
         frames.push(frame);
       } else {
-        if (!this.slab || this.used + size > SLAB_BYTES) {
-          this.slab = Buffer.allocUnsafe(SLAB_BYTES);
-          this.used = 0;
+        let slab = this.slab;
+        let room = start === 0 ? WEBSOCKET_HEADROOM_BYTES : 0;
+        if (!slab || slab.used + room + size > SLAB_BYTES) {
+          slab = this.nextSlab();
+          room = WEBSOCKET_HEADROOM_BYTES;
         }
-        const at = this.used;
-        this.used = writeDataFrame(this.slab, at, header, piece);
-        frames.push(this.slab.subarray(at, this.used));
+        const at = slab.used + room;
+        slab.used = writeDataFrame(slab.buffer, at, header, piece);
+        slab.outstanding += slab.used - at;
+        const frame = slab.buffer.subarray(at, slab.used);
+        // The frames after the first stay adjacent to it, so that they leave as one message.
+        if (room > 0) this.withHeadroom.add(frame);
+        frames.push(frame);
       }
       start = end;
     } while (start < payload.length);
+  }
+
+  private nextSlab(): Slab {
+    const old = this.slab;
+    if (old) {
+      old.retired = true;
+      if (old.outstanding === 0) this.recycle(old);
+    }
+    let slab = this.spare.pop();
+    if (!slab) {
+      slab = new Slab(Buffer.allocUnsafeSlow(SLAB_BYTES));
+      this.slabOf.set(slab.buffer.buffer, slab);
+    }
+    this.slab = slab;
+    return slab;
+  }
+
+  private recycle(slab: Slab): void {
+    slab.retired = false;
+    slab.used = 0;
+    if (this.spare.length < SPARE_SLABS) this.spare.push(slab);
   }
 }

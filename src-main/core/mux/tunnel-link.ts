@@ -10,9 +10,10 @@ import type { BatchSink } from './tunnel-writer.js';
 export interface TunnelLink extends BatchSink {
   /**
    * Sends one binary WebSocket message (one or more whole tunnel frames). `onWritten` runs
-   * once the socket has taken the bytes: the writer measures backpressure by it.
+   * once the socket has taken the bytes: the writer measures backpressure by it. The
+   * `headroom` bytes before the message are free to hold its WebSocket header.
    */
-  send(message: Buffer, onWritten: () => void): void;
+  send(message: Buffer, onWritten: () => void, headroom: number): void;
   /** Sends a ping behind every message sent so far; `onPong` runs when its pong comes back. */
   sendPing(onPong: () => void): void;
   /** Stops reading from the service: a local socket cannot take what the tunnel delivers. */

@@ -24,7 +24,7 @@ import {
   DeliveryWindow,
   type DeliveryWindowOptions,
 } from './delivery-window.js';
-import { FrameArena, SMALL_FRAME_BYTES } from './frame-arena.js';
+import { FrameArena, SMALL_FRAME_BYTES, WEBSOCKET_HEADROOM_BYTES } from './frame-arena.js';
 import { DEFAULT_SCHEDULER_OPTIONS, SendScheduler, type Flow } from './send-scheduler.js';
 
 /**
@@ -38,7 +38,12 @@ export const SEND_ORDERS: readonly SendOrder[] = ['fair', 'arrival'];
 
 /** Where batches go: the tunnel link (TunnelLink), or nothing while disconnected. */
 export interface BatchSink {
-  send(message: Buffer, onWritten: () => void): void;
+  /**
+   * Sends one message. `headroom` bytes right before `message` in its memory are free for
+   * the sink to write into (a WebSocket frame header), so that it need not copy the message
+   * to put a header in front of it.
+   */
+  send(message: Buffer, onWritten: () => void, headroom: number): void;
   /**
    * Sends a WebSocket ping behind every message sent so far; `onPong` runs when its pong
    * comes back. A sink without it is not paced (everything queued goes at once).
@@ -337,22 +342,45 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
 
   private emit(): void {
     if (this.messageBytes === 0) return;
+    const first = this.runFirst;
     this.closeRun();
-    const message =
-      this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.messageBytes);
+    let message: Buffer;
+    let headroom = 0;
+    if (this.parts.length === 1) {
+      message = this.parts[0]!;
+      // A run that starts a read's frames has room for the WebSocket header before it.
+      if (first !== undefined && this.arena.hasHeadroom(first)) headroom = WEBSOCKET_HEADROOM_BYTES;
+    } else {
+      // Small parts copied together, behind room for the header as well.
+      const joined = Buffer.allocUnsafe(WEBSOCKET_HEADROOM_BYTES + this.messageBytes);
+      let at = WEBSOCKET_HEADROOM_BYTES;
+      for (const part of this.parts) {
+        joined.set(part, at);
+        at += part.length;
+        this.arena.release(part);
+      }
+      message = joined.subarray(WEBSOCKET_HEADROOM_BYTES);
+      headroom = WEBSOCKET_HEADROOM_BYTES;
+    }
     this.parts.length = 0;
     this.messageBytes = 0;
     const generation = this.generation;
     this.unwritten += message.length;
-    this.sink!.send(message, () => {
-      if (generation !== this.generation) return;
-      this.unwritten -= message.length;
-      if (this.waitingForSocket && this.unwritten <= this.maxUnwritten / 2) {
-        this.waitingForSocket = false;
-        this.pump();
-      }
-      this.checkDrain();
-    });
+    this.sink!.send(
+      message,
+      () => {
+        // A dead link's socket may still hold the bytes: their slab is left to the collector.
+        if (generation !== this.generation) return;
+        this.arena.release(message); // a joined copy is not the arena's: nothing happens
+        this.unwritten -= message.length;
+        if (this.waitingForSocket && this.unwritten <= this.maxUnwritten / 2) {
+          this.waitingForSocket = false;
+          this.pump();
+        }
+        this.checkDrain();
+      },
+      headroom,
+    );
   }
 
   // ---- pacing ------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import net from 'node:net';
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../log/logger.js';
 import { encodeFrame, type TunnelMessage } from '../protocol/message.js';
@@ -18,6 +20,7 @@ import {
   TunnelConnection,
   type OpenInfo,
   type TunnelConnectionOptions,
+  withWebSocketHeader,
 } from './tunnel-connection.js';
 
 interface FakeService {
@@ -322,5 +325,42 @@ describe('TunnelConnection', () => {
       kind: 'proxy-unreachable',
       proxy: 'http://127.0.0.1:3128/',
     });
+  });
+});
+
+/** ws's frame parser (exported at run time, left out of its type declarations). */
+const { Receiver } = createRequire(import.meta.url)('ws') as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number }) => Writable;
+};
+
+describe('withWebSocketHeader', () => {
+  it.each([0, 5, 125, 126, 65_535, 65_536, 131_076])(
+    'frames a %i-byte message in its headroom as ws reads a masked binary frame',
+    async (length) => {
+      const memory = Buffer.alloc(14 + length + 3, 0xee);
+      const message = memory.subarray(14, 14 + length);
+      for (let i = 0; i < length; i++) message[i] = (i * 7) & 0xff;
+      const expected = Buffer.from(message);
+      const frame = withWebSocketHeader(message, 14)!;
+      expect(frame.buffer).toBe(memory.buffer); // written in place, not copied
+      expect(frame.byteOffset + frame.length).toBe(message.byteOffset + length);
+      const receiver = new Receiver({ isServer: true, maxPayload: 0 });
+      const received = new Promise<[Buffer, boolean]>((resolve) =>
+        receiver.on('message', (data: Buffer, isBinary: boolean) => resolve([data, isBinary])),
+      );
+      receiver.write(frame);
+      const [data, isBinary] = await received;
+      expect(isBinary).toBe(true);
+      expect(data.equals(expected)).toBe(true);
+      expect(memory.subarray(14 + length).equals(Buffer.alloc(3, 0xee))).toBe(true);
+    },
+  );
+
+  it('declines when the headroom cannot hold the header', () => {
+    const memory = Buffer.alloc(14 + 70_000);
+    expect(withWebSocketHeader(memory.subarray(14, 14 + 200), 6)).toBeUndefined();
+    expect(withWebSocketHeader(memory.subarray(14), 8)).toBeUndefined();
+    expect(withWebSocketHeader(memory.subarray(6, 6 + 100), 6)).toBeDefined();
+    expect(withWebSocketHeader(memory.subarray(0, 100), 14)).toBeUndefined();
   });
 });

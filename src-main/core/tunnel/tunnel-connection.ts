@@ -117,6 +117,10 @@ export class TunnelConnection implements TunnelLink {
   private channelId: string | undefined;
   private inflight = 0;
   private readonly where: string;
+  /** The socket under ws when we made it (no web proxy): send() may write frames to it. */
+  private socket: net.Socket | undefined;
+  /** Frames are masked with a zero key (TLS): a frame's payload is sent as it is. */
+  private readonly zeroMasked: boolean;
 
   constructor(
     private readonly options: TunnelConnectionOptions,
@@ -139,6 +143,7 @@ export class TunnelConnection implements TunnelLink {
     const agent = webProxy ? webProxyAgent(webProxy) : undefined;
     const secure = endpoint.secure !== false;
     this.via = webProxy?.shown;
+    this.zeroMasked = secure;
 
     options.logger.debug(
       `connecting to ${url} as ${mode}, offering ${SUBPROTOCOLS[options.version]}` +
@@ -243,13 +248,23 @@ export class TunnelConnection implements TunnelLink {
    * Sends one binary WebSocket message (one or more whole tunnel frames). `onWritten` runs
    * once the socket has taken the bytes, which is how callers measure backpressure.
    */
-  send(message: Buffer, onWritten?: () => void): void {
+  send(message: Buffer, onWritten?: () => void, headroom = 0): void {
     if (!this.isOpen) return;
     this.inflight += message.length;
-    this.ws.send(message, { binary: true }, () => {
+    const done = (): void => {
       this.inflight -= message.length;
       onWritten?.();
-    });
+    };
+    const framed = this.zeroMasked ? withWebSocketHeader(message, headroom) : undefined;
+    if (framed && this.socket && this.ws.readyState === WebSocket.OPEN) {
+      // The frame ws would write (FIN, binary, masked with a zero key), as one buffer: ws
+      // writes header and payload as two, and Node's TLS layer copies such a pair into a
+      // new buffer before encrypting it. ws writes each frame whole and at once (no
+      // compression, no queue), so frames written here and by ws never interleave.
+      this.socket.write(framed, done);
+      return;
+    }
+    this.ws.send(message, { binary: true }, done);
   }
 
   /**
@@ -350,6 +365,7 @@ export class TunnelConnection implements TunnelLink {
       },
       MAX_WEBSOCKET_MESSAGE_BYTES,
     );
+    this.socket = socket;
     return socket;
   }
 
@@ -465,6 +481,32 @@ export function closeFrameReason(text: string): string {
   let cut = text.slice(0, 123);
   while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
   return cut;
+}
+
+/**
+ * `message` as a client's binary WebSocket frame (FIN, masked with a zero key, so the
+ * payload stays as it is), its header written into the `headroom` bytes before it; or
+ * undefined when they are too few.
+ */
+export function withWebSocketHeader(message: Buffer, headroom: number): Buffer | undefined {
+  const length = message.length;
+  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const headerBytes = 2 + lengthBytes + 4;
+  if (headroom < headerBytes || message.byteOffset < headerBytes) return undefined;
+  const frame = Buffer.from(message.buffer, message.byteOffset - headerBytes, headerBytes + length);
+  frame[0] = 0x82; // FIN, binary
+  if (lengthBytes === 0) {
+    frame[1] = 0x80 | length;
+  } else if (lengthBytes === 2) {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 0x80 | 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(length, 6);
+  }
+  frame.writeUInt32BE(0, 2 + lengthBytes); // the mask key
+  return frame;
 }
 
 function zeroMask(mask: Buffer): void {
