@@ -6,6 +6,7 @@
  * is reset at once.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import type { LookupAddress } from 'node:dns';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +94,7 @@ describe('the retry contract', () => {
         });
         callback(error, '', 4);
       } else if ((options as { all?: boolean }).all) {
-        (callback as unknown as (e: null, a: net.LookupAddress[]) => void)(null, [
+        (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [
           { address: '127.0.0.1', family: 4 },
         ]);
       } else {
