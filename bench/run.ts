@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|outage [SECONDS ...]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
@@ -7,6 +7,7 @@
 import { compare } from './compare.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
+import { outage } from './outage.js';
 import { retained } from './retained.js';
 import { soak } from './soak.js';
 
@@ -21,6 +22,8 @@ const suites: Record<string, () => Promise<void>> = {
   retained: () => retained(process.argv[3] ? Number(process.argv[3]) : 60),
   // `compare --rounds 5 --mib 50`: TunnelDesk against the reference localproxy ($LOCALPROXY or PATH).
   compare: () => compare(process.argv.slice(3)),
+  // `outage 5 40`: seconds of each outage; traffic again after the service returns, ours and the reference's.
+  outage: () => outage(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();
