@@ -3,7 +3,9 @@
  * service was away. For each outage (5 s and 40 s by default) and each side (TunnelDesk, and
  * the reference localproxy from $LOCALPROXY or PATH when there is one): `tunneldesk service`
  * on a fixed port, a destination and a source proxy of that side on it, an echo round trip,
- * the service stopped, the outage waited out, the service started again on the same port;
+ * the service killed (SIGKILL: gone without a close frame, as in a crash or a network
+ * outage; the reference ends on a service's "going away" close, so a graceful stop would
+ * measure nothing on its side), the outage waited out, the service started again on the same port;
  * then an echo round trip through the source is tried every 50 ms until one passes. Prints
  * the time from the service's return to the first passing round trip, and whether both
  * proxies were still running (a proxy that gave up counts as "never").
@@ -72,7 +74,8 @@ async function measure(start: ProxyStarter, outageMs: number): Promise<number | 
   );
   try {
     if (!(await untilEcho(port, 15_000))) throw new Error('no traffic before the outage');
-    await service.stop();
+    service.child.kill('SIGKILL');
+    await service.exited;
     await new Promise((r) => setTimeout(r, outageMs));
     service = startService(servicePort);
     await service.waitFor(/listening on/);

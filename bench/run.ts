@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|outage [SECONDS ...]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|outage [SECONDS ...]|compat [--record]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
  */
 import { compare } from './compare.js';
+import { compat } from './compat.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
 import { outage } from './outage.js';
@@ -24,6 +25,8 @@ const suites: Record<string, () => Promise<void>> = {
   compare: () => compare(process.argv.slice(3)),
   // `outage 5 40`: seconds of each outage; traffic again after the service returns, ours and the reference's.
   outage: () => outage(process.argv.slice(3)),
+  // `compat [--record]`: the compatibility table, ours and the reference's side by side.
+  compat: () => compat(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();
