@@ -19,9 +19,9 @@ import { BUILD_HINT, findReference } from './compare.js';
 export async function compat(args: string[]): Promise<void> {
   const bin = findReference();
   if (!bin) console.log(BUILD_HINT);
+  const recorded = readRecorded().outcomes;
   const ours = await runCompat(OURS);
   const theirs = bin ? await runCompat(referenceProgram(bin)) : undefined;
-  const recorded = readRecorded().outcomes;
   const counts = new Map<string, number>();
   console.log(
     `\n${'case'.padEnd(46)} ${'tunneldesk'.padEnd(18)} ${'localproxy'.padEnd(18)} verdict`,

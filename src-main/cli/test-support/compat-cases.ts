@@ -16,6 +16,13 @@ export type OutcomeClass = `exit ${number}` | 'runs' | 'runs, traffic' | 'runs, 
 export interface CompatCase {
   readonly name: string;
   readonly args: readonly string[];
+  /** A destination case: it is given the destination's token. */
+  readonly destination?: boolean;
+  /**
+   * A usage mistake, refused before anything starts: we exit 2 where the reference exits 1
+   * (2 is the usage error of getopt tools; 1 stays for a tunnel that failed for good).
+   */
+  readonly usage?: boolean;
   /** Extra environment; the access token is the case's own unless `noToken`. */
   readonly env?: Readonly<Record<string, string>>;
   readonly noToken?: boolean;
@@ -70,28 +77,43 @@ export const COMPAT_CASES: readonly CompatCase[] = [
     args: [...SOURCE, '--settings-json', 's.json'],
     files: { 's.json': '{"tunneling":{"proxy":{"websocket":{"retry_delay":"5"}}}}' },
     ours: {
-      outcome: 'exit 1',
+      outcome: 'exit 2',
       kind: 'better',
       why: 'a misspelt key is named and refused; the reference ignores it in silence',
     },
   },
   {
+    usage: true,
     name: 'settings-json: not JSON',
     args: [...SOURCE, '--settings-json', 's.json'],
     files: { 's.json': '{ "tunneling": ' },
   },
-  { name: 'destination runs', args: [...SERVICE, '-d', 'ECHO1=127.0.0.1:{DEAD}'] },
-  { name: 'no access token', args: SOURCE, noToken: true },
   {
+    name: 'destination runs',
+    args: [...SERVICE, '-d', 'ECHO1=127.0.0.1:{DEAD}'],
+    destination: true,
+  },
+  { usage: true, name: 'no access token', args: SOURCE, noToken: true },
+  {
+    usage: true,
     name: 'both -r and -e',
     args: ['-r', 'us-east-1', ...SOURCE],
   },
-  { name: 'neither -r nor -e', args: ['-k', '-s', 'ECHO1={PORT}'] },
-  { name: 'both -s and -d', args: [...SOURCE, '-d', 'ECHO1=22'] },
-  { name: 'a mapping that is not a port', args: [...SERVICE, '-s', 'ECHO1=notaport'] },
-  { name: 'an unknown option', args: [...SOURCE, '--bogus'] },
-  { name: 'a log level out of range', args: [...SOURCE, '-v', '300'] },
+  { usage: true, name: 'neither -r nor -e', args: ['-k', '-s', 'ECHO1={PORT}'] },
+  { usage: true, name: 'both -s and -d', args: [...SOURCE, '-d', 'ECHO1=22'] },
+  { usage: true, name: 'a mapping that is not a port', args: [...SERVICE, '-s', 'ECHO1=notaport'] },
+  { usage: true, name: 'an unknown option', args: [...SOURCE, '--bogus'] },
   {
+    name: 'a log level out of range',
+    args: [...SOURCE, '-v', '300'],
+    ours: {
+      outcome: 'exit 2',
+      kind: 'better',
+      why: 'the reference takes -v 300 as a level (uint16) and runs; we name the range 0 to 255',
+    },
+  },
+  {
+    usage: true,
     name: 'HTTPS_PROXY not a URL',
     args: SOURCE,
     env: { HTTPS_PROXY: 'http://[::1' },
@@ -112,14 +134,25 @@ export const COMPAT_CASES: readonly CompatCase[] = [
     name: 'the service refuses the token',
     args: SOURCE,
     wrongToken: true,
+    ours: {
+      outcome: 'exit 1',
+      kind: 'better',
+      why: 'a refused token ends with exit 1, so a supervisor sees the failure; the reference exits 0',
+    },
   },
   {
+    usage: true,
     name: 'listen port in use, no retries',
     args: [...SERVICE, '-s', 'ECHO1={BUSY}', '--settings-json', 's.json'],
     files: { 's.json': '{"tunneling":{"proxy":{"tcp":{"connection_retry_count":"0"}}}}' },
   },
   {
-    name: 'listen port in use, retried',
-    args: [...SERVICE, '-s', 'ECHO1={BUSY}'],
+    usage: true,
+    name: 'listen port in use, retried twice 0.5 s apart',
+    args: [...SERVICE, '-s', 'ECHO1={BUSY}', '--settings-json', 's.json'],
+    files: {
+      's.json':
+        '{"tunneling":{"proxy":{"tcp":{"connection_retry_count":"2","connection_retry_delay_ms":"500"}}}}',
+    },
   },
 ];
