@@ -47,7 +47,7 @@ export async function compat(args: string[]): Promise<void> {
     const outcomes = Object.fromEntries(COMPAT_CASES.map((c) => [c.name, theirs.get(c.name)!]));
     writeFileSync(
       RECORDED_FILE,
-      JSON.stringify({ reference: `localproxy 3.3.1 (${bin})`, outcomes }, null, 2) + '\n',
+      JSON.stringify({ reference: 'localproxy v3.3.1', outcomes }, null, 2) + '\n',
     );
     console.log(`recorded the reference's outcomes in ${RECORDED_FILE}`);
   }

@@ -19,5 +19,5 @@ describe('compatibility with the reference localproxy', () => {
     });
     console.log(rows.join('\n'));
     expect(rows.filter((row) => row.startsWith('DRIFT'))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -22,7 +22,7 @@ import { proxyConfig } from '../../core/test-support/tunnel-harness.js';
 import { COMPAT_CASES, type CompatCase, type OutcomeClass } from './compat-cases.js';
 
 /** How long a run may take to exit (or carry traffic) before it counts as running. */
-const EXIT_WINDOW_MS = 6_000;
+const EXIT_WINDOW_MS = 5_000;
 /** How long a program may take to say its first words. */
 const START_LIMIT_MS = 60_000;
 const AT_ONCE = 6;
