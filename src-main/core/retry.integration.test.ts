@@ -232,6 +232,12 @@ describe('the retry contract', () => {
     await waitFor(() => lines.some((l) => l.includes('listening on')), 10_000, 'ready');
     expect(await roundTrip(source, 'free now')).toBe('free now');
     expect(lines.filter((l) => l.includes('already in use'))).toHaveLength(1);
+    // One line at info when a connection is accepted, one when it closes, with the bytes.
+    const accepted = /\[info\] ECHO1: connection 1 from 127\.0\.0\.1:\d+ accepted$/;
+    const closed =
+      /\[info\] ECHO1: connection 1 from 127\.0\.0\.1:\d+ closed: 8 bytes read, 8 bytes written$/;
+    expect(lines.some((l) => accepted.test(l))).toBe(true);
+    await waitFor(() => lines.some((l) => closed.test(l)), 5_000, 'the close line');
   }, 30_000);
 
   it('fails naming the port once the listen retries are spent, leaving nothing open', async () => {
