@@ -52,12 +52,12 @@ const FIGURE_TIMEOUT_MS = 90_000;
 /** A connection of the 1,000 that has not echoed everything by then counts as lost. */
 const CONNECTIONS_DEADLINE_MS = 30_000;
 
-const BUILD_HINT = `The reference localproxy was not found ($LOCALPROXY or PATH); running TunnelDesk alone.
+export const BUILD_HINT = `The reference localproxy was not found ($LOCALPROXY or PATH); running TunnelDesk alone.
 Build it as its own repository's README says (aws-samples/aws-iot-securetunneling-localproxy), outside
 this repository, then: LOCALPROXY=/path/to/bin/localproxy npm run bench -- compare`;
 
 /** $LOCALPROXY, else `localproxy` on PATH, else undefined. */
-function findReference(): string | undefined {
+export function findReference(): string | undefined {
   const candidates = process.env.LOCALPROXY
     ? [process.env.LOCALPROXY]
     : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'localproxy'));
@@ -163,7 +163,7 @@ async function listening(port: number): Promise<void> {
 }
 
 /** The reference on both ends; the source listens on ports picked here. */
-function referenceProxies(bin: string): ProxyStarter {
+export function referenceProxies(bin: string): ProxyStarter {
   return async (servicePort, tokens, targets) => {
     const services = Object.keys(targets);
     // -v 4 (info) for the lines that say it is ready; they are a few per connection.

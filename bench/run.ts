@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|outage [SECONDS ...]|compat [--record]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
  */
 import { compare } from './compare.js';
 import { compareProfile } from './compare-profile.js';
+import { compat } from './compat.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
+import { outage } from './outage.js';
 import { retained } from './retained.js';
 import { soak } from './soak.js';
 
@@ -25,6 +27,10 @@ const suites: Record<string, () => Promise<void>> = {
   // `compare-profile DIR`: the heaviest frames of the profiles `compare --cpu-prof DIR` wrote.
   'compare-profile': async () =>
     compareProfile(process.argv[3], process.argv[4] ? Number(process.argv[4]) : 10),
+  // `outage 5 40`: seconds of each outage; traffic again after the service returns, ours and the reference's.
+  outage: () => outage(process.argv.slice(3)),
+  // `compat [--record]`: the compatibility table, ours and the reference's side by side.
+  compat: () => compat(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();

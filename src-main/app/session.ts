@@ -91,6 +91,8 @@ export class Session {
     this.proxy = new SourceProxy(options.config, {
       logger: options.logger,
       pingIntervalMs: options.pingIntervalMs,
+      // A person is watching: a TLS failure or a name that never resolved is said at once.
+      retry: { giveUpOn: 'likely-mistake' },
       events: {
         onState: (state) => {
           // A closed proxy's state is final: a later "closed by the user" must not hide why.

@@ -12,6 +12,7 @@ import { DEFAULT_WEB_PROXY_PORT } from '../core/tunnel/web-proxy.js';
 import { versionText } from './version.js';
 import { cliWords } from './close-words.js';
 import { parseProxyArgs } from './proxy-options.js';
+import { exportSettings } from './settings-export.js';
 import type { CommandIo } from './io.js';
 
 /** Runs the proxy; resolves with the exit code once it has stopped. */
@@ -25,6 +26,7 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     io.out(versionText(io.version));
     return 0;
   }
+  if (parsed.kind === 'export-settings') return exportSettings(parsed, io);
   const { config } = parsed;
   // With a stdio binding stdout carries the protocol's bytes: nothing else may go there.
   const stdio = config.mappings.mode === 'source' && config.mappings.stdio !== undefined;

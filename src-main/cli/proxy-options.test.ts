@@ -411,9 +411,6 @@ describe('parseProxyArgs: command line mistakes', () => {
     expect(messageOf(['-r', 'us-east-1', '-s', '1', '-x'])).toBe(
       `unknown option "-x"; 'tunneldesk proxy --help' lists the options`,
     );
-    expect(messageOf(['-r', 'us-east-1', '--export-default-settings', 'f'])).toMatch(
-      /^unknown option "--export-default-settings"/,
-    );
   });
 
   it('names a flag without its value', () => {
@@ -621,7 +618,7 @@ describe('parseProxyArgs: --config file and precedence', () => {
   it('names file and line of an unknown key', () => {
     write('u.ini', '# ok\nregion = us-east-1\nregoin = us-east-1\n');
     expect(messageOf(['-s', '1', '--config', 'u.ini'])).toBe(
-      'u.ini:3: unknown key "regoin"; the keys are the long option names: access-token, client-token, proxy-endpoint, region, source-listen-port, destination-app, local-bind-address, capath, no-ssl-host-verify, verbose, mode, destination-client-type, config-dir, send-order, max-connections',
+      'u.ini:3: unknown key "regoin"; the keys are the long option names: access-token, client-token, proxy-endpoint, region, source-listen-port, destination-app, local-bind-address, capath, no-ssl-host-verify, verbose, mode, destination-client-type, config-dir, settings-json, send-order, max-connections',
     );
     write('h.ini', 'config = other.ini\n');
     expect(messageOf(['-s', '1', '--config', 'h.ini'])).toMatch(
@@ -681,5 +678,108 @@ describe('parseProxyArgs: mapping files', () => {
     expect(messageOf(['-r', 'us-east-1', '-s', '1', '--config-dir', 'nope'])).toBe(
       '--config-dir: "nope" does not exist; give a directory of .ini mapping files (SSH1 = 5555)',
     );
+  });
+});
+
+describe('parseProxyArgs: --settings-json and --export-default-settings', () => {
+  const file = (proxy: Record<string, unknown>): string =>
+    write('s.json', JSON.stringify({ tunneling: { proxy } }));
+
+  it("uses the reference's retries by default: forever, 2.5 s apart; a port in use 5 times", () => {
+    const { config } = run(['-r', 'us-east-1', '-s', 'SSH1=5555']);
+    expect(config.tuning).toEqual({
+      retryDelayMs: 2_500,
+      connectRetryCount: 'forever',
+      reconnectOnDataError: true,
+      pingPeriodMs: 5_000,
+      listenRetry: { count: 5, delayMs: 2_500 },
+    });
+  });
+
+  it('applies the file: retries, ping period, listen retries, bind address, connections', () => {
+    const path = file({
+      default_bind_address: '::1',
+      tcp: { connection_retry_count: '0', max_active_connections: '7' },
+      websocket: { connect_retry_count: '3', retry_delay_ms: '500', ping_period_ms: '20000' },
+    });
+    const { config } = run(['-r', 'us-east-1', '-s', 'SSH1=5555', '--settings-json', path]);
+    expect(config.tuning).toMatchObject({
+      connectRetryCount: 3,
+      retryDelayMs: 500,
+      pingPeriodMs: 20_000,
+      listenRetry: { count: 0, delayMs: 2_500 },
+    });
+    expect(config.bindAddress).toBe('::1');
+    expect(config.maxConnectionsPerService).toBe(7);
+    // Flags win over the file, as -b wins over the reference's default_bind_address.
+    const flagged = run([
+      '-r',
+      'us-east-1',
+      '-s',
+      'SSH1=5555',
+      '-b',
+      '127.0.0.2',
+      '--max-connections',
+      '9',
+      '--settings-json',
+      path,
+    ]).config;
+    expect(flagged.bindAddress).toBe('127.0.0.2');
+    expect(flagged.maxConnectionsPerService).toBe(9);
+  });
+
+  it('takes the file from a --config file too', () => {
+    const path = file({ websocket: { retry_delay_ms: '100' } });
+    const config = write('c.ini', `settings-json = ${path}\n`);
+    expect(
+      run(['-r', 'us-east-1', '-s', '1', '--config', config]).config.tuning?.retryDelayMs,
+    ).toBe(100);
+  });
+
+  it('overrides a region endpoint, and builds others from endpoint_format', () => {
+    const path = file({
+      region_endpoint_overrides: { 'eu-west-9': 'tunnels.example.com:8443' },
+      endpoint_format: 'tunnel.%s.example.net',
+    });
+    const args = (region: string): string[] => ['-r', region, '-s', '1', '--settings-json', path];
+    expect(run(args('eu-west-9')).config.endpoint).toMatchObject({
+      host: 'tunnels.example.com',
+      port: 8443,
+    });
+    expect(run(args('us-east-1')).config.endpoint).toMatchObject({
+      host: 'tunnel.us-east-1.example.net',
+      port: 443,
+    });
+  });
+
+  it('sets the source version from websocket.subprotocol, and refuses a contradiction', () => {
+    const path = file({ websocket: { subprotocol: 'aws.iot.securetunneling-2.0' } });
+    expect(run(['-r', 'us-east-1', '-s', '1', '--settings-json', path]).config.peerVersion).toBe(
+      'V2',
+    );
+    expect(
+      messageOf(['-r', 'us-east-1', '-s', '1', '-y', 'V1', '--settings-json', path]),
+    ).toContain('drop one');
+  });
+
+  it('names the file and key of a mistake, and a missing file', () => {
+    const path = file({ tcp: { retries: '1' } });
+    expect(messageOf(['-r', 'us-east-1', '-s', '1', '--settings-json', path])).toContain(
+      'unknown key tunneling.proxy.tcp.retries',
+    );
+    expect(messageOf(['-r', 'us-east-1', '-s', '1', '--settings-json', 'nope.json'])).toMatch(
+      /^--settings-json: cannot read ".*nope\.json": no such file$/,
+    );
+  });
+
+  it('exports the defaults before any other check, in the shape it reads', () => {
+    const result = parseProxyArgs(['--export-default-settings', 'd.json'], {}, cwd);
+    expect(result.kind).toBe('export-settings');
+    if (result.kind !== 'export-settings') return;
+    expect(result.file).toBe(join(cwd, 'd.json'));
+    const path = write('d.json', result.text);
+    expect(
+      run(['-r', 'us-east-1', '-s', '1', '--settings-json', path]).config.tuning?.listenRetry,
+    ).toEqual({ count: 5, delayMs: 2_500 });
   });
 });

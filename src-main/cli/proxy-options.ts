@@ -32,12 +32,20 @@ import {
   type ProxyMode,
 } from '../core/protocol/wire.js';
 import { webProxyOfEnv, WebProxyError, type WebProxy } from '../core/tunnel/web-proxy.js';
+import {
+  DEFAULT_TUNING,
+  defaultSettingsJson,
+  type ReferenceSettings,
+} from '../core/config/reference-settings.js';
+import { readSettingsFile, regionEndpointOf } from './settings-file.js';
 
 /** What `tunneldesk proxy ARGS` asks for. */
 export type ProxyParseResult =
   | { kind: 'run'; config: ProxyConfig; warnings: string[]; webProxy?: WebProxy }
   | { kind: 'help'; text: string }
-  | { kind: 'version' };
+  | { kind: 'version' }
+  /** `--export-default-settings FILE`: write `text` to `file` and stop, as the reference does. */
+  | { kind: 'export-settings'; file: string; text: string };
 
 export const ACCESS_TOKEN_ENV = 'AWSIOT_TUNNEL_ACCESS_TOKEN';
 export const CLIENT_TOKEN_ENV = 'AWSIOT_TUNNEL_CLIENT_TOKEN';
@@ -66,7 +74,8 @@ type SettingKey =
   | 'destination-client-type'
   | 'config-dir'
   | 'send-order'
-  | 'max-connections';
+  | 'max-connections'
+  | 'settings-json';
 
 interface FlagSpec {
   /** The commander flags, exactly the reference's names. */
@@ -155,6 +164,16 @@ const FLAGS = [
     description: 'a directory of .ini mapping files (SSH1 = 5555), ./config by default',
   },
   {
+    flags: '--settings-json <file>',
+    key: 'settings-json',
+    description:
+      "the reference localproxy's settings file (JSON): retries, ping period, listen retries, default bind address, region endpoints",
+  },
+  {
+    flags: '--export-default-settings <file>',
+    description: 'write the default settings to FILE in the --settings-json shape, and exit',
+  },
+  {
     flags: '--send-order <order>',
     key: 'send-order',
     description:
@@ -191,6 +210,7 @@ const FLAG_NAMES: Readonly<Record<SettingKey, string>> = {
   'config-dir': '--config-dir',
   'send-order': '--send-order',
   'max-connections': '--max-connections',
+  'settings-json': '--settings-json',
 };
 
 /** The prefix of an error about a flag's value: the short flag, as in `-s: ...`. */
@@ -508,6 +528,10 @@ function checkPath(setting: Setting, cwd: string): string {
 function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; warnings: string[] } {
   const warnings: string[] = [];
   const logLevel = checkVerbosity(settings.verbose);
+  const settingsFile = settings['settings-json'];
+  const fine: ReferenceSettings | undefined = settingsFile
+    ? readSettingsFile(checkPath(settingsFile, cwd), settingsFile.where)
+    : undefined;
 
   const access = settings['access-token'];
   if (!access) {
@@ -543,7 +567,7 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
 
   const endpoint = explicit
     ? parseServiceEndpoint(explicit.value, explicit.where, explicit.origin)
-    : checkRegion(region!);
+    : regionEndpointOf(checkRegion(region!), region!.value.trim(), fine);
 
   const source = settings['source-listen-port'];
   const destination = settings['destination-app'];
@@ -572,7 +596,21 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
   const mode: ProxyMode = chosenMode ?? (destination ? 'destination' : 'source');
 
   const typeSetting = settings['destination-client-type'];
-  const peerVersion = typeSetting ? checkPeerVersion(typeSetting) : 'V3';
+  const peerVersion = typeSetting
+    ? checkPeerVersion(typeSetting)
+    : mode === 'source'
+      ? (fine?.peerVersion ?? 'V3')
+      : 'V3';
+  if (fine?.peerVersion && typeSetting && fine.peerVersion !== peerVersion) {
+    throw new ConfigError(
+      `${typeSetting.origin} says ${peerVersion}, but websocket.subprotocol in --settings-json says ${fine.peerVersion}; drop one`,
+    );
+  }
+  if (fine?.peerVersion && fine.peerVersion !== 'V3' && mode === 'destination') {
+    throw new ConfigError(
+      'websocket.subprotocol in --settings-json names an older version, but a destination takes the version the source offers; leave it at aws.iot.securetunneling-3.0',
+    );
+  }
   if (typeSetting && mode === 'destination') {
     throw new ConfigError(
       '-y/--destination-client-type only applies to a source proxy (it names the version of the destination); a destination takes the version the source offers',
@@ -625,13 +663,28 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
     clientTokenGenerated: !client,
     endpoint,
     tls: caPath ? { verify: !noVerify, caPath: checkPath(caPath, cwd) } : { verify: !noVerify },
-    ...(bind ? { bindAddress: checkBindAddress(bind) } : {}),
+    ...(bind
+      ? { bindAddress: checkBindAddress(bind) }
+      : fine?.defaultBindAddress && mode === 'source'
+        ? {
+            bindAddress: parseBindAddress(
+              fine.defaultBindAddress,
+              `${settingsFile!.where}: tunneling.proxy.default_bind_address`,
+            ),
+          }
+        : {}),
     mappings,
     mappingFiles,
     peerVersion,
     logLevel,
     ...(order ? { sendOrder: checkSendOrder(order) } : {}),
-    ...(maxConnections ? { maxConnectionsPerService: checkMaxConnections(maxConnections) } : {}),
+    ...(maxConnections
+      ? { maxConnectionsPerService: checkMaxConnections(maxConnections) }
+      : fine?.maxActiveConnections
+        ? { maxConnectionsPerService: fine.maxActiveConnections }
+        : {}),
+    // The reference's retries (tcp.*, websocket.*) unless the settings file says otherwise.
+    tuning: { ...DEFAULT_TUNING, ...fine?.tuning },
   };
   return { config, warnings };
 }
@@ -654,10 +707,31 @@ export function parseProxyArgs(
     if (error instanceof CommanderError) throw commanderProblem(error);
     throw error;
   }
-  const options = program.opts<{ help?: boolean; version?: boolean; config?: string }>();
-  // Like the reference, -V and -h stop before any other check.
+  const options = program.opts<{
+    help?: boolean;
+    version?: boolean;
+    config?: string;
+    exportDefaultSettings?: string;
+  }>();
+  // Like the reference, -V, -h and --export-default-settings stop before any other check.
   if (options.version) return { kind: 'version' };
   if (options.help) return { kind: 'help', text: renderProxyHelp() };
+  if (options.exportDefaultSettings !== undefined) {
+    const file = checkPath(
+      {
+        value: options.exportDefaultSettings,
+        from: 'cli',
+        where: '--export-default-settings',
+        origin: '--export-default-settings',
+      },
+      cwd,
+    );
+    const text = defaultSettingsJson({
+      bindAddress: '127.0.0.1',
+      maxConnectionsPerService: DEFAULT_RESOURCE_LIMITS.maxConnectionsPerService,
+    });
+    return { kind: 'export-settings', file, text };
+  }
   if (program.args.length > 0) {
     throw new ConfigError(
       `unexpected argument "${program.args[0]}": every value follows its flag, e.g. -r us-east-1 -s SSH1=5555`,

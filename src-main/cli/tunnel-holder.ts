@@ -72,6 +72,8 @@ export class TunnelHolder {
       },
       {
         logger: options.logger,
+        // ssh waits at a terminal: a TLS failure or a name that never resolved ends it at once.
+        retry: { giveUpOn: 'likely-mistake' },
         events: {
           onReady: () => this.resolveReady(),
           onState: (state: TunnelState) => {

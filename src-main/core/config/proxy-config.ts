@@ -77,6 +77,28 @@ export interface ProxyConfig {
   readonly sendOrder?: SendOrder;
   /** `--max-connections`: local connections per service (1,000 when absent; see mux/limits.ts). */
   readonly maxConnectionsPerService?: number;
+  /** Retries and timing from `--settings-json` (reference-settings.ts); the defaults when absent. */
+  readonly tuning?: Partial<ProxyTuning>;
+}
+
+/** A listen port in use is tried again `count` times, `delayMs` apart (the reference's tcp.*). */
+export interface ListenRetry {
+  readonly count: number;
+  readonly delayMs: number;
+}
+
+/** What `--settings-json` changes beyond the flags: retries, pings, listen retries. */
+export interface ProxyTuning {
+  /** `websocket.retry_delay_ms`: the longest wait between two connection attempts. */
+  readonly retryDelayMs: number;
+  /** `websocket.connect_retry_count`: failed attempts in a row that are retried. */
+  readonly connectRetryCount: number | 'forever';
+  /** `websocket.reconnect_on_data_error`. */
+  readonly reconnectOnDataError: boolean;
+  /** `websocket.ping_period_ms`. */
+  readonly pingPeriodMs: number;
+  /** `tcp.connection_retry_count` and `tcp.connection_retry_delay_ms`, for listen ports. */
+  readonly listenRetry: ListenRetry;
 }
 
 /**

@@ -5,6 +5,7 @@
  * the format of each stream follows its STREAM_START (no service id: V1; no connection id: V2).
  */
 import net from 'node:net';
+import { logConnection } from '../log/connection-log.js';
 import type { DestinationTarget, ProxyConfig } from '../config/proxy-config.js';
 import { causeOf, servicesMismatch, type LocalCloseBy } from '../tunnel/close-cause.js';
 import { readMappingFiles } from '../config/mapping-files.js';
@@ -263,7 +264,15 @@ export class DestinationPolicy implements RolePolicy {
     );
     connection.opensStream = opensStream;
     this.log.debug(
-      `${channel.serviceId || 'service'}: stream ${streamId} connection ${connectionId} -> ${describeTarget(target)}`,
+      `${channel.serviceId || 'service'}: stream ${streamId} connection ${connectionId}`,
+    );
+    logConnection(
+      this.log,
+      channel.serviceId,
+      connectionId,
+      describeTarget(target),
+      socket,
+      'connecting',
     );
   }
 

@@ -17,6 +17,8 @@ import type { TunnelSnapshot } from '../stats/snapshot.js';
 import type { BackoffOptions } from '../tunnel/backoff.js';
 import { describeCause, type CloseCause, type LocalCloseBy } from '../tunnel/close-cause.js';
 import { TunnelClient, type TunnelState } from '../tunnel/tunnel-client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../tunnel/retry-policy.js';
+import type { LookupFunction } from 'node:net';
 
 /** How long the WebSocket handshake may take before the attempt counts as failed. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 15_000;
@@ -52,6 +54,26 @@ export interface ProxyRuntimeOptions {
   backoff?: BackoffOptions;
   /** How long an accepted connection waits for the tunnel before it is dropped. */
   pendingTimeoutMs?: number;
+  /** Overrides of the retry policy (the app gives up on likely mistakes: retry-policy.ts). */
+  retry?: Partial<RetryPolicy>;
+  /** How the endpoint's host name is resolved (tests: a name that resolves only later). */
+  lookup?: LookupFunction;
+}
+
+/** The retry policy of a proxy: the defaults, the config's tuning, the runtime's overrides. */
+export function retryPolicy(config: ProxyConfig, runtime: ProxyRuntimeOptions): RetryPolicy {
+  const tuning = config.tuning ?? {};
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    ...(tuning.retryDelayMs === undefined ? {} : { retryDelayMs: tuning.retryDelayMs }),
+    ...(tuning.connectRetryCount === undefined
+      ? {}
+      : { connectRetryCount: tuning.connectRetryCount }),
+    ...(tuning.reconnectOnDataError === undefined
+      ? {}
+      : { reconnectOnDataError: tuning.reconnectOnDataError }),
+    ...runtime.retry,
+  };
 }
 
 /**
@@ -84,6 +106,8 @@ export interface ProxyRole<P extends RolePolicy> {
   onConnected?(): void;
   /** The tunnel dropped; the multiplexer has let go of it and of every stream. */
   onDisconnected?(cause: CloseCause): void;
+  /** Any state change of the tunnel client (before the proxy's events hear of it). */
+  onState?(state: TunnelState): void;
   /** The proxy stops for good: close what the role holds; a promise when that takes time. */
   stop?(): Promise<void> | undefined;
 }
@@ -103,8 +127,10 @@ export class ProxySession<P extends RolePolicy = RolePolicy> {
     this.log = runtime.logger;
     this.events = runtime.events ?? {};
     // The configured send order (--send-order) wins over the runtime's limits.
+    const pingIntervalMs =
+      runtime.pingIntervalMs ?? config.tuning?.pingPeriodMs ?? DEFAULT_PING_INTERVAL_MS;
     const limits: MuxLimits = {
-      ...muxLimits(runtime),
+      ...muxLimits({ limits: runtime.limits, pingIntervalMs }),
       ...(config.sendOrder ? { sendOrder: config.sendOrder } : {}),
     };
     this.mux = new TunnelMux(this.log, limits, (mux) => role.policy(mux, this));
@@ -116,10 +142,12 @@ export class ProxySession<P extends RolePolicy = RolePolicy> {
         clientToken: config.clientToken,
         version: role.version,
         tls: config.tls,
-        pingIntervalMs: runtime.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+        pingIntervalMs,
         handshakeTimeoutMs: runtime.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
         logger: runtime.logger.child('tunnel'),
         backoff: runtime.backoff,
+        retry: retryPolicy(config, runtime),
+        ...(runtime.lookup ? { lookup: runtime.lookup } : {}),
       },
       {
         onConnected: (connection) => {
@@ -131,7 +159,10 @@ export class ProxySession<P extends RolePolicy = RolePolicy> {
           this.mux.detach();
           this.role.onDisconnected?.(cause);
         },
-        onState: (state) => this.events.onState?.(state),
+        onState: (state) => {
+          this.role.onState?.(state);
+          this.events.onState?.(state);
+        },
         onStopped: (cause, fatal) => {
           // The client logged why already (its own scope): the log says it once, not per scope.
           if (fatal) void this.stop(cause, true, false);

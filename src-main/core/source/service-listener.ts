@@ -3,7 +3,9 @@
  * awaited, so that a port already in use is reported by name before anything else starts.
  */
 import net from 'node:net';
-import { ConfigError } from '../config/proxy-config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, type ListenRetry } from '../config/proxy-config.js';
+import type { Logger } from '../log/logger.js';
 
 export class ServiceListener {
   private readonly server: net.Server;
@@ -62,5 +64,42 @@ export class ServiceListener {
   close(): Promise<void> {
     if (this.server.listening) this.server.close();
     return Promise.resolve();
+  }
+}
+
+/**
+ * Binds, and when the port is in use tries again `retry.count` times `retry.delayMs` apart
+ * (the reference's tcp.connection_retry_*), saying so once; then the ConfigError names the
+ * port. Other failures (no permission, no such address) cannot change, so they end at once.
+ */
+export async function listenWithRetry(
+  listener: ServiceListener,
+  retry: ListenRetry | undefined,
+  log: Logger,
+  stopped: () => boolean,
+): Promise<void> {
+  const count = retry?.count ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await listener.listen();
+      if (attempt > 0) log.info(`port ${listener.requestedPort} is free now: listening on it`);
+      return;
+    } catch (error) {
+      const inUse = error instanceof ConfigError && error.problem === 'port-in-use';
+      if (!inUse || attempt >= count || stopped()) {
+        if (inUse && attempt > 0) {
+          throw new ConfigError(
+            `${error.message} (tried ${attempt + 1} times, ${retry!.delayMs} ms apart: tcp.connection_retry_count and tcp.connection_retry_delay_ms)`,
+            undefined,
+            'port-in-use',
+          );
+        }
+        throw error;
+      }
+      if (attempt === 0) {
+        log.warn(`${error.message}: trying again ${count} times, ${retry!.delayMs} ms apart`);
+      }
+      await sleep(retry!.delayMs);
+    }
   }
 }

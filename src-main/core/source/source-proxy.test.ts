@@ -136,7 +136,7 @@ describe('SourceProxy', () => {
     });
   });
 
-  it('stops at once when the endpoint host does not resolve', async () => {
+  it('stops at once when told to give up on likely mistakes and the host never resolved', async () => {
     const cause = await runUntilStopped(
       (events) =>
         new SourceProxy(
@@ -147,13 +147,13 @@ describe('SourceProxy', () => {
             { mode: 'source', ports: new Map() },
             { endpoint: { host: 'no-such-host.invalid', port: 443, origin: 'test', secure: true } },
           ),
-          { logger: debugLogger(), events },
+          { logger: debugLogger(), events, retry: { giveUpOn: 'likely-mistake' } },
         ),
     );
     expect(cause).toEqual({ kind: 'dns', endpoint: 'no-such-host.invalid:443', temporary: false });
   });
 
-  it('says it is TLS, and an untrusted certificate, when the certificate is not trusted', async () => {
+  it('says it is TLS, and an untrusted certificate, when told to give up on likely mistakes', async () => {
     const service = new TunnelService({ tls: 'self-signed', tunnels: [] });
     await service.start();
     cleanup.push(service);
@@ -167,7 +167,7 @@ describe('SourceProxy', () => {
             { mode: 'source', ports: new Map() },
             { tls: { verify: true } },
           ),
-          { logger: debugLogger(), events },
+          { logger: debugLogger(), events, retry: { giveUpOn: 'likely-mistake' } },
         ),
     );
     expect(cause).toMatchObject({

@@ -25,13 +25,16 @@ import type { RolePolicy } from '../mux/role-policy.js';
 import { ServiceChannel } from '../mux/service-channel.js';
 import { ResourceLimitError } from '../mux/limits.js';
 import { RefusalLog } from '../mux/refusal-log.js';
+import { logConnection } from '../log/connection-log.js';
 import {
   nextStreamId,
   ProxySession,
   type ListenerInfo,
   type ProxyRuntimeOptions,
 } from '../proxy/proxy-session.js';
-import { ServiceListener } from './service-listener.js';
+import { listenWithRetry, ServiceListener } from './service-listener.js';
+import type { TunnelState } from '../tunnel/tunnel-client.js';
+import type { CloseCause } from '../tunnel/close-cause.js';
 
 /** How long an accepted connection waits for the tunnel before it is dropped, by default. */
 const DEFAULT_PENDING_TIMEOUT_MS = 30_000;
@@ -64,6 +67,10 @@ export class SourceProxy {
   private readonly pending = new Set<PendingSocket>();
   private readonly bindHost: string;
   private ready = false;
+  /** Why the tunnel is down, from its first failed attempt until it connects again. */
+  private downCause: CloseCause | undefined;
+  /** Connections reset while the tunnel was down, said once per outage. */
+  private resetWhileDown = 0;
   private readonly version: ProtocolVersion;
   private readonly refusals: RefusalLog;
 
@@ -97,6 +104,7 @@ export class SourceProxy {
         this.ready = false;
         this.log.debug(`tunnel down: ${describeCause(cause)}`);
       },
+      onState: (state) => this.onTunnelState(state),
       stop: () => {
         this.dropPending();
         return this.closeListeners();
@@ -149,6 +157,7 @@ export class SourceProxy {
 
   /** Closes the tunnel and every listener and connection. */
   close(by?: LocalCloseBy): Promise<void> {
+    this.closing = true;
     return this.session.close(by);
   }
 
@@ -231,7 +240,7 @@ export class SourceProxy {
     const listener = new ServiceListener(serviceId, host, port, (socket) =>
       this.accept(socket, listener),
     );
-    await listener.listen();
+    await listenWithRetry(listener, this.config.tuning?.listenRetry, this.log, () => this.stopping);
     channel.local = listener.address;
     this.session.mux.channels.set(serviceId, channel);
     this.listeners.set(channel, listener);
@@ -239,6 +248,42 @@ export class SourceProxy {
       this.log.info(
         `${serviceId || 'the service'} has no port mapping: listening on free port ${listener.address}`,
       );
+    }
+  }
+
+  /** Whether the proxy is stopping or has stopped (a listen retry gives up then). */
+  private get stopping(): boolean {
+    return this.session.stopped || this.closing;
+  }
+
+  private closing = false;
+
+  /**
+   * A failed attempt makes the tunnel down: the connections waiting for it are reset, and so
+   * is each new one until it connects again, so a client hears at once rather than hanging.
+   */
+  private onTunnelState(state: TunnelState): void {
+    if (state.kind === 'connected') {
+      if (this.downCause && this.resetWhileDown > 0) {
+        this.log.info(
+          `the tunnel is back: ${this.resetWhileDown} connection(s) were reset while it was down`,
+        );
+      }
+      this.downCause = undefined;
+      this.resetWhileDown = 0;
+    } else if (state.kind === 'reconnecting') {
+      if (!this.downCause) {
+        this.log.info(
+          'the tunnel is down: new local connections are reset at once until it is back (the ports stay open)',
+        );
+      }
+      this.downCause = state.lastCause;
+      for (const entry of [...this.pending]) {
+        this.pending.delete(entry);
+        clearTimeout(entry.timer);
+        this.resetWhileDown++;
+        entry.socket.resetAndDestroy();
+      }
     }
   }
 
@@ -275,6 +320,14 @@ export class SourceProxy {
       return;
     }
     if (this.overConnectionLimit(channel, socket)) return;
+    if (this.downCause) {
+      this.resetWhileDown++;
+      this.log.debug(
+        `reset a connection on ${whereOf(channel)}: the tunnel is down (${describeCause(this.downCause)})`,
+      );
+      socket.resetAndDestroy();
+      return;
+    }
     if (!this.ready || !this.session.mux.link) {
       this.hold(socket, channel);
       return;
@@ -410,9 +463,7 @@ export class SourcePolicy implements RolePolicy {
         connectionId,
       );
       this.mux.addConnection(channel, socket, channel.activeStreamId, connectionId, peer, false);
-      this.log.debug(
-        `${channel.serviceId}: connection ${connectionId} from ${peer} on stream ${channel.activeStreamId}`,
-      );
+      logConnection(this.log, channel.serviceId, connectionId, peer, socket);
       return;
     }
     if (this.version !== 'V3' && channel.connections.size > 0) {
@@ -431,6 +482,7 @@ export class SourcePolicy implements RolePolicy {
     this.mux.sendControl(MessageType.STREAM_START, channel, streamId, connectionId);
     this.mux.addConnection(channel, socket, streamId, connectionId, peer, false);
     this.log.debug(`${channel.serviceId}: stream ${streamId} started for ${peer}`);
+    logConnection(this.log, channel.serviceId, connectionId, peer, socket);
   }
 
   private async applyServiceIds(serviceIds: string[]): Promise<void> {

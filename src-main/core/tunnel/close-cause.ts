@@ -189,11 +189,16 @@ function describeMismatch(cause: Extract<CloseCause, { kind: 'services-mismatch'
   return `the tunnel's services are ${services}, but nothing here serves ${cause.unmapped.join(', ')}`;
 }
 
-/** Whether trying again can change the outcome (the guide: a 4xx answer will not). */
+/**
+ * Whether trying again can change the outcome. Only an answer that cannot change is final:
+ * the token refused, a request the service will never take (4xx but 429, throttled), a
+ * mismatch of services, a local failure. TLS is retried like the reference does (a clock
+ * set late at boot, a certificate being rotated); retry-policy.ts may still give up on it.
+ */
 export function isRetryable(cause: CloseCause): boolean {
   switch (cause.kind) {
     case 'handshake-rejected':
-      return cause.status >= 500;
+      return cause.status >= 500 || cause.status === 429;
     case 'dns':
     case 'refused':
     case 'timeout':
@@ -201,6 +206,7 @@ export function isRetryable(cause: CloseCause): boolean {
     case 'peer-reset':
     case 'proxy-unreachable':
     case 'network':
+    case 'tls':
     case 'bad-subprotocol':
     case 'protocol':
     case 'closed-by-service':
@@ -208,7 +214,6 @@ export function isRetryable(cause: CloseCause): boolean {
     case 'reconnect-requested':
       return true;
     case 'token-refused':
-    case 'tls':
     case 'services-mismatch':
     case 'local-failure':
     case 'closed':

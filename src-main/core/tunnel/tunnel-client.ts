@@ -1,13 +1,22 @@
 /**
- * Keeps one tunnel connected: connects, and after a drop reconnects with exponential backoff
- * and jitter, reusing the client token so the same access token stays valid. A handshake
- * rejected with 4xx, or a TLS failure, stops it: trying again would fail the same way.
+ * Keeps one tunnel connected: connects, and after a drop or a failed attempt tries again
+ * with exponential backoff and jitter, no wait longer than the policy's retry delay, reusing
+ * the client token so the same access token stays valid. What ends the retries is the
+ * RetryPolicy's business (retry-policy.ts); the log says a failure once when it begins and
+ * again only when it changes, not once per attempt.
  */
 import type { Logger } from '../log/logger.js';
 import type { TunnelMessage } from '../protocol/message.js';
 import type { ProtocolVersion } from '../protocol/wire.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { describeCause, isRetryable, type CloseCause } from './close-cause.js';
+import { describeCause, type CloseCause } from './close-cause.js';
+import {
+  causeKey,
+  DEFAULT_RETRY_POLICY,
+  stopReason,
+  type RetryPolicy,
+  type StopReason,
+} from './retry-policy.js';
 import {
   TunnelConnection,
   type OpenInfo,
@@ -49,7 +58,26 @@ export interface TunnelClientHandler {
 }
 
 export interface TunnelClientOptions extends Omit<TunnelConnectionOptions, 'ca'> {
+  /** The waits; by default DEFAULT_BACKOFF with its ceiling at the policy's retry delay. */
   backoff?: BackoffOptions;
+  retry?: RetryPolicy;
+}
+
+const STOP_WORDS: Record<StopReason, string> = {
+  permanent: '',
+  'likely-mistake': '',
+  'data-error': ' (websocket.reconnect_on_data_error is false: not reconnecting)',
+  'retries-spent': ' (websocket.connect_retry_count attempts spent: giving up)',
+};
+
+/** The waits of a policy: the default backoff, its ceiling the policy's retry delay. */
+export function backoffOf(policy: RetryPolicy): BackoffOptions {
+  const maxMs = policy.retryDelayMs;
+  return {
+    initialMs: Math.min(DEFAULT_BACKOFF.initialMs, maxMs),
+    maxMs,
+    minMs: Math.min(DEFAULT_BACKOFF.minMs, maxMs),
+  };
 }
 
 export class TunnelClient {
@@ -63,12 +91,18 @@ export class TunnelClient {
   private reconnectCount = 0;
   private readonly ca: string[] | undefined;
   private readonly log: Logger;
+  private readonly policy: RetryPolicy;
+  /** Failed attempts since the last connection. */
+  private failuresInARow = 0;
+  /** The cause last logged (causeKey), so that a lasting failure is said once. */
+  private loggedKey: string | undefined;
 
   constructor(
     private readonly options: TunnelClientOptions,
     private readonly handler: TunnelClientHandler,
   ) {
-    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.backoff = new Backoff(options.backoff ?? backoffOf(this.policy));
     this.log = options.logger;
     // Read the CA files once: a reconnect loop must not reread the disk every attempt.
     this.ca =
@@ -133,6 +167,8 @@ export class TunnelClient {
             if (this.everConnected) this.reconnectCount++;
             this.everConnected = true;
             this.backoff.reset();
+            this.failuresInARow = 0;
+            this.loggedKey = undefined;
             this.log.info(
               `connected to the tunnel service as ${this.options.mode} (${info.version}, channel-id ${info.channelId ?? 'none'})` +
                 (info.via ? ` through ${info.via}` : ''),
@@ -156,7 +192,7 @@ export class TunnelClient {
             if (this.connection !== connection) return;
             this.connection = undefined;
             if (open) this.handler.onDisconnected(cause);
-            this.afterClose(cause);
+            this.afterClose(cause, open);
           },
         },
       );
@@ -169,21 +205,29 @@ export class TunnelClient {
     }
   }
 
-  private afterClose(cause: CloseCause): void {
+  private afterClose(cause: CloseCause, wasOpen = false): void {
     if (this.stopped) return;
-    // A name that does not resolve on the very first try is almost always a typo in the
-    // endpoint or region.
-    const firstTryTypo = !this.everConnected && cause.kind === 'dns' && !cause.temporary;
-    if (!isRetryable(cause) || firstTryTypo) {
+    // A drop of an open tunnel is not a failed attempt; the attempts after it are.
+    if (!wasOpen) this.failuresInARow++;
+    const reason = stopReason(cause, this.policy, this.failuresInARow, this.everConnected);
+    if (reason) {
       this.stopped = true;
-      this.log.error(describeCause(cause));
+      this.log.error(describeCause(cause) + STOP_WORDS[reason]);
       this.setState({ kind: 'closed', cause, fatal: true });
       this.handler.onStopped?.(cause, true);
       return;
     }
     const delay = this.backoff.next();
-    this.log.warn(
-      `${describeCause(cause)}; reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.backoff.attempts})`,
+    const key = causeKey(cause);
+    if (key !== this.loggedKey) {
+      this.loggedKey = key;
+      this.log.warn(
+        `${describeCause(cause)}; retrying, at most ${(this.policy.retryDelayMs / 1000).toFixed(1)} s apart, ` +
+          'until it changes (said again only when it does)',
+      );
+    }
+    this.log.debug(
+      `${describeCause(cause)}; attempt ${this.backoff.attempts + 1} in ${(delay / 1000).toFixed(1)} s`,
     );
     this.setState({
       kind: 'reconnecting',

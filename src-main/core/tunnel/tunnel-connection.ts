@@ -67,6 +67,8 @@ export interface TunnelConnectionOptions {
   logger: Logger;
   /** Precomputed CA list (computing it reads files; a reconnect loop reuses it). */
   ca?: string[];
+  /** How the endpoint's host name is resolved (dns.lookup by default): a hosts-like resolver. */
+  lookup?: net.LookupFunction;
 }
 
 /** What the handshake told us. */
@@ -167,6 +169,7 @@ export class TunnelConnection implements TunnelLink {
       // ws emits each message as soon as it has read it, so once the socket has handed ws
       // every byte passed to it, ws has emitted them all; the tap's ordering rests on this.
       allowSynchronousEvents: true,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
       // Without an HTTP proxy the socket is ours to make, and we read it first.
       ...(agent
         ? {}
