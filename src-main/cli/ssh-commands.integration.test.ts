@@ -160,7 +160,7 @@ describe('ssh config blocks (sandbox)', () => {
   it('tunneldesk ssh-config prints Host blocks with which ssh THING and scp work unchanged', async () => {
     const printed = await runTool(
       process.execPath,
-      [BIN, 'ssh-config', 'kiosk-lobby', 'pump-7', '--user', sshd.user, ...sandboxFlags()],
+      [BIN, 'ssh-config', 'kiosk-lobby', 'pump-station-07', '--user', sshd.user, ...sandboxFlags()],
       env(),
     );
     expect(printed.stderr).toBe('');
@@ -168,8 +168,8 @@ describe('ssh config blocks (sandbox)', () => {
     expect(printed.stdout).toContain(
       `Host kiosk-lobby\n  HostName kiosk-lobby\n  HostKeyAlias kiosk-lobby\n  User ${sshd.user}\n  ProxyCommand `,
     );
-    expect(printed.stdout).toContain('Host pump-7\n');
-    expect(printed.stdout).toContain(`connect kiosk-lobby --stdio --sandbox`);
+    expect(printed.stdout).toContain('Host pump-station-07\n');
+    expect(printed.stdout).toMatch(/ProxyCommand \S+ \S+ connect kiosk-lobby --stdio .*--sandbox/);
     const config = configFile(printed.stdout);
     const result = await runTool(
       'ssh',
@@ -184,9 +184,10 @@ describe('ssh config blocks (sandbox)', () => {
     writeFileSync(local, payload);
     const copied = await runTool(
       'scp',
-      ['-q', '-F', config, local, `pump-7:${join(work, 'cfg-remote.bin')}`],
+      ['-q', '-F', config, local, `pump-station-07:${join(work, 'cfg-remote.bin')}`],
       env(),
     );
+    expect(copied.stderr).toBe('');
     expect(copied.code).toBe(0);
     expect(sha256(readFileSync(join(work, 'cfg-remote.bin')))).toBe(sha256(payload));
     await waitForNoHolder();
@@ -216,13 +217,18 @@ describe('ssh config blocks (sandbox)', () => {
   });
 
   it.each([
-    [['ssh-config'], /THING/],
-    [['ssh-config', 'kiosk-lobby', '--user', 'a b'], /--user: "a b" is not a user name/],
-  ])('refuses %j in one line, printing no block', async (args, message) => {
+    [['ssh-config'], /^tunneldesk ssh-config: name the thing \(the device\)/],
+    [
+      ['ssh-config', 'kiosk-lobby', '--user', 'a b'],
+      /^tunneldesk ssh-config: --user: "a b" is not a user name$/,
+    ],
+  ])('refuses %j in one line (and where help is), printing no block', async (args, message) => {
     const result = await runTool(process.execPath, [BIN, ...args, '--sandbox'], env());
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(message),
+      "Try 'tunneldesk ssh-config --help' for the options.",
+    ]);
   });
 });
