@@ -185,6 +185,11 @@ function endNotePath(paths: ControlPaths): string {
   return `${paths.lock}.ended`;
 }
 
+/** Removes a holder's note once its clients have read it (they do as they are cut off). */
+export function removeEndNote(paths: ControlPaths): void {
+  rmSync(endNotePath(paths), { force: true });
+}
+
 /** Carries stdin/stdout over the holder's socket until either side ends. */
 function pipeStdio(
   socket: net.Socket,

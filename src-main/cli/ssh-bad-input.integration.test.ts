@@ -207,6 +207,7 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       '--stdio',
       ...sandbox(),
     ].join(' ');
+    const logins = sshd.logins();
     const session = runTool(
       'ssh',
       [
@@ -217,6 +218,7 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
         'echo up; sleep 60',
       ],
       env(),
+      120_000,
     );
     // The holder's pid is in its lock, once the session is up.
     let holderPid = 0;
@@ -231,6 +233,8 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       }
     }
     expect(holderPid).toBeGreaterThan(0);
+    // The session is in (sshd logged the login): its first line is on its way.
+    await sshd.loginsAfter(logins);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     process.kill(holderPid, 'SIGTERM');
     const result = await session;
