@@ -129,8 +129,9 @@ describe('tunneldesk ssh through the real AWS SDK (local service)', () => {
   }, 120_000);
 
   it('a tunnel closed mid-session ends ssh, and connect says why in one line', async () => {
-    const logins = sshd.logins();
-    const session = ssh([], 'echo up; sleep 60');
+    // The remote command leaves a file once it has said "up" (sshd runs on this machine).
+    const marker = join(dir, `up-${Date.now()}`);
+    const session = ssh([], `echo up; touch ${marker}; sleep 60`);
     let open: string[] = [];
     for (let i = 0; i < 200 && open.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -141,8 +142,11 @@ describe('tunneldesk ssh through the real AWS SDK (local service)', () => {
       );
     }
     expect(open).toHaveLength(1);
-    // The session is in (sshd logged the login): its first line is on its way.
-    await sshd.loginsAfter(logins);
+    // The remote command has said "up": give the line a moment to come through.
+    for (let i = 0; i < 600 && !existsSync(marker); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(existsSync(marker)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     local.service.management.tunnels.close(open[0]!, false);
     const result = await session;

@@ -4,7 +4,15 @@
  * opened. Real processes, the sandbox through the real AWS SDK, a real sshd, a real ssh.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,7 +215,8 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       '--stdio',
       ...sandbox(),
     ].join(' ');
-    const logins = sshd.logins();
+    // The remote command leaves a file once it has said "up" (sshd runs on this machine).
+    const marker = join(runtimeDir, `up-${Date.now()}`);
     const session = runTool(
       'ssh',
       [
@@ -215,7 +224,7 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
         '-o',
         `ProxyCommand=${proxyCommand}`,
         `${sshd.user}@kiosk-lobby`,
-        'echo up; sleep 60',
+        `echo up; touch ${marker}; sleep 60`,
       ],
       env(),
       120_000,
@@ -233,8 +242,11 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       }
     }
     expect(holderPid).toBeGreaterThan(0);
-    // The session is in (sshd logged the login): its first line is on its way.
-    await sshd.loginsAfter(logins);
+    // The remote command has said "up": give the line a moment to come through.
+    for (let i = 0; i < 600 && !existsSync(marker); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(existsSync(marker)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     process.kill(holderPid, 'SIGTERM');
     const result = await session;

@@ -33,10 +33,6 @@ export interface TestSshd {
   /** The same options as ssh_config lines, for a config file. */
   readonly configLines: string[];
   readonly log: string[];
-  /** Resolves once sshd has accepted `count` more logins than `since` (a session is starting). */
-  loginsAfter(since: number, count?: number, timeoutMs?: number): Promise<void>;
-  /** Logins accepted so far. */
-  logins(): number;
   close(): Promise<void>;
 }
 
@@ -90,7 +86,6 @@ export async function startSshd(): Promise<TestSshd> {
   });
   await ready;
   const user = userInfo().username;
-  const logins = (): number => log.filter((line) => line.startsWith('Accepted publickey')).length;
   const options = [
     `IdentityFile ${clientKey}`,
     'IdentitiesOnly yes',
@@ -106,14 +101,6 @@ export async function startSshd(): Promise<TestSshd> {
     log,
     configLines: options,
     clientArgs: options.flatMap((line) => ['-o', line.replace(' ', '=')]),
-    logins,
-    async loginsAfter(since, count = 1, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (logins() < since + count) {
-        if (Date.now() > deadline) throw new Error(`sshd accepted no login in ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
     async close() {
       if (child.exitCode === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
