@@ -319,6 +319,11 @@ export async function holdTunnel(
       tunnel,
       paths,
       logger,
+      // A drop under the sessions is said once, by the note the clients print; the tunnel's
+      // own warning of it (and of each reconnect) only with -v.
+      proxyLogger: target.verbose
+        ? logger
+        : createLogger({ level: LogLevel.Error, sink: io.logSink ?? stderrSink, redactor }),
       keep,
       signal: abort.signal,
       onEnding,

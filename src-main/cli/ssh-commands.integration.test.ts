@@ -191,7 +191,8 @@ describe('ssh config blocks (sandbox)', () => {
     expect(copied.code).toBe(0);
     expect(sha256(readFileSync(join(work, 'cfg-remote.bin')))).toBe(sha256(payload));
     await waitForNoHolder();
-  });
+    // Three commands, each a node start and a sandbox: slow on a loaded machine.
+  }, 120_000);
 
   it("the app's Copy ssh config block works as it is, with tunneldesk on PATH", async () => {
     const { app } = testApp();
@@ -214,7 +215,7 @@ describe('ssh config blocks (sandbox)', () => {
     expect(result.stdout).toBe('via the app\n');
     expect(result.code).toBe(0);
     await waitForNoHolder();
-  });
+  }, 120_000);
 
   it.each([
     [['ssh-config'], /^tunneldesk ssh-config: name the thing \(the device\)/],

@@ -27,6 +27,8 @@ export interface HolderOptions {
   readonly tunnel: HeldTunnel;
   readonly paths: ControlPaths;
   readonly logger: Logger;
+  /** The source proxy's own logger (the tunnel's connects and drops); `logger` by default. */
+  readonly proxyLogger?: Logger;
   /** Leave a tunnel this process opened open at the end (`--keep`). */
   readonly keep: boolean;
   /** Ctrl-C while starting: stop waiting (for the device) and end. */
@@ -68,7 +70,7 @@ export class TunnelHolder {
         peerVersion: 'V3',
         logLevel: LogLevel.Info,
       },
-      { logger: options.logger },
+      { logger: options.proxyLogger ?? options.logger },
     );
     this.proxy.on('ready', () => this.resolveReady());
     this.proxy.on('state', (state) => {
