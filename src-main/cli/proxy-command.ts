@@ -73,7 +73,10 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
         if (!stdio) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
     });
     proxy.on('stopped', (cause, fatal) => {
+      // One line: why the tunnel failed, or else that the stdio connection was cut off.
       if (fatal) io.err(`tunneldesk proxy: ${cliWords(cause, config.mode)}`);
+      else if (stdioCutOff)
+        io.err('tunneldesk proxy: the stdio connection was cut off: the tunnel went down');
       finish(fatal || stdioCutOff ? 1 : 0);
     });
     const onSignal = (): void => {
@@ -88,8 +91,6 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
       // One connection is the whole job: its end, either side's, ends the process.
       endpoint.once('close', () => {
         stdioCutOff = endpoint.endedBy === 'aborted';
-        if (stdioCutOff)
-          io.err('tunneldesk proxy: the stdio connection was cut off: the tunnel went down');
         void source.close();
       });
       void started.then(
