@@ -13,7 +13,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src-main/types': [],
   'src-main/aws': ['src-main/core'],
   'src-main/lib': ['src-main/core'],
-  'src-main/app': ['src-main/core', 'src-main/aws', 'src-main/ipc'],
+  'src-main/app': ['src-main/core', 'src-main/aws', 'src-main/ipc', 'src-main/lib'],
   'src-main/web': ['src-main/app', 'src-main/core', 'src-main/ipc'],
   'src-main/cli': [
     'src-main/app',
@@ -69,6 +69,24 @@ describe('the architecture', () => {
         .map(({ specifier }) => `${path} -> ${specifier}`);
     });
     expect(broken).toEqual([]);
+  });
+
+  it('makes every proxy through the library: the CLI and the app never construct a role', () => {
+    const roles = [
+      'src-main/core/source/source-proxy.js',
+      'src-main/core/destination/destination-agent.js',
+      'src-main/core/proxy/proxy-session.js',
+    ];
+    const outside = productFiles
+      .filter((path) => partOf(path, ['src-main/core', 'src-main/lib']) === undefined)
+      .flatMap((path) =>
+        importsOf(path)
+          .filter(({ target }) => target !== null && roles.includes(target))
+          .map(({ specifier }) => `${path} -> ${specifier}`),
+      );
+    expect(outside).toEqual([]);
+    // And the library does use them: the rule above is not vacuous.
+    expect(importsOf('src-main/lib/source.ts').map(({ target }) => target)).toContain(roles[0]);
   });
 
   it('keeps Electron to the shell', () => {

@@ -12,11 +12,11 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { AwsTarget } from '../aws/target.js';
 import type { DestinationTarget } from '../core/config/proxy-config.js';
-import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { LogLevel, type Logger, type SecretRedactor } from '../core/log/logger.js';
 import { selfSignedCertificate, type TlsMaterial } from '../core/service/certificate.js';
 import type { TunnelNotice } from '../core/service/management/tunnel-registry.js';
 import { TunnelService } from '../core/service/tunnel-service.js';
+import { destinationProxyFromConfig, type DestinationProxyHandle } from '../lib/destination.js';
 import { startDevicePage, type DevicePage } from './device-page.js';
 
 /** Where the sandbox device's SSH services go. */
@@ -26,7 +26,7 @@ export const SANDBOX_SSH_TARGET = { host: '127.0.0.1', port: 22 } as const;
 const SANDBOX_MAX_OPEN_TUNNELS = 20;
 
 interface Device {
-  agent: DestinationAgent;
+  agent: DestinationProxyHandle;
   page: DevicePage;
 }
 
@@ -143,7 +143,7 @@ export class Sandbox {
     }
     const clientToken = randomUUID();
     this.redactor.add(clientToken);
-    const agent = new DestinationAgent(
+    const agent = destinationProxyFromConfig(
       {
         mode: 'destination',
         accessToken: notice.clientAccessToken,
@@ -159,7 +159,7 @@ export class Sandbox {
       },
       { logger: this.log.child(`device ${notice.thingName}`) },
     );
-    await agent.start();
+    await agent.begin();
     this.log.info(
       `sandbox device "${notice.thingName}" is up: ${notice.services
         .map((id) => `${id} -> ${describe(targets.get(id)!)}`)

@@ -5,7 +5,6 @@
  */
 import type { ProxyConfig } from '../core/config/proxy-config.js';
 import type { Logger } from '../core/log/logger.js';
-import { SourceProxy } from '../core/source/source-proxy.js';
 import type { TunnelSnapshot } from '../core/stats/snapshot.js';
 import type { TunnelState } from '../core/tunnel/tunnel-client.js';
 import type { LocalCloseBy } from '../core/tunnel/close-cause.js';
@@ -18,6 +17,7 @@ import type {
   SessionView,
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
+import { sourceProxyFromConfig, type SourceProxyHandle } from '../lib/source.js';
 import { appErrorFrom } from './mapping-rules.js';
 import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
 import { RecentlyClosed } from './recently-closed.js';
@@ -66,7 +66,7 @@ export function toSessionState(state: TunnelState): SessionState {
 
 export class Session {
   readonly createdAt = Date.now();
-  private readonly proxy: SourceProxy;
+  private readonly proxy: SourceProxyHandle;
   private mappings: ServiceMapping[];
   private state: SessionState = { kind: 'connecting', attempt: 0 };
   /** The port each service last listened on, kept after close: a new token binds them again. */
@@ -88,32 +88,32 @@ export class Session {
 
   private constructor(private readonly options: SessionOptions) {
     this.mappings = [...options.mappings];
-    this.proxy = new SourceProxy(options.config, {
+    // The library's source proxy, made from the rows' configuration (each row has its own
+    // bind address, which the library's options do not carry).
+    this.proxy = sourceProxyFromConfig(options.config, {
       logger: options.logger,
       pingIntervalMs: options.pingIntervalMs,
       // A person is watching: a TLS failure or a name that never resolved is said at once.
       retry: { giveUpOn: 'likely-mistake' },
-      events: {
-        onState: (state) => {
-          // A closed proxy's state is final: a later "closed by the user" must not hide why.
-          if (this.state.kind === 'closed') return;
-          if (state.kind === 'reconnecting') this.reconnectAttempts++;
-          this.setState(toSessionState(state));
-          if (state.kind === 'connected') options.onConnected?.();
-          options.onChange();
-        },
-        onReady: (listeners) => {
-          this.rememberPorts(listeners);
-          options.onChange();
-        },
-        onServiceIds: () => options.onChange(),
-        onStopped: (cause, fatal) => {
-          if (this.state.kind !== 'closed') this.setState({ kind: 'closed', cause, fatal });
-          options.onChange();
-          // The proxy has stopped already; this runs the session's own ending (afterClose).
-          if (fatal) void this.close();
-        },
-      },
+    });
+    this.proxy.on('state', (state) => {
+      // A closed proxy's state is final: a later "closed by the user" must not hide why.
+      if (this.state.kind === 'closed') return;
+      if (state.kind === 'reconnecting') this.reconnectAttempts++;
+      this.setState(toSessionState(state));
+      if (state.kind === 'connected') options.onConnected?.();
+      options.onChange();
+    });
+    this.proxy.on('ready', (listeners) => {
+      this.rememberPorts(listeners);
+      options.onChange();
+    });
+    this.proxy.on('services', () => options.onChange());
+    this.proxy.on('stopped', (cause, fatal) => {
+      if (this.state.kind !== 'closed') this.setState({ kind: 'closed', cause, fatal });
+      options.onChange();
+      // The proxy has stopped already; this runs the session's own ending (afterClose).
+      if (fatal) void this.close();
     });
   }
 
@@ -121,7 +121,7 @@ export class Session {
   static async open(options: SessionOptions): Promise<Session> {
     const session = new Session(options);
     try {
-      await session.proxy.start();
+      await session.proxy.begin();
     } catch (error) {
       await options.afterClose?.();
       const notLocal = await firstNonLocalAddress(options.mappings.map((m) => m.bindAddress));
@@ -130,7 +130,7 @@ export class Session {
       }
       throw appErrorFrom(error);
     }
-    session.rememberPorts(session.proxy.listenerInfo);
+    session.rememberPorts(session.proxy.ports);
     return session;
   }
 
@@ -167,7 +167,7 @@ export class Session {
 
   /** The listener of each service: bound, or why not. */
   listeners(): ListenerView[] {
-    const bound = this.isClosed ? [] : this.proxy.listenerInfo;
+    const bound = this.isClosed ? [] : this.proxy.ports;
     const views: ListenerView[] = bound.map((info) => {
       const mapping = this.mappings.find((m) => m.serviceId === info.serviceId);
       return {
@@ -251,7 +251,7 @@ export class Session {
   }
 
   reconnectNow(): void {
-    this.proxy.reconnectNow();
+    this.proxy.reconnect();
   }
 
   /** Live figures; also records a history point once a second. */

@@ -185,6 +185,30 @@ function endNotePath(paths: ControlPaths): string {
   return `${paths.lock}.ended`;
 }
 
+/** How long a cut-off client waits for the holder's note before it takes the cut as an end. */
+const END_NOTE_WAIT_MS = 500;
+
+/** The holder's note written since `since` (ms), waiting a moment for it; else undefined. */
+async function endNoteSince(paths: ControlPaths, since: number): Promise<string | undefined> {
+  const deadline = Date.now() + END_NOTE_WAIT_MS;
+  for (;;) {
+    try {
+      if (statSync(endNotePath(paths)).mtimeMs >= since) {
+        return readFileSync(endNotePath(paths), 'utf8').trim();
+      }
+    } catch {
+      // not written (yet)
+    }
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Removes a holder's note once its clients have read it (they do as they are cut off). */
+export function removeEndNote(paths: ControlPaths): void {
+  rmSync(endNotePath(paths), { force: true });
+}
+
 /** Carries stdin/stdout over the holder's socket until either side ends. */
 function pipeStdio(
   socket: net.Socket,
@@ -208,33 +232,31 @@ function pipeStdio(
     socket.pipe(stdout, { end: false });
     stdout.on('error', () => socket.destroy()); // ssh went away
     socket.on('error', () => {});
-    socket.once('close', () => {
+    socket.once('close', () => void onClose());
+    const onClose = async (): Promise<void> => {
       stdin.unpipe(socket);
       stdin.pause();
       let code = 0;
       if (!stdinEnded) {
-        // Cut off: the holder says why, when the tunnel ended under it.
-        try {
-          const note = endNotePath(paths);
-          if (statSync(note).mtimeMs >= startedAt - 1000) {
-            io.err(`tunneldesk connect: ${readFileSync(note, 'utf8').trim()}`);
-            code = 1;
-          }
-        } catch {
+        // Cut off: the holder says why, when the tunnel ended under it. The cut may reach
+        // us a moment before its note is written (the tunnel drops, then its state says so).
+        const note = await endNoteSince(paths, startedAt - 1000);
+        if (note !== undefined) {
+          io.err(`tunneldesk connect: ${note}`);
+          code = 1;
+        } else if (received === 0) {
           // No note: the device's side ended the connection (as sshd does at logout), or
           // refused it before saying anything: then nothing listens behind the service.
-          if (received === 0) {
-            io.err(
-              `tunneldesk connect: ${thing} closed the connection before sending anything: does the device run an SSH server behind service ${serviceId}?`,
-            );
-            code = 1;
-          }
+          io.err(
+            `tunneldesk connect: ${thing} closed the connection before sending anything: does the device run an SSH server behind service ${serviceId}?`,
+          );
+          code = 1;
         }
       }
       // What the tunnel sent is written before we go.
       if (stdout.writableLength === 0) resolve(code);
       else stdout.once('drain', () => resolve(code));
-    });
+    };
   });
 }
 
@@ -314,6 +336,11 @@ export async function holdTunnel(
       tunnel,
       paths,
       logger,
+      // A drop under the sessions is said once, by the note the clients print; the tunnel's
+      // own warning of it (and of each reconnect) only with -v.
+      proxyLogger: target.verbose
+        ? logger
+        : createLogger({ level: LogLevel.Error, sink: io.logSink ?? stderrSink, redactor }),
       keep,
       signal: abort.signal,
       onEnding,

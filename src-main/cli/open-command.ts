@@ -116,8 +116,8 @@ function buildCommand(): ReturnType<typeof cloudCommand> {
       "Open a tunnel to a thing and run its source side here until Ctrl-C; each service's local port is printed.",
     ),
   )
-    .argument('<thing>', 'the IoT thing (device) to reach')
-    .requiredOption('-s, --services <list>', `the services to carry: ${SERVICES_EXAMPLE}`)
+    .argument('[thing]', 'the IoT thing (device) to reach')
+    .option('-s, --services <list>', `the services to carry: ${SERVICES_EXAMPLE}`)
     .option('--timeout <minutes>', "the tunnel's lifetime, 1 to 720 minutes (720 by default)")
     .option('--keep', 'leave the tunnel open on Ctrl-C (close it later with tunneldesk close)')
     .option(
@@ -144,6 +144,18 @@ export async function runOpenCommand(argv: string[], io: CommandIo): Promise<num
     return 0;
   }
   const { options } = parsed;
+  if (parsed.args[0] === undefined) {
+    throw new ConfigError(
+      'is missing: give the thing to reach, e.g. tunneldesk open pump-station-07 --services SSH1',
+      'THING',
+    );
+  }
+  if (options.services === undefined) {
+    throw new ConfigError(
+      `is required: the services to carry, e.g. ${SERVICES_EXAMPLE}`,
+      '--services',
+    );
+  }
   const request: OpenRequest = {
     thing: checkThingName(parsed.args[0]!),
     services: parseServiceList(String(options.services)),

@@ -2,13 +2,11 @@
  * `tunneldesk proxy`: the headless local proxy, flag-compatible with the reference
  * localproxy. Runs until Ctrl-C (or a fatal error) and then leaves nothing open.
  */
-import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
-import { DestinationAgent } from '../core/destination/destination-agent.js';
-import { SourceProxy } from '../core/source/source-proxy.js';
 import { StdioEndpoint } from '../core/source/stdio-endpoint.js';
-import type { CloseCause } from '../core/tunnel/close-cause.js';
 import { DEFAULT_WEB_PROXY_PORT } from '../core/tunnel/web-proxy.js';
+import { destinationProxyFromConfig } from '../lib/destination.js';
+import { sourceProxyFromConfig } from '../lib/source.js';
 import { versionText } from './version.js';
 import { cliWords } from './close-words.js';
 import { parseProxyArgs } from './proxy-options.js';
@@ -64,55 +62,49 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
       io.offSignals?.(onSignal);
       resolve(code);
     };
-    const events = {
-      onReady: (listeners: readonly { serviceId: string; address: string }[]) => {
-        for (const listener of listeners)
-          if (!stdio) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
-      },
-      onStopped: (cause: CloseCause, fatal: boolean) => {
-        if (fatal) io.err(`tunneldesk proxy: ${cliWords(cause, config.mode)}`);
-        finish(fatal || stdioCutOff ? 1 : 0);
-      },
-    };
+    // The library's handles, made from the flags' configuration (not from its options:
+    // the reference's forms, V1 and --config-dir mapping files, have no option there).
     const runtime = {
       logger,
-      events,
       limits: { maxConnectionsPerService: config.maxConnectionsPerService },
     };
-    const proxy =
-      config.mode === 'source'
-        ? new SourceProxy(config, runtime)
-        : new DestinationAgent(config, runtime);
+    const source = config.mode === 'source' ? sourceProxyFromConfig(config, runtime) : undefined;
+    const proxy = source ?? destinationProxyFromConfig(config, runtime);
+    proxy.on('ready', (listeners) => {
+      for (const listener of listeners)
+        if (!stdio) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
+    });
+    proxy.on('stopped', (cause, fatal) => {
+      // One line: why the tunnel failed, or else that the stdio connection was cut off.
+      if (fatal) io.err(`tunneldesk proxy: ${cliWords(cause, config.mode)}`);
+      else if (stdioCutOff)
+        io.err('tunneldesk proxy: the stdio connection was cut off: the tunnel went down');
+      finish(fatal || stdioCutOff ? 1 : 0);
+    });
     const onSignal = (): void => {
       logger.info('stopping: closing the tunnel and every listener');
       void proxy.close('signal');
     };
     io.onSignals?.(onSignal);
     let stdioCutOff = false;
-    const started = proxy.start();
-    if (stdio && proxy instanceof SourceProxy) {
+    const started = proxy.begin();
+    if (stdio && source) {
       const endpoint = new StdioEndpoint(io.stdin, io.stdout);
       // One connection is the whole job: its end, either side's, ends the process.
       endpoint.once('close', () => {
         stdioCutOff = endpoint.endedBy === 'aborted';
-        if (stdioCutOff)
-          io.err('tunneldesk proxy: the stdio connection was cut off: the tunnel went down');
-        void proxy.close();
+        void source.close();
       });
       void started.then(
-        () => proxy.attach(endpoint.asSocket()),
+        () => source.attach(endpoint.asSocket()),
         () => endpoint.destroy(),
       );
     }
+    // A ConfigError (a port taken) and anything else: main says it and exits non-zero.
     started.catch((error: unknown) => {
       io.offSignals?.(onSignal);
-      if (error instanceof ConfigError) {
-        settled = true;
-        reject(error);
-      } else {
-        settled = true;
-        reject(error as Error);
-      }
+      settled = true;
+      reject(error as Error);
     });
   });
 }

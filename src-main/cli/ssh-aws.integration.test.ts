@@ -6,7 +6,7 @@
  * next session reuses it (a new source token); a tunnel closed mid-session ends ssh with one
  * line. Needs the build and /usr/sbin/sshd.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -125,10 +125,13 @@ describe('tunneldesk ssh through the real AWS SDK (local service)', () => {
     // Reused, not opened: still the one tunnel, still open.
     expect(tunnelsOf('OPEN')).toEqual(open);
     local.service.management.tunnels.close(open[0]!, false);
-  });
+    // Two sessions one after the other, each a node start and an ssh login: slow when loaded.
+  }, 120_000);
 
   it('a tunnel closed mid-session ends ssh, and connect says why in one line', async () => {
-    const session = ssh([], 'echo up; sleep 60');
+    // The remote command leaves a file once it has said "up" (sshd runs on this machine).
+    const marker = join(dir, `up-${Date.now()}`);
+    const session = ssh([], `echo up; touch ${marker}; sleep 60`);
     let open: string[] = [];
     for (let i = 0; i < 200 && open.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -149,5 +152,11 @@ describe('tunneldesk ssh through the real AWS SDK (local service)', () => {
         /^tunneldesk connect: the tunnel to kiosk-lobby (ended|dropped): .*clos/,
       ),
     ]);
-  }, 60_000);
+    // The holder (in tunneldesk ssh) left nothing in the runtime directory: no socket, lock or note.
+    const control = join(dir, `tunneldesk-${process.getuid!()}`);
+    for (let i = 0; i < 100 && existsSync(control) && readdirSync(control).length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(existsSync(control) ? readdirSync(control) : []).toEqual([]);
+  }, 120_000);
 });

@@ -4,7 +4,15 @@
  * opened. Real processes, the sandbox through the real AWS SDK, a real sshd, a real ssh.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,6 +215,8 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
       '--stdio',
       ...sandbox(),
     ].join(' ');
+    // The remote command leaves a file once it has said "up" (sshd runs on this machine).
+    const marker = join(runtimeDir, `up-${Date.now()}`);
     const session = runTool(
       'ssh',
       [
@@ -214,9 +224,10 @@ describe('bad input of tunneldesk ssh and connect --stdio', () => {
         '-o',
         `ProxyCommand=${proxyCommand}`,
         `${sshd.user}@kiosk-lobby`,
-        'echo up; sleep 60',
+        `echo up; touch ${marker}; sleep 60`,
       ],
       env(),
+      120_000,
     );
     // The holder's pid is in its lock, once the session is up.
     let holderPid = 0;

@@ -14,7 +14,7 @@ import { shellWord } from '../app/ssh-config-block.js';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, LogLevel, SecretRedactor, stderrSink } from '../core/log/logger.js';
 import { connectControl, takeLock } from './control-socket.js';
-import { holdTunnel, pathsFor, tunneldeskBin } from './connect-command.js';
+import { holdTunnel, pathsFor, removeEndNote, tunneldeskBin } from './connect-command.js';
 import type { CommandIo } from './io.js';
 import {
   checkThingName,
@@ -156,6 +156,7 @@ export async function runSshCommand(argv: string[], io: CommandIo): Promise<numb
     }
     await holder.ended;
     if (lock?.taken) lock.release();
+    removeEndNote(paths);
   }
   return code;
 }

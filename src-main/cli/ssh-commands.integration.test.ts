@@ -6,12 +6,21 @@
  * (.ci/run installs it); when sshd cannot run the tests fail saying why, never skip.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, sshUnavailable, type TestSshd } from './test-support/sshd.js';
 import { runTool } from './test-support/ssh-run.js';
+import { testApp } from '../app/test-support/test-environment.js';
 
 const BIN = join(import.meta.dirname, '../../bin/tunneldesk.js');
 let sshd: TestSshd;
@@ -134,5 +143,93 @@ describe('tunneldesk ssh (sandbox)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(7);
     await waitForNoHolder();
+  });
+});
+
+describe('ssh config blocks (sandbox)', () => {
+  /** A config file: the printed blocks first (ssh takes the first value), then the test's keys. */
+  function configFile(blocks: string): string {
+    const file = join(work, `ssh_config_${Math.random().toString(36).slice(2)}`);
+    writeFileSync(
+      file,
+      [blocks, 'Host *', ...sshd.configLines.map((l) => `  ${l}`), ''].join('\n'),
+    );
+    return file;
+  }
+
+  it('tunneldesk ssh-config prints Host blocks with which ssh THING and scp work unchanged', async () => {
+    const printed = await runTool(
+      process.execPath,
+      [BIN, 'ssh-config', 'kiosk-lobby', 'pump-station-07', '--user', sshd.user, ...sandboxFlags()],
+      env(),
+    );
+    expect(printed.stderr).toBe('');
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(
+      `Host kiosk-lobby\n  HostName kiosk-lobby\n  HostKeyAlias kiosk-lobby\n  User ${sshd.user}\n  ProxyCommand `,
+    );
+    expect(printed.stdout).toContain('Host pump-station-07\n');
+    expect(printed.stdout).toMatch(/ProxyCommand \S+ \S+ connect kiosk-lobby --stdio .*--sandbox/);
+    const config = configFile(printed.stdout);
+    const result = await runTool(
+      'ssh',
+      ['-F', config, 'kiosk-lobby', 'echo via ssh-config'],
+      env(),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('via ssh-config\n');
+    expect(result.code).toBe(0);
+    const payload = randomBytes(256 * 1024);
+    const local = join(work, 'cfg-up.bin');
+    writeFileSync(local, payload);
+    const copied = await runTool(
+      'scp',
+      ['-q', '-F', config, local, `pump-station-07:${join(work, 'cfg-remote.bin')}`],
+      env(),
+    );
+    expect(copied.stderr).toBe('');
+    expect(copied.code).toBe(0);
+    expect(sha256(readFileSync(join(work, 'cfg-remote.bin')))).toBe(sha256(payload));
+    await waitForNoHolder();
+    // Three commands, each a node start and a sandbox: slow on a loaded machine.
+  }, 120_000);
+
+  it("the app's Copy ssh config block works as it is, with tunneldesk on PATH", async () => {
+    const { app } = testApp();
+    const { config: block } = app.getSshConfig({
+      source: { kind: 'sandbox' },
+      thingName: 'kiosk-lobby',
+    });
+    await app.shutdown();
+    expect(block).toContain('ProxyCommand tunneldesk connect kiosk-lobby --stdio --sandbox');
+    const bin = join(work, 'bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(BIN, join(bin, 'tunneldesk'));
+    const config = configFile(`${block}  User ${sshd.user}\n`);
+    const result = await runTool('ssh', ['-F', config, 'kiosk-lobby', 'echo via the app'], {
+      ...env(),
+      PATH: `${bin}:${process.env.PATH}`,
+      TUNNELDESK_SANDBOX_SSH_PORT: String(sshd.port),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('via the app\n');
+    expect(result.code).toBe(0);
+    await waitForNoHolder();
+  }, 120_000);
+
+  it.each([
+    [['ssh-config'], /^tunneldesk ssh-config: name the thing \(the device\)/],
+    [
+      ['ssh-config', 'kiosk-lobby', '--user', 'a b'],
+      /^tunneldesk ssh-config: --user: "a b" is not a user name$/,
+    ],
+  ])('refuses %j in one line (and where help is), printing no block', async (args, message) => {
+    const result = await runTool(process.execPath, [BIN, ...args, '--sandbox'], env());
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(message),
+      "Try 'tunneldesk ssh-config --help' for the options.",
+    ]);
   });
 });

@@ -68,3 +68,18 @@ describe('tunneldesk proxy -s SSH1=stdio (ssh ProxyCommand)', () => {
     expect(result.stderr).not.toMatch(/Bad packet|protocol error|Connection corrupted/i);
   });
 });
+
+describe('tunneldesk proxy -s SSH1=stdio when the tunnel fails', () => {
+  it('a refused token: one line saying why, exit 1, nothing on stdout', async () => {
+    const { servicePort } = await tunnelToSshd();
+    const result = await runTool(
+      process.execPath,
+      [BIN, 'proxy', '-e', `127.0.0.1:${servicePort}`, '-k', '-v', '2', '-s', 'SSH1=stdio'],
+      { AWSIOT_TUNNEL_ACCESS_TOKEN: 'NOT_A_TOKEN_OF_THIS_SERVICE' },
+    );
+    expect(result.stdout).toBe('');
+    const said = result.stderr.split('\n').filter((line) => line.startsWith('tunneldesk'));
+    expect(said).toEqual([expect.stringMatching(/^tunneldesk proxy: .*refused the access token/)]);
+    expect(result.code).toBe(1);
+  });
+});

@@ -244,7 +244,11 @@ describe('tunneldesk open --sandbox', () => {
 
 describe('bad input: one line, exit code, nothing left open', () => {
   it.each([
-    [['open', 'pump-station-07'], 2, /required option '-s, --services <list>' not specified/],
+    [
+      ['open', 'pump-station-07'],
+      2,
+      /^tunneldesk open: --services: is required: the services to carry/,
+    ],
     [
       ['open', 'pump-station-07', '--services', 'SSH1,,HTTP1'],
       2,
@@ -296,7 +300,8 @@ describe('bad input: one line, exit code, nothing left open', () => {
     ],
     [['tunnels', '--sandbox'], 2, /a sandbox lives only as long as the command that starts it/],
     [['tunnels', 'a', 'b'], 2, /too many arguments/],
-    [['close'], 2, /missing required argument 'tunnel-id'/],
+    [['close'], 2, /^tunneldesk close: TUNNEL_ID: is missing/],
+    [['open', '--services', 'SSH1'], 2, /^tunneldesk open: THING: is missing/],
     [['close', 'no/such'], 2, /"no\/such" is not a tunnel id/],
   ])('%j', async (argv, code, message) => {
     const result = await run(argv as string[]);
@@ -356,6 +361,13 @@ describe('bad input: one line, exit code, nothing left open', () => {
     expect(result.err.some((line) => line.includes(String(taken.port)))).toBe(true);
     expect(result.err.some((line) => /^closed tunnel /.test(line))).toBe(true);
     expect(openTunnelIds()).toEqual([]);
+  });
+
+  it.each(['open', 'tunnels', 'close'])('%s --help prints its usage, exit 0', async (name) => {
+    const result = await run([name, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toMatch(new RegExp(`^Usage: tunneldesk ${name} `));
+    if (name !== 'open') expect(result.out.join('\n')).not.toContain('--sandbox');
   });
 
   it('closes a tunnel not found: one line, exit 1', async () => {

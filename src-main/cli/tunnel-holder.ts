@@ -7,10 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type { Server } from 'node:net';
-import { SourceProxy } from '../core/source/source-proxy.js';
 import { LogLevel, type Logger } from '../core/log/logger.js';
-import type { CloseCause } from '../core/tunnel/close-cause.js';
-import type { TunnelState } from '../core/tunnel/tunnel-client.js';
+import { sourceProxyFromConfig, type SourceProxyHandle } from '../lib/source.js';
 import { cliWords } from './close-words.js';
 import { listenControl, type ControlPaths } from './control-socket.js';
 import { untilAborted, type HeldTunnel } from './tunnel-supply.js';
@@ -29,6 +27,8 @@ export interface HolderOptions {
   readonly tunnel: HeldTunnel;
   readonly paths: ControlPaths;
   readonly logger: Logger;
+  /** The source proxy's own logger (the tunnel's connects and drops); `logger` by default. */
+  readonly proxyLogger?: Logger;
   /** Leave a tunnel this process opened open at the end (`--keep`). */
   readonly keep: boolean;
   /** Ctrl-C while starting: stop waiting (for the device) and end. */
@@ -42,7 +42,7 @@ export interface HolderOptions {
 }
 
 export class TunnelHolder {
-  private readonly proxy: SourceProxy;
+  private readonly proxy: SourceProxyHandle;
   private server: Server | undefined;
   private readonly clients = new Set<net.Socket>();
   private firstClientTimer: NodeJS.Timeout | undefined;
@@ -57,7 +57,7 @@ export class TunnelHolder {
     this.ended = new Promise((resolve) => (this.resolveEnd = resolve));
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     const { tunnel } = options;
-    this.proxy = new SourceProxy(
+    this.proxy = sourceProxyFromConfig(
       {
         mode: 'source',
         accessToken: tunnel.sourceToken,
@@ -71,23 +71,21 @@ export class TunnelHolder {
         logLevel: LogLevel.Info,
       },
       {
-        logger: options.logger,
+        logger: options.proxyLogger ?? options.logger,
         // ssh waits at a terminal: a TLS failure or a name that never resolved ends it at once.
         retry: { giveUpOn: 'likely-mistake' },
-        events: {
-          onReady: () => this.resolveReady(),
-          onState: (state: TunnelState) => {
-            // The multiplexer has just cut every connection off: say why before they hear it.
-            if (state.kind === 'reconnecting' && this.clients.size > 0) {
-              options.onDropped?.(cliWords(state.lastCause, 'source'));
-            }
-          },
-          onStopped: (cause: CloseCause, fatal: boolean) => {
-            if (fatal) void this.end({ kind: 'tunnel-ended', words: cliWords(cause, 'source') });
-          },
-        },
       },
     );
+    this.proxy.on('ready', () => this.resolveReady());
+    this.proxy.on('state', (state) => {
+      // The multiplexer has just cut every connection off: say why before they hear it.
+      if (state.kind === 'reconnecting' && this.clients.size > 0) {
+        options.onDropped?.(cliWords(state.lastCause, 'source'));
+      }
+    });
+    this.proxy.on('stopped', (cause, fatal) => {
+      if (fatal) void this.end({ kind: 'tunnel-ended', words: cliWords(cause, 'source') });
+    });
   }
 
   /**
@@ -101,7 +99,7 @@ export class TunnelHolder {
   }
 
   private async connect(): Promise<void> {
-    await this.proxy.start();
+    await this.proxy.begin();
     try {
       await Promise.race([
         this.ready,

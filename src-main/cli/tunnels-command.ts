@@ -3,6 +3,7 @@
  * `tunneldesk close TUNNEL_ID` closes one, through the control plane of `cloud-access.ts`.
  * Neither takes `--sandbox`: a sandbox lives only as long as the command that started it.
  */
+import { Option } from 'commander';
 import { AwsError } from '../aws/errors.js';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
@@ -116,11 +117,12 @@ function refuseSandbox(options: Record<string, unknown>, name: string): void {
 
 /** `tunneldesk tunnels [THING]`. */
 export async function runTunnelsCommand(argv: string[], io: CommandIo): Promise<number> {
-  const command = cloudCommand('tunnels', 'List open tunnels, of one thing or all.')
-    .argument('[thing]', 'only the tunnels of this thing')
-    .allowUnknownOption(false);
+  const command = cloudCommand('tunnels', 'List open tunnels, of one thing or all.').argument(
+    '[thing]',
+    'only the tunnels of this thing',
+  );
   // A hidden --sandbox, so that its mistake gets its own message rather than "unknown option".
-  command.option('--sandbox', undefined);
+  command.addOption(new Option('--sandbox').hideHelp());
   const parsed = parseWith(command, argv, 'tunnels');
   if (parsed.kind === 'help') {
     io.out(parsed.text);
@@ -150,15 +152,21 @@ export async function runTunnelsCommand(argv: string[], io: CommandIo): Promise<
 /** `tunneldesk close TUNNEL_ID`. */
 export async function runCloseCommand(argv: string[], io: CommandIo): Promise<number> {
   const command = cloudCommand('close', 'Close an open tunnel (both sides are disconnected).')
-    .argument('<tunnel-id>', "the tunnel's id, as 'tunneldesk tunnels' lists it")
-    .option('--sandbox', undefined);
+    .argument('[tunnel-id]', "the tunnel's id, as 'tunneldesk tunnels' lists it")
+    .addOption(new Option('--sandbox').hideHelp());
   const parsed = parseWith(command, argv, 'close');
   if (parsed.kind === 'help') {
     io.out(parsed.text);
     return 0;
   }
   refuseSandbox(parsed.options, 'close');
-  const tunnelId = parsed.args[0]!;
+  const tunnelId = parsed.args[0];
+  if (tunnelId === undefined) {
+    throw new ConfigError(
+      "is missing: give the id of the tunnel to close ('tunneldesk tunnels' lists them)",
+      'TUNNEL_ID',
+    );
+  }
   if (!TUNNEL_ID.test(tunnelId)) {
     throw new ConfigError(
       `"${tunnelId}" is not a tunnel id; a tunnel id is 1 to 128 letters, digits or _-+=:`,

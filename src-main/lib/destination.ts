@@ -3,9 +3,14 @@
  * of a service to a local target (a port, `host:port`, or a Unix socket path).
  */
 import { parseDestinationTarget, validateServiceId } from '../core/config/port-mapping.js';
-import type { DestinationTarget } from '../core/config/proxy-config.js';
+import type { DestinationTarget, ProxyConfig } from '../core/config/proxy-config.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
-import { commonSettings, ProxyHandle, type CommonProxyOptions } from './proxy-handle.js';
+import {
+  commonSettings,
+  ProxyHandle,
+  type CommonProxyOptions,
+  type HandleRuntime,
+} from './proxy-handle.js';
 
 export interface DestinationProxyOptions extends CommonProxyOptions {
   /** Service id to target: a port (localhost), `host:port`, or a Unix socket path. */
@@ -17,6 +22,22 @@ export interface DestinationProxyOptions extends CommonProxyOptions {
 /** A running destination proxy. */
 export class DestinationProxyHandle extends ProxyHandle<DestinationAgent> {}
 
+/**
+ * @internal The one place a destination proxy is made, from a configuration already
+ * checked: startDestinationProxy's options, the CLI's `proxy -d` flags, the app's sandbox
+ * devices. Not started: add listeners, then `begin()`.
+ */
+export function destinationProxyFromConfig(
+  config: ProxyConfig,
+  runtime: HandleRuntime,
+): DestinationProxyHandle {
+  const { statsIntervalMs = 0, ...core } = runtime;
+  return new DestinationProxyHandle(
+    (events) => new DestinationAgent(config, { ...core, events }),
+    statsIntervalMs,
+  );
+}
+
 /** Connects the device's side; resolves once it has started (`ready` when the tunnel is up). */
 export async function startDestinationProxy(
   options: DestinationProxyOptions,
@@ -27,25 +48,21 @@ export async function startDestinationProxy(
     validateServiceId(serviceId, `"${serviceId}"`, 'services');
     targets.set(serviceId, parseDestinationTarget(String(target), `"${serviceId}"`, 'services'));
   }
-  const handle = new DestinationProxyHandle(
-    (events) =>
-      new DestinationAgent(
-        {
-          mode: 'destination',
-          accessToken: options.accessToken,
-          clientToken: settings.clientToken,
-          clientTokenGenerated: settings.clientTokenGenerated,
-          endpoint: settings.endpoint,
-          tls: settings.tls,
-          ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
-          mappings: { mode: 'destination', targets },
-          mappingFiles: [],
-          peerVersion: settings.peerVersion,
-          logLevel: settings.level,
-        },
-        { logger: settings.logger, events },
-      ),
-    settings.statsIntervalMs,
+  const handle = destinationProxyFromConfig(
+    {
+      mode: 'destination',
+      accessToken: options.accessToken,
+      clientToken: settings.clientToken,
+      clientTokenGenerated: settings.clientTokenGenerated,
+      endpoint: settings.endpoint,
+      tls: settings.tls,
+      ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      mappings: { mode: 'destination', targets },
+      mappingFiles: [],
+      peerVersion: settings.peerVersion,
+      logLevel: settings.level,
+    },
+    { logger: settings.logger, statsIntervalMs: settings.statsIntervalMs },
   );
   await handle.begin();
   return handle;

@@ -22,6 +22,7 @@ export {
   type ConnectionEvent,
   type ConnectionSnapshot,
   type ListenerInfo,
+  type LocalCloseBy,
   type LogLevelName,
   type LogRecord,
   type ProtocolVersion,

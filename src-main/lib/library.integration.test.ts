@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,6 +100,51 @@ describe('the source proxy handle', () => {
     await proxy.close();
     expect((await stopped).fatal).toBe(false);
     expect(await isPortFree(port)).toBe(true);
+  });
+
+  it("carries connections handed over with attach() for the service mapped to 'attach'", async () => {
+    const { endpoint } = await serviceWithDevice();
+    const proxy = await library.startSourceProxy({
+      accessToken: tunnel.sourceToken,
+      endpoint,
+      services: { SSH1: 'attach' },
+      logLevel: 'off',
+    });
+    cleanup.push(proxy);
+    expect(proxy.ports).toEqual([]);
+    // Our own listener whose clients are handed over, as a Unix socket's would be.
+    const server = net.createServer((socket) => proxy.attach(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const port = (server.address() as net.AddressInfo).port;
+    const size = 1024 * 1024;
+    expect(await Promise.all([sendAndHash(port, size), sendAndHash(port, size)])).toEqual([
+      patternHash(size),
+      patternHash(size),
+    ]);
+    expect(proxy.snapshot().services[0]!.connectionsOpened).toBe(2);
+    expect(proxy.serviceIds).toEqual(['SSH1']);
+  });
+
+  it('refuses attach() without a service mapped to it, and two services mapped so', async () => {
+    const { endpoint } = await serviceWithDevice();
+    const proxy = await library.startSourceProxy({
+      accessToken: tunnel.sourceToken,
+      endpoint,
+      services: { SSH1: 0 },
+      logLevel: 'off',
+    });
+    cleanup.push(proxy);
+    const socket = new net.Socket();
+    expect(() => proxy.attach(socket)).toThrow(library.ConfigError);
+    expect(socket.destroyed).toBe(true);
+    await expect(
+      library.startSourceProxy({
+        accessToken: tunnel.sourceToken,
+        endpoint,
+        services: { SSH1: 'attach', SSH2: 'attach' },
+      }),
+    ).rejects.toThrow(/"SSH1" and "SSH2" are both 'attach'; map at most one service so/);
   });
 
   it.each([

@@ -16,14 +16,19 @@ import {
   type Logger,
 } from '../core/log/logger.js';
 import type { ProtocolVersion } from '../core/protocol/wire.js';
-import type { ListenerInfo, ProxyEvents } from '../core/proxy/proxy-session.js';
+import type {
+  ListenerInfo,
+  ProxyEvents,
+  ProxyRuntimeOptions,
+} from '../core/proxy/proxy-session.js';
 import type { ConnectionSnapshot, TunnelSnapshot } from '../core/stats/snapshot.js';
-import type { CloseCause } from '../core/tunnel/close-cause.js';
+import type { CloseCause, LocalCloseBy } from '../core/tunnel/close-cause.js';
 import type { TunnelState } from '../core/tunnel/tunnel-client.js';
 
 export type {
   CloseCause,
   ConnectionSnapshot,
+  LocalCloseBy,
   ListenerInfo,
   LogRecord,
   TunnelSnapshot,
@@ -77,6 +82,8 @@ export interface ProxyEventMap {
   ready: [listeners: readonly ListenerInfo[]];
   /** The tunnel's connection: connecting, connected, reconnecting, closed. */
   state: [state: TunnelState];
+  /** The services the tunnel carries arrived (its SERVICE_IDS), before their ports open. */
+  services: [serviceIds: readonly string[]];
   /** A service started a new stream (counted from the snapshot). */
   stream: [serviceId: string, streamId: number];
   /** A local connection opened or closed (seen in the snapshot). */
@@ -90,8 +97,18 @@ export interface ProxyEventMap {
 /** The core object a handle drives (SourceProxy or DestinationAgent). */
 export interface CoreProxy {
   start(): Promise<void>;
-  close(by?: 'operator' | 'signal'): Promise<void>;
+  close(by?: LocalCloseBy): Promise<void>;
+  reconnectNow(): void;
   snapshot(now?: number): TunnelSnapshot;
+}
+
+/**
+ * @internal How the CLI and the app make a handle from a configuration they parsed
+ * themselves (reference flags, the app's mapping rows) rather than from the options: the
+ * core's runtime (their logger, limits, ping period) and how often stats are read.
+ */
+export interface HandleRuntime extends Omit<ProxyRuntimeOptions, 'events'> {
+  readonly statsIntervalMs?: number;
 }
 
 /** A running proxy: typed events, a snapshot, close. */
@@ -121,9 +138,14 @@ export class ProxyHandle<C extends CoreProxy = CoreProxy> extends EventEmitter<P
     }
   }
 
-  /** The counters, rates, services and connections now. */
-  snapshot(): TunnelSnapshot {
-    return this.core.snapshot();
+  /** The counters, rates, services and connections now (rates as of `now`, ms). */
+  snapshot(now?: number): TunnelSnapshot {
+    return this.core.snapshot(now);
+  }
+
+  /** Skips the wait before the next reconnect attempt (when reconnecting). */
+  reconnect(): void {
+    this.core.reconnectNow();
   }
 
   /** Resolves once stopped (by close() or for good by an error), with why. */
@@ -134,9 +156,13 @@ export class ProxyHandle<C extends CoreProxy = CoreProxy> extends EventEmitter<P
     );
   }
 
-  /** Closes the tunnel, every listener and connection; resolves when all is closed. */
-  async close(): Promise<void> {
-    await this.core.close('operator');
+  /**
+   * Closes the tunnel, every listener and connection; resolves when all is closed. `by`
+   * is who closed it, as the `stopped` cause says (`operator` by default; `signal` for
+   * Ctrl-C, `app-quit` when the program ends).
+   */
+  async close(by: LocalCloseBy = 'operator'): Promise<void> {
+    await this.core.close(by);
     this.stopTimer();
   }
 
@@ -145,6 +171,7 @@ export class ProxyHandle<C extends CoreProxy = CoreProxy> extends EventEmitter<P
     return {
       onReady: (listeners) => this.emit('ready', listeners),
       onState: (state) => this.emit('state', state),
+      onServiceIds: (serviceIds) => this.emit('services', serviceIds),
       onStopped: (cause, fatal) => {
         this.stopTimer();
         this.stoppedWith = { cause, fatal };

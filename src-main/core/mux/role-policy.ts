@@ -22,4 +22,10 @@ export interface RolePolicy {
   onLocalConnectionEnded(connection: LocalConnection, error: Error | undefined): void;
   /** The channel's active stream is about to end (reset by either side, or replaced). */
   onStreamEnding?(channel: ServiceChannel): void;
+  /**
+   * The peer sent a stream message with no service id: the mark of a V1 peer (the V2 guide:
+   * "an empty service ID field ... should be interpreted as a message sent from V1 local
+   * proxy"). Called once per tunnel connection, on the first such message.
+   */
+  onUnnamedPeerMessage?(message: TunnelMessage): void;
 }

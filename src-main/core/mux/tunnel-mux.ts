@@ -81,6 +81,7 @@ export class TunnelMux<P extends RolePolicy = RolePolicy> implements LocalConnec
   /** The tunnel is open: frames go to it from now on. */
   attach(link: TunnelLink): void {
     this.currentLink = link;
+    this.unnamedPeerSeen = false;
     this.readingPaused = false;
     this.writer.attach(link);
   }
@@ -262,7 +263,18 @@ export class TunnelMux<P extends RolePolicy = RolePolicy> implements LocalConnec
 
   // ---- receiving ------------------------------------------------------------------------
 
+  /** Whether a stream message without a service id came on this link (a V1 peer). */
+  private unnamedPeerSeen = false;
+
+  /** Tells the role, once per link, that the peer sends no service ids. */
+  private noticeUnnamed(message: TunnelMessage): void {
+    if (message.serviceId !== '' || this.unnamedPeerSeen) return;
+    this.unnamedPeerSeen = true;
+    this.policy.onUnnamedPeerMessage?.(message);
+  }
+
   private onData(message: TunnelMessage, release: (() => void) | undefined): void {
+    if (message.serviceId === '') this.noticeUnnamed(message);
     const channel = this.channelFor(message.serviceId);
     if (!channel || message.streamId !== channel.activeStreamId) {
       release?.();
@@ -299,6 +311,7 @@ export class TunnelMux<P extends RolePolicy = RolePolicy> implements LocalConnec
   }
 
   private onStreamReset(message: TunnelMessage): void {
+    this.noticeUnnamed(message);
     const channel = this.channelFor(message.serviceId);
     if (!channel || channel.activeStreamId === 0 || message.streamId !== channel.activeStreamId)
       return;

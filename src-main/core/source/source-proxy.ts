@@ -425,6 +425,25 @@ export class SourcePolicy implements RolePolicy {
     );
   }
 
+  /**
+   * A device that answers without service ids speaks V1 (older AWS IoT Device Client builds
+   * do): it ignores the service ids we send and carries one service, one connection at a
+   * time. Nothing in the handshake or SERVICE_IDS says so beforehand (the service relays
+   * SERVICE_IDS whatever the device speaks), and the guide forbids switching formats on a
+   * live connection, so the operator is told, with the switch, instead of adapting here.
+   */
+  onUnnamedPeerMessage(): void {
+    if (this.version === 'V1') return;
+    this.log.warn(
+      `the device answers without service ids: it speaks protocol V1 (as older AWS IoT Device Client builds do), ` +
+        `which carries one service and one connection at a time, so ${
+          this.mux.channels.size > 1
+            ? 'its answers cannot be routed and are dropped'
+            : 'further connections fail'
+        }. Connect with protocol V1 and one service: -y V1 on the command line, or "Device's protocol version: V1" in the app's Open tunnel dialog`,
+    );
+  }
+
   /** Source mode never accepts stream starts: the guide says close the WebSocket. */
   onStreamStart(): void {
     throw new ProtocolError(
