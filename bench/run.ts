@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|ui [--connections N] [--seconds S] [--baseline DIR]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
@@ -9,6 +9,7 @@ import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
 import { retained } from './retained.js';
 import { soak } from './soak.js';
+import { ui } from './ui.js';
 
 const suites: Record<string, () => Promise<void>> = {
   throughput: () => throughput(),
@@ -21,6 +22,8 @@ const suites: Record<string, () => Promise<void>> = {
   retained: () => retained(process.argv[3] ? Number(process.argv[3]) : 60),
   // `compare --rounds 5 --mib 50`: TunnelDesk against the reference localproxy ($LOCALPROXY or PATH).
   compare: () => compare(process.argv.slice(3)),
+  // `ui --connections 1000 --seconds 20 --baseline DIR`: the UI in browser mode under load.
+  ui: () => ui(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();

@@ -1,0 +1,417 @@
+/// <reference lib="dom" />
+/**
+ * `npm run bench -- ui [--connections N] [--seconds S] [--baseline DIR]`: the UI under load.
+ *
+ * Browser mode (`tunneldesk web`, a child process) with a sandbox tunnel holding N keep-alive
+ * HTTP connections to the device page (default 1,000), each sending one request a second.
+ * Chromium (Playwright, found as e2e/browser.ts does) then opens, for S seconds each
+ * (default 20; the issue's own figures took 60): no page, the home screen, and the tunnel's
+ * live view. For each it prints the app process's CPU, the UI channel's messages and bytes a
+ * second (counted on the page's WebSocket through CDP), the renderer's CPU (CDP
+ * Performance.getMetrics TaskDuration) and JS heap; on the live view, frame times
+ * (requestAnimationFrame deltas) and long tasks (PerformanceObserver) while the list scrolls
+ * and updates; and the time from starting the process to an interactive home (the median of
+ * three starts). With `--baseline DIR` (a built checkout of an older commit) every figure is
+ * taken for both builds in the same run, condition by condition, so a busy machine weighs on
+ * both sides alike.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { chromiumLaunchOptions } from '../e2e/browser.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CLOCK_TICKS = 100;
+
+interface Options {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly baseline: string | undefined;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  let connections = 1_000;
+  let seconds = 20;
+  let baseline: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--connections' && value && /^\d+$/.test(value) && Number(value) >= 1) {
+      connections = Number(value);
+    } else if (flag === '--seconds' && value && /^\d+$/.test(value) && Number(value) >= 2) {
+      seconds = Number(value);
+    } else if (flag === '--baseline' && value) {
+      baseline = resolve(value);
+    } else {
+      throw new Error(
+        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline DIR (a built checkout)`,
+      );
+    }
+    i++;
+  }
+  return { connections, seconds, baseline };
+}
+
+/** Seconds of CPU (user + system) the process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+interface RunningApp {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly startedAt: number;
+  stop(): Promise<void>;
+}
+
+async function startApp(dir: string): Promise<RunningApp> {
+  const settings = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-ui-'));
+  const startedAt = performance.now();
+  const child = spawn(
+    process.execPath,
+    [join(dir, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0'],
+    {
+      env: { ...process.env, TUNNELDESK_SETTINGS_FILE: join(settings, 'settings.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stderr!.resume();
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${dir}: no URL within 30 s`)), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (/^http:\/\/127\.0\.0\.1:\d+\/\?secret=/.test(line.trim())) {
+        clearTimeout(timer);
+        resolveUrl(line.trim());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${dir}: tunneldesk web exited (${code})`)));
+  });
+  const parsed = new URL(url);
+  return {
+    child,
+    url,
+    port: Number(parsed.port),
+    secret: parsed.searchParams.get('secret')!,
+    startedAt,
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(settings, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a sandbox tunnel through the app's own IPC channel; resolves with its id and HTTP port. */
+async function openSandbox(app: RunningApp): Promise<{ sessionId: string; httpPort: number }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ipc`, {
+    headers: {
+      cookie: `tunneldesk-${app.port}=${app.secret}`,
+      origin: `http://127.0.0.1:${app.port}`,
+    },
+  });
+  await new Promise((done, fail) => ws.once('open', done).once('error', fail));
+  const connected = new Promise<string>((done) =>
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as {
+        kind: string;
+        channel?: string;
+        payload?: { id: string; state: { kind: string }; services: { port: number | null }[] }[];
+      };
+      if (frame.kind === 'event' && frame.channel === 'main:sessions') {
+        const up = frame.payload!.find((s) => s.state.kind === 'connected');
+        if (up) done(JSON.stringify(up));
+      }
+    }),
+  );
+  ws.send(
+    JSON.stringify({
+      kind: 'request',
+      id: 1,
+      channel: 'renderer:open-sandbox',
+      input: { services: [{ serviceId: 'HTTP1', port: 0, bindAddress: '127.0.0.1' }] },
+    }),
+  );
+  const session = JSON.parse(await connected) as {
+    id: string;
+    listeners?: { port: number }[];
+    services: { port?: number | null; boundPort?: number | null }[];
+  };
+  ws.close();
+  const port = findPort(session);
+  return { sessionId: session.id, httpPort: port };
+}
+
+/** The bound port of the tunnel's one service, wherever this build's SessionView keeps it. */
+function findPort(session: unknown): number {
+  const ports: number[] = [];
+  const walk = (value: unknown, key: string) => {
+    if (typeof value === 'number' && /port/i.test(key) && value > 0) ports.push(value);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, k);
+    }
+  };
+  walk((session as { services: unknown }).services, '');
+  if (ports.length === 0) throw new Error(`no bound port in ${JSON.stringify(session)}`);
+  return ports[0]!;
+}
+
+/** N keep-alive connections, each sending one GET a second (staggered); replies are drained. */
+async function startLoad(port: number, count: number): Promise<() => void> {
+  const sockets: net.Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    socket.resume();
+    sockets.push(socket);
+    if (i % 50 === 49) await new Promise((done) => setTimeout(done, 20));
+  }
+  const request = 'GET / HTTP/1.1\r\nHost: device\r\nConnection: keep-alive\r\n\r\n';
+  const timers = sockets.map((socket, i) => {
+    const start = setTimeout(
+      () => {
+        socket.write(request);
+        timers[i] = setInterval(() => socket.writable && socket.write(request), 1_000);
+      },
+      Math.floor((i / count) * 1_000),
+    );
+    return start;
+  });
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+    for (const socket of sockets) socket.destroy();
+  };
+}
+
+interface Figures {
+  appCpu: number;
+  messagesPerSecond?: number;
+  kibPerSecond?: number;
+  rendererCpu?: number;
+  heapMiB?: number;
+  frameP95?: number;
+  frameMax?: number;
+  longTaskMax?: number;
+  longTasks?: number;
+}
+
+async function taskSeconds(cdp: CDPSession): Promise<{ task: number; heap: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { task: value('TaskDuration'), heap: value('JSHeapUsedSize') };
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function measure(
+  app: RunningApp,
+  page: Page | undefined,
+  seconds: number,
+  scroll: boolean,
+): Promise<Figures> {
+  const pid = app.child.pid!;
+  let messages = 0;
+  let bytes = 0;
+  let cdp: CDPSession | undefined;
+  if (page) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Performance.enable');
+    cdp.on('Network.webSocketFrameReceived', (event) => {
+      messages++;
+      bytes += Buffer.byteLength(event.response.payloadData);
+    });
+  }
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const task0 = cdp ? await taskSeconds(cdp) : undefined;
+  let frames: { deltas: number[]; longTasks: number[] } | undefined;
+  if (page && scroll) {
+    frames = await page.evaluate(async (ms) => {
+      const scroller = document.querySelector<HTMLElement>('.conn-table__scroll');
+      const deltas: number[] = [];
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
+      observer.observe({ entryTypes: ['longtask'] });
+      await new Promise<void>((done) => {
+        const end = performance.now() + ms;
+        let last = performance.now();
+        let direction = 1;
+        const step = (now: number) => {
+          deltas.push(now - last);
+          last = now;
+          if (scroller) {
+            scroller.scrollTop += direction * 40;
+            const bottom = scroller.scrollHeight - scroller.clientHeight;
+            if (scroller.scrollTop >= bottom - 1) direction = -1;
+            if (scroller.scrollTop <= 0) direction = 1;
+          }
+          if (now < end) requestAnimationFrame(step);
+          else done();
+        };
+        requestAnimationFrame(step);
+      });
+      observer.disconnect();
+      return { deltas: deltas.slice(1), longTasks };
+    }, seconds * 1_000);
+  } else {
+    await sleep(seconds * 1_000);
+  }
+  const elapsed = (performance.now() - t0) / 1_000;
+  const figures: Figures = { appCpu: (cpuSeconds(pid) - cpu0) / elapsed };
+  if (cdp && task0) {
+    const task1 = await taskSeconds(cdp);
+    figures.messagesPerSecond = messages / elapsed;
+    figures.kibPerSecond = bytes / 1024 / elapsed;
+    figures.rendererCpu = (task1.task - task0.task) / elapsed;
+    figures.heapMiB = task1.heap / 1024 / 1024;
+    await cdp.detach();
+  }
+  if (frames) {
+    const sorted = [...frames.deltas].sort((a, b) => a - b);
+    figures.frameP95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+    figures.frameMax = sorted.at(-1) ?? 0;
+    figures.longTasks = frames.longTasks.length;
+    figures.longTaskMax = Math.max(0, ...frames.longTasks);
+  }
+  return figures;
+}
+
+/** Milliseconds from spawning the process to the home screen's first enabled button. */
+async function timeToInteractiveHome(dir: string, browser: Browser): Promise<number> {
+  const app = await startApp(dir);
+  const page = await browser.newPage();
+  try {
+    await page.goto(app.url);
+    await page
+      .getByRole('button', { name: 'Start a sandbox tunnel' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const button = [...document.querySelectorAll('button')].find((b) =>
+        /Start a sandbox tunnel/.test(b.textContent ?? ''),
+      );
+      return button && !button.disabled;
+    });
+    return performance.now() - app.startedAt;
+  } finally {
+    await page.close();
+    await app.stop();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+interface Side {
+  readonly name: string;
+  readonly dir: string;
+  app?: RunningApp;
+  sessionId?: string;
+  stopLoad?: () => void;
+  readonly results: Record<string, Figures>;
+  readonly starts: number[];
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | undefined, digits = 1) => (x === undefined ? '-' : x.toFixed(digits));
+
+function print(sides: readonly Side[], conditions: readonly string[]): void {
+  const rows: [string, (f: Figures) => string][] = [
+    ['app CPU (of a core)', (f) => pct(f.appCpu)],
+    ['UI messages/s', (f) => num(f.messagesPerSecond)],
+    ['UI KiB/s', (f) => num(f.kibPerSecond)],
+    ['renderer CPU (of a core)', (f) => pct(f.rendererCpu)],
+    ['JS heap MiB', (f) => num(f.heapMiB)],
+    ['frame p95 ms', (f) => num(f.frameP95)],
+    ['frame max ms', (f) => num(f.frameMax)],
+    [
+      'long tasks (count / max ms)',
+      (f) => (f.longTasks === undefined ? '-' : `${f.longTasks} / ${num(f.longTaskMax, 0)}`),
+    ],
+  ];
+  for (const condition of conditions) {
+    console.log(`\n${condition}`);
+    console.log(`  ${'figure'.padEnd(30)}${sides.map((s) => s.name.padStart(16)).join('')}`);
+    for (const [label, show] of rows) {
+      const cells = sides.map((s) => show(s.results[condition]!).padStart(16));
+      if (cells.every((c) => c.trim() === '-')) continue;
+      console.log(`  ${label.padEnd(30)}${cells.join('')}`);
+    }
+  }
+  console.log('\ntime from start to an interactive home (median of 3 starts, ms)');
+  for (const side of sides) {
+    console.log(
+      `  ${side.name.padEnd(30)}${median(side.starts).toFixed(0).padStart(16)}   (${side.starts.map((s) => s.toFixed(0)).join(', ')})`,
+    );
+  }
+}
+
+export async function ui(argv: readonly string[]): Promise<void> {
+  const options = parseOptions(argv);
+  const sides: Side[] = [{ name: 'this build', dir: ROOT, results: {}, starts: [] }];
+  if (options.baseline) {
+    sides.unshift({ name: 'baseline', dir: options.baseline, results: {}, starts: [] });
+  }
+  console.log(
+    `bench ui: ${options.connections} connections, one request a second each; ${options.seconds} s per condition; ${cpus().length} cores; load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const side of sides) console.log(`  ${side.name}: ${side.dir}`);
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    // Starts alternate between the builds, so neither gets the quieter moments.
+    for (let round = 0; round < 3; round++) {
+      for (const side of sides) side.starts.push(await timeToInteractiveHome(side.dir, browser));
+    }
+    for (const side of sides) {
+      side.app = await startApp(side.dir);
+      const sandbox = await openSandbox(side.app);
+      side.sessionId = sandbox.sessionId;
+      side.stopLoad = await startLoad(sandbox.httpPort, options.connections);
+    }
+    await sleep(3_000);
+    const conditions = ['no page', 'home', 'live view (scrolling)'];
+    for (const side of sides)
+      side.results['no page'] = await measure(side.app!, undefined, options.seconds, false);
+    for (const side of sides) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(side.app!.url);
+      await page.getByRole('button', { name: 'Start a sandbox tunnel' }).waitFor();
+      await sleep(1_000);
+      side.results.home = await measure(side.app!, page, options.seconds, false);
+      await page.goto(
+        `http://127.0.0.1:${side.app!.port}/#/tunnels/${encodeURIComponent(side.sessionId!)}`,
+      );
+      await page.locator('.conn-table__scroll [data-testid="connection-row"]').first().waitFor({
+        timeout: 30_000,
+      });
+      await sleep(1_000);
+      side.results['live view (scrolling)'] = await measure(side.app!, page, options.seconds, true);
+      await page.close();
+    }
+    print(sides, conditions);
+  } finally {
+    for (const side of sides) {
+      side.stopLoad?.();
+      await side.app?.stop();
+    }
+    await browser.close();
+  }
+}
