@@ -144,7 +144,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**/*.js', 'src-main/**/test-support/**/*.mjs'],
+    files: [
+      'scripts/**/*.mjs',
+      'bin/**/*.js',
+      'src-main/**/test-support/**/*.mjs',
+      'examples/**/*.mjs',
+    ],
     languageOptions: { globals: globals.node },
   },
 );

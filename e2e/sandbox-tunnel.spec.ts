@@ -105,7 +105,7 @@ test('a sandbox tunnel: ports, the device page, live bytes, a remap, and closing
   await snap(page, testInfo, 'mapping-applied');
 
   // Closed: the state says so, and nothing listens on any port the tunnel served.
-  await detail.getByRole('button', { name: `Close tunnel ${device}` }).click();
+  await detail.getByRole('button', { name: `Disconnect ${device}` }).click();
   await expect(detail.getByTestId('session-state')).toHaveAttribute('data-state', 'closed');
   await expect(detail.getByTestId('bound-port-HTTP1')).toHaveText('closed');
   await expect(detail.getByTestId('bound-port-SSH1')).toHaveText('closed');

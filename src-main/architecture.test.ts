@@ -12,9 +12,17 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src-main/ipc': [],
   'src-main/types': [],
   'src-main/aws': ['src-main/core'],
+  'src-main/lib': ['src-main/core'],
   'src-main/app': ['src-main/core', 'src-main/aws', 'src-main/ipc'],
   'src-main/web': ['src-main/app', 'src-main/core', 'src-main/ipc'],
-  'src-main/cli': ['src-main/app', 'src-main/web', 'src-main/core', 'src-main/aws', 'src-main/ipc'],
+  'src-main/cli': [
+    'src-main/app',
+    'src-main/web',
+    'src-main/core',
+    'src-main/aws',
+    'src-main/ipc',
+    'src-main/lib',
+  ],
   'src-main/electron': ['src-main/app', 'src-main/core', 'src-main/aws', 'src-main/ipc'],
   'src-renderer': ['src-main/ipc'],
 };

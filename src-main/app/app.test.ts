@@ -137,17 +137,17 @@ describe('TunnelDeskApp with the sandbox', () => {
 
   it('refuses a bad mapping with the message of the CLI', async () => {
     const { app } = start();
-    expect(app.checkMapping({ serviceId: 'SSH1', port: '70000', bindAddress: '' })).toEqual({
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: '70000', bindAddress: '' })).toEqual({
       ok: false,
       field: 'port',
       message:
         '"SSH1=70000": port 70000 is out of range; a port is 1 to 65535 (0 picks a free port)',
     });
-    expect(app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' })).toMatchObject({
+    expect(await app.checkMapping({ serviceId: 'SSH 1', port: '22', bindAddress: '' })).toMatchObject({
       ok: false,
       field: 'serviceId',
     });
-    expect(app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' })).toMatchObject(
+    expect(await app.checkMapping({ serviceId: 'SSH1', port: 'auto', bindAddress: 'a b' })).toMatchObject(
       {
         ok: false,
         field: 'bindAddress',
@@ -198,13 +198,15 @@ describe('TunnelDeskApp with the sandbox', () => {
     const session = await connected(app, opened.id);
     const http1 = session.listeners.find((l) => l.serviceId === 'HTTP1')!.port!;
     const ssh1 = session.listeners.find((l) => l.serviceId === 'SSH1')!.port!;
-    const { url } = await app.openInBrowser({
+    const { url, openedBy } = await app.openInBrowser({
       sessionId: opened.id,
       serviceId: 'HTTP1',
       scheme: 'http',
     });
     expect(url).toBe(`http://127.0.0.1:${http1}/`);
-    expect(launched.urls).toEqual([url]);
+    // Browser mode: the page opens the URL in the operator's browser; main opens nothing.
+    expect(openedBy).toBe('renderer');
+    expect(launched.urls).toEqual([]);
     const ssh = await app.openSsh({ sessionId: opened.id, serviceId: 'SSH1', user: 'pi' });
     expect(ssh.command).toBe(`ssh -p ${ssh1} -o HostKeyAlias=pi-17 pi@127.0.0.1`);
     expect(launched.programs[0]).toEqual({

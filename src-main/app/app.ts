@@ -5,8 +5,10 @@
  * the log, and pushes batched events to whoever subscribes.
  */
 import { parseRegionEndpoint, parseServiceEndpoint } from '../core/config/endpoint.js';
+import { readExtraCertificates } from '../core/tunnel/tls-trust.js';
 import { formatSourceMappingText, parseSourceMappingText } from '../core/config/mapping-files.js';
-import type { ServiceEndpoint } from '../core/config/proxy-config.js';
+import { existsSync } from 'node:fs';
+import { ConfigError, type ServiceEndpoint } from '../core/config/proxy-config.js';
 import {
   createLogger,
   LogLevel,
@@ -20,6 +22,7 @@ import {
   type EventName,
   type EventPayload,
   type HandlerInput,
+  type MappingCheck,
   type RequestHandlers,
   type RequestInput,
   type ServiceMapping,
@@ -35,6 +38,7 @@ import {
   type LaunchDeps,
 } from './launchers.js';
 import { LogBuffer } from './log-buffer.js';
+import { addressesOverlap, probePort } from './port-probe.js';
 import {
   appErrorFrom,
   checkMappingRow,
@@ -56,6 +60,7 @@ import { SettingsStore } from './settings-store.js';
 import { TunnelConnector } from './tunnel-connector.js';
 import { keepServices, serviceDefaults } from './tunnel-defaults.js';
 import { TunnelRequests } from './tunnel-requests.js';
+import { sshConfigBlock } from './ssh-config-block.js';
 
 export interface AppEnvironment {
   readonly runtime: 'electron' | 'web';
@@ -76,6 +81,11 @@ export interface AppEnvironment {
    * absent. Tunnels saved in a persistent store are offered again after a restart.
    */
   readonly secretStore?: (log: Logger) => SecretStore;
+  /**
+   * The system's dialog to pick a CA file or folder (Electron); absent in browser mode,
+   * whose form takes the path as text.
+   */
+  readonly pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
   /** Sends every AWS source to one stand-in instead of AWS (tests: the local tunnel service). */
   readonly awsEndpoints?: AwsEndpoints;
   /** How often the device side of an opened tunnel is looked at (DescribeTunnel), ms. */
@@ -210,19 +220,9 @@ export class TunnelDeskApp implements RequestHandlers {
   async connectWithToken(input: HandlerInput<'connectWithToken'>): Promise<SessionView> {
     this.refuseWhileQuitting();
     const mappings = checkMappings(input.services);
-    let endpoint: ServiceEndpoint;
-    try {
-      endpoint =
-        input.target.kind === 'region'
-          ? parseRegionEndpoint(input.target.region, 'region', 'the region field')
-          : parseServiceEndpoint(input.target.endpoint, 'endpoint', 'the endpoint field');
-    } catch (error) {
-      throw new AppError(
-        'invalid-input',
-        (error as Error).message,
-        input.target.kind === 'region' ? 'target.region' : 'target.endpoint',
-      );
-    }
+    const endpoint = targetEndpoint(input.target);
+    const caPath = input.caPath?.trim() || undefined;
+    if (caPath !== undefined) checkCaFolder(caPath);
     if (input.peerVersion === 'V1' && mappings.length > 1) {
       throw new AppError(
         'invalid-mapping',
@@ -237,8 +237,22 @@ export class TunnelDeskApp implements RequestHandlers {
       endpoint,
       accessToken: input.accessToken.trim(),
       verifyTls: input.verifyTls,
+      ...(caPath === undefined ? {} : { caPath }),
       peerVersion: input.peerVersion,
     });
+    record.tokenForm = {
+      kind: 'token',
+      name: input.name?.trim() ?? '',
+      target:
+        input.target.kind === 'region'
+          ? { kind: 'region', region: input.target.region.trim() }
+          : { kind: 'endpoint', endpoint: input.target.endpoint.trim() },
+      services: mappings,
+      peerVersion: input.peerVersion,
+      verifyTls: input.verifyTls,
+      caPath: caPath ?? null,
+    };
+    this.registry.changed();
     return sessionView(record);
   }
 
@@ -253,12 +267,77 @@ export class TunnelDeskApp implements RequestHandlers {
     await this.connector.forget(record);
   }
 
+  /** "Clear closed": forgets every closed session (an open one is left as it is). */
+  async forgetClosedSessions(): Promise<{ forgotten: number }> {
+    const closed = this.registry.all().filter((record) => record.session.isClosed);
+    for (const record of closed) {
+      this.registry.remove(record.id);
+      await this.connector.forget(record);
+    }
+    return { forgotten: closed.length };
+  }
+
   reconnectNow({ sessionId }: HandlerInput<'reconnectNow'>): void {
     this.session(sessionId).reconnectNow();
   }
 
-  checkMapping(input: HandlerInput<'checkMapping'>) {
-    return checkMappingRow(input);
+  async checkMapping(input: HandlerInput<'checkMapping'>): Promise<MappingCheck> {
+    const check = checkMappingRow(input);
+    if (!check.ok || !input.inUse || check.mapping.port === 'auto') return check;
+    const port = check.mapping.port;
+    const bindAddress = check.mapping.bindAddress;
+    const taken = (message: string): MappingCheck => ({
+      ok: false,
+      field: 'port',
+      message: `port ${port} on ${bindAddress} is in use by ${message}; choose another port, or auto`,
+    });
+    for (const record of this.registry.all()) {
+      if (record.session.isClosed) continue;
+      const owner = record.session
+        .listeners()
+        .find((l) => l.port === port && addressesOverlap(l.bindAddress, bindAddress));
+      if (owner) return taken(`${owner.serviceId} of tunnel "${record.session.name}"`);
+    }
+    const probe = await probePort(port, bindAddress);
+    if (probe === 'in-use') return taken('another program on this machine');
+    if (probe === 'not-allowed') {
+      return {
+        ok: false,
+        field: 'port',
+        message: `port ${port} needs administrator rights on this machine; use a port above 1023, or auto`,
+      };
+    }
+    return check;
+  }
+
+  checkCaPath({ path }: HandlerInput<'checkCaPath'>) {
+    try {
+      return { ok: true as const, certificates: checkCaFolder(path.trim()) };
+    } catch (error) {
+      return { ok: false as const, message: (error as AppError).message };
+    }
+  }
+
+  async pickCaPath({ kind }: HandlerInput<'pickCaPath'>) {
+    if (!this.env.pickPath) {
+      throw new AppError(
+        'unsupported',
+        'browser mode has no file dialog here: type the path of the CA file or folder',
+      );
+    }
+    return { path: await this.env.pickPath(kind) };
+  }
+
+  checkTarget(input: HandlerInput<'checkTarget'>) {
+    try {
+      const endpoint = targetEndpoint(input);
+      return {
+        ok: true as const,
+        endpoint: `${endpoint.secure === false ? 'ws' : 'wss'}://${endpoint.host}:${endpoint.port}`,
+      };
+    } catch (error) {
+      return { ok: false as const, message: (error as Error).message };
+    }
   }
 
   async updateMapping({ sessionId, mapping }: HandlerInput<'updateMapping'>) {
@@ -294,10 +373,23 @@ export class TunnelDeskApp implements RequestHandlers {
     const session = this.session(sessionId);
     const { port, bindAddress } = session.servedPort(serviceId);
     const url = checkLocalUrl(browserUrl(scheme, bindAddress, port));
-    try {
-      await this.env.launch.openExternal(url);
-    } catch (error) {
-      throw new AppError('launch-failed', `cannot open ${url}: ${(error as Error).message}`);
+    // Browser mode: the operator's browser is the one showing the page (maybe on another
+    // desktop than this process), so the page opens the tab; opening one here would land
+    // on whatever screen this process has, or nowhere.
+    const openedBy = this.env.runtime === 'web' ? 'renderer' : 'app';
+    if (openedBy === 'app') {
+      try {
+        await this.env.launch.openExternal(url);
+      } catch (error) {
+        throw new AppError(
+          'launch-failed',
+          `cannot open ${url}: ${(error as Error).message}`,
+          null,
+          {
+            command: url,
+          },
+        );
+      }
     }
     const key = `${session.name}/${serviceId}`;
     if (this.settings.get().browserSchemes[key] !== scheme) {
@@ -305,8 +397,12 @@ export class TunnelDeskApp implements RequestHandlers {
         browserSchemes: { ...this.settings.get().browserSchemes, [key]: scheme },
       });
     }
-    this.logger.info(`opened ${url} (${serviceId} of "${session.name}") in the browser`);
-    return { url };
+    this.logger.info(
+      openedBy === 'app'
+        ? `opened ${url} (${serviceId} of "${session.name}") in the browser`
+        : `gave ${url} (${serviceId} of "${session.name}") to the page to open`,
+    );
+    return { url, openedBy } as const;
   }
 
   async openSsh(input: HandlerInput<'openSsh'>) {
@@ -357,6 +453,19 @@ export class TunnelDeskApp implements RequestHandlers {
 
   describeThing(input: HandlerInput<'describeThing'>) {
     return this.tunnels.describeThing(input);
+  }
+
+  /**
+   * The ssh config block for a thing: `tunneldesk` (on PATH: the app's own binary is not a
+   * Node one) with the source's control plane as flags; the sandbox's is the CLI's own.
+   */
+  getSshConfig({ source, thingName }: HandlerInput<'getSshConfig'>) {
+    const flags =
+      source.kind === 'sandbox'
+        ? ['--sandbox']
+        : [...(source.profile ? ['--profile', source.profile] : []), '--region', source.region];
+    const command = ['tunneldesk', 'connect', thingName, '--stdio', ...flags];
+    return { config: sshConfigBlock(thingName, command) };
   }
 
   getServiceDefaults({ thingName, thingTypeName }: HandlerInput<'getServiceDefaults'>) {
@@ -475,4 +584,65 @@ export class TunnelDeskApp implements RequestHandlers {
       }
     }
   }
+}
+
+/** AWS region names: two letters, words, a number (us-east-1, us-gov-west-1, eu-isoe-west-1). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+
+/**
+ * Where a token tunnel connects, from the form's Region or Endpoint: the CLI's rules, and
+ * for a region also the shape of AWS's names (the CLI takes any, and a typo would only show
+ * later as a DNS failure). An AppError on the field to change.
+ */
+function targetEndpoint(
+  target:
+    | { readonly kind: 'region'; readonly region: string }
+    | { readonly kind: 'endpoint'; readonly endpoint: string },
+): ServiceEndpoint {
+  const field = target.kind === 'region' ? 'target.region' : 'target.endpoint';
+  try {
+    if (target.kind === 'endpoint') {
+      return parseServiceEndpoint(target.endpoint, 'endpoint', 'the endpoint field');
+    }
+    const endpoint = parseRegionEndpoint(target.region, 'region', 'the region field');
+    if (!REGION_NAME.test(target.region.trim())) {
+      throw new AppError(
+        'invalid-input',
+        `"${target.region.trim()}" is not a region name; use one such as us-east-1 or eu-west-1`,
+        field,
+      );
+    }
+    return endpoint;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('invalid-input', (error as Error).message, field);
+  }
+}
+
+/**
+ * A CA file or folder the form names: how many PEM certificates it holds, or an AppError on
+ * the CA field saying what is wrong with it (read here, in main, which reads it to connect).
+ */
+function checkCaFolder(path: string): number {
+  const refuse = (message: string) => new AppError('invalid-input', message, 'caPath');
+  if (path === '') throw refuse('give the path of a CA file or folder');
+  if (!existsSync(path)) {
+    throw refuse(`"${path}" does not exist; give a directory or file of PEM CA certificates`);
+  }
+  let count: number;
+  try {
+    count = readExtraCertificates(path).length;
+  } catch (error) {
+    // The CLI's wording names its flag; the form says it with the field's words.
+    if (!(error instanceof ConfigError)) {
+      throw refuse(
+        `"${path}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    count = 0;
+  }
+  if (count === 0) {
+    throw refuse(`no PEM certificate ("-----BEGIN CERTIFICATE-----") found in "${path}"`);
+  }
+  return count;
 }

@@ -68,6 +68,7 @@ describe('decisions', () => {
       join('src-main', 'aws', 'errors.ts'),
       join('src-main', 'cli', 'proxy-options.ts'),
       join('src-main', 'cli', 'service-options.ts'),
+      join('src-main', 'cli', 'cloud-options.ts'),
     ]);
     const offenders = [
       ...productFiles(join(root, 'src-main')),

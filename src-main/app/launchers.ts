@@ -12,9 +12,14 @@ import { AppError } from '../ipc/contract.js';
 /** What launching needs from the platform; injected, so tests and Electron can differ. */
 export interface LaunchDeps {
   readonly platform: NodeJS.Platform;
+  /** The environment terminals would start in (DISPLAY / WAYLAND_DISPLAY on Linux). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Opens a URL in the default browser (Electron: shell.openExternal; web: the `open` package). */
   openExternal(url: string): Promise<void>;
-  /** Starts a program detached from us; rejects if it cannot start. */
+  /**
+   * Starts a program detached from us; rejects (AppError) if it cannot start or exits with
+   * a failure right away (a terminal that cannot open a window does).
+   */
   spawnDetached(program: string, args: readonly string[]): Promise<void>;
   /** The full path of a program on PATH, if any. */
   findProgram(name: string): string | undefined;
@@ -113,21 +118,56 @@ export function terminalPlans(
   }
 }
 
-/** Opens the user's terminal with the ssh command; says which terminal, or why none. */
+/**
+ * Whether a terminal window can appear: macOS and Windows always have a desktop; elsewhere
+ * an X11 or Wayland display must be named (a server or an SSH session has none).
+ */
+export function hasDisplay(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  if (platform === 'darwin' || platform === 'win32') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+/**
+ * Opens the user's terminal with the ssh command; says which terminal. Every failure is an
+ * AppError whose code says what went wrong (`no-display`, `no-terminal`, `launch-failed`,
+ * `terminal-exited`) and whose `command` is the ssh command, for "Copy command".
+ */
 export async function launchTerminal(
   deps: LaunchDeps,
   command: readonly string[],
 ): Promise<string> {
+  const line = command.join(' ');
+  if (!hasDisplay(deps.platform, deps.env)) {
+    throw new AppError(
+      'no-display',
+      'No terminal can open here: this machine has no display (neither DISPLAY nor WAYLAND_DISPLAY is set).',
+      null,
+      { command: line },
+    );
+  }
   const plans = terminalPlans(deps.platform, command);
   for (const plan of plans) {
     const path = deps.findProgram(plan.program);
     if (!path) continue;
-    await deps.spawnDetached(path, plan.args);
+    try {
+      await deps.spawnDetached(path, plan.args);
+    } catch (error) {
+      const failure =
+        error instanceof AppError ? error : new AppError('launch-failed', String(error));
+      throw new AppError(failure.code, `${plan.name}: ${failure.message}`, null, {
+        command: line,
+      });
+    }
     return plan.name;
   }
   throw new AppError(
-    'launch-failed',
-    `no terminal found (looked for ${plans.map((p) => p.program).join(', ')}); copy the command instead`,
+    'no-terminal',
+    `No terminal program found (looked for ${plans.map((p) => p.program).join(', ')}).`,
+    null,
+    { command: line },
   );
 }
 
@@ -149,18 +189,64 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
   return undefined;
 }
 
-/** Starts a program detached, with no shell; resolves once it has started. */
-export function spawnDetached(program: string, args: readonly string[]): Promise<void> {
+/**
+ * How long a started terminal is watched for failing: one that cannot open its window
+ * (no display access, a bad profile) exits with an error within a moment.
+ */
+export const EARLY_EXIT_MS = 1_500;
+
+/**
+ * Starts a program detached, with no shell. Resolves once it has run for `watchMs` or has
+ * exited cleanly before that (gnome-terminal hands the window to its server and exits 0);
+ * rejects with `launch-failed` when it cannot start and `terminal-exited` when it exits with
+ * a failure (or a signal) within `watchMs`.
+ */
+export function spawnDetached(
+  program: string,
+  args: readonly string[],
+  watchMs: number = EARLY_EXIT_MS,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args], { detached: true, stdio: 'ignore', shell: false });
-    child.once('error', (error) =>
-      reject(new AppError('launch-failed', `cannot start ${program}: ${error.message}`)),
-    );
-    child.once('spawn', () => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      child.removeAllListeners();
       child.unref();
-      resolve();
+    };
+    child.once('error', (error) => {
+      settle();
+      reject(new AppError('launch-failed', `cannot start ${program} (${errorCode(error)})`));
+    });
+    child.once('spawn', () => {
+      timer = setTimeout(() => {
+        settle();
+        resolve();
+      }, watchMs);
+    });
+    child.once('exit', (code, signal) => {
+      settle();
+      if (code === 0) resolve();
+      else
+        reject(
+          new AppError(
+            'terminal-exited',
+            signal
+              ? `it stopped at once (signal ${signal})`
+              : `it exited at once with status ${code}`,
+          ),
+        );
     });
   });
+}
+
+function errorCode(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT'
+    ? 'not found'
+    : code === 'EACCES'
+      ? 'not executable'
+      : (code ?? error.message);
 }
 
 /** The only URLs main opens: http(s) on this machine's loopback, at a port. */

@@ -11,6 +11,7 @@ import { checkLocalUrl, findOnPath, spawnDetached, type LaunchDeps } from './lau
 export function nodeLaunchDeps(): LaunchDeps {
   return {
     platform: process.platform,
+    env: process.env,
     openExternal: async (url) => {
       await open(checkLocalUrl(url));
     },

@@ -45,6 +45,11 @@ export class Sandbox {
   constructor(
     private readonly log: Logger,
     private readonly redactor: SecretRedactor,
+    /** Where SSH services go (this machine's port 22 unless a test or the CLI says otherwise). */
+    private readonly sshTarget: {
+      readonly host: string;
+      readonly port: number;
+    } = SANDBOX_SSH_TARGET,
   ) {}
 
   /** The sandbox's management API as a target for the AWS clients (its certificate trusted). */
@@ -132,7 +137,7 @@ export class Sandbox {
         upper.startsWith('HTTP')
           ? { kind: 'tcp', host: '127.0.0.1', port: page.port }
           : upper.startsWith('SSH')
-            ? { kind: 'tcp', ...SANDBOX_SSH_TARGET }
+            ? { kind: 'tcp', ...this.sshTarget }
             : { kind: 'tcp', host: '127.0.0.1', port: echoPort },
       );
     }

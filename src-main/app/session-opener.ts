@@ -96,7 +96,10 @@ function sourceConfigOf(options: StartSessionOptions, clientToken: string): Prox
     clientToken,
     clientTokenGenerated: true,
     endpoint: options.endpoint,
-    tls: { verify: options.verifyTls },
+    tls: {
+      verify: options.verifyTls,
+      ...(options.caPath === undefined ? {} : { caPath: options.caPath }),
+    },
     bindAddress: DEFAULT_BIND_ADDRESS,
     mappings: {
       mode: 'source',

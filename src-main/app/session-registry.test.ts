@@ -146,7 +146,7 @@ describe('sessionView', () => {
   it('is the session as it is when the app did not open its tunnel (a token given by hand)', async () => {
     const { registry, session } = await start();
     const record = registry.put(session, undefined);
-    expect(sessionView(record)).toEqual(session.view());
+    expect(sessionView(record)).toEqual({ ...session.view(), reopen: null });
     expect(sessionView(record)).not.toHaveProperty('tunnel');
   });
 });

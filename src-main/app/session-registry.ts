@@ -11,6 +11,7 @@ import type { ServiceEndpoint } from '../core/config/proxy-config.js';
 import {
   AppError,
   type AwsSource,
+  type ReopenForm,
   type ServiceMapping,
   type SessionView,
 } from '../ipc/contract.js';
@@ -48,6 +49,8 @@ export interface SessionRecord {
   session: Session;
   /** The tunnel, when the app opened it; none for a token given by hand. */
   readonly tunnel: AwsTunnel | undefined;
+  /** What a token session was opened with (no token), for "Edit & retry". */
+  tokenForm?: Extract<ReopenForm, { kind: 'token' }>;
 }
 
 /** A record whose session is on a tunnel the app opened. */
@@ -61,9 +64,18 @@ export function hasTunnel(record: SessionRecord): record is TunnelRecord {
 export function sessionView(record: SessionRecord): SessionView {
   const view = record.session.view();
   const { tunnel } = record;
-  if (!tunnel) return view;
+  if (!tunnel) return { ...view, reopen: record.tokenForm ?? null };
   return {
     ...view,
+    reopen: tunnel.closeWithSession
+      ? { kind: 'sandbox', deviceName: tunnel.name, services: [...tunnel.mappings] }
+      : {
+          kind: 'thing',
+          source: tunnel.source,
+          thingName: tunnel.thingName,
+          services: [...tunnel.mappings],
+          peerVersion: tunnel.peerVersion,
+        },
     kind: tunnel.source.kind,
     device: tunnel.watch.device,
     tunnel: {
@@ -73,6 +85,7 @@ export function sessionView(record: SessionRecord): SessionView {
       thingName: tunnel.thingName,
       status: tunnel.watch.status,
       expiresAt: tunnel.expiresAt,
+      endsWithSession: tunnel.closeWithSession,
     },
   };
 }

@@ -15,6 +15,8 @@ export interface StartSessionOptions {
   /** Secret. A new UUID when absent; given when it must be stored to reconnect later. */
   readonly clientToken?: string;
   readonly verifyTls: boolean;
+  /** Extra CA certificates (a PEM file or a folder), trusted beside the system's. */
+  readonly caPath?: string;
   readonly peerVersion: 'V1' | 'V2' | 'V3';
   /** The tunnel the session is on, when the app opened it: kept in the session's record. */
   readonly tunnel?: AwsTunnel;

@@ -72,6 +72,15 @@ export class Session {
   private readonly history: HistoryPoint[] = [];
   private lastHistory: { at: number; bytesIn: number; bytesOut: number } | undefined;
   private closing: Promise<void> | undefined;
+  /** When the session closed (ms since the epoch); null while it is not closed. */
+  private closedAt: number | null = null;
+  /** Waits before a reconnect, each shown with a countdown (its "attempt N"). */
+  private reconnectAttempts = 0;
+  /**
+   * The figures as they were when the session closed: the record keeps them for the view,
+   * so a reloaded page (which missed the live batches) still shows its totals.
+   */
+  private finalStats: SessionStats | null = null;
 
   private constructor(private readonly options: SessionOptions) {
     this.mappings = [...options.mappings];
@@ -82,7 +91,8 @@ export class Session {
         onState: (state) => {
           // A closed proxy's state is final: a later "closed by the user" must not hide why.
           if (this.state.kind === 'closed') return;
-          this.state = toSessionState(state);
+          if (state.kind === 'reconnecting') this.reconnectAttempts++;
+          this.setState(toSessionState(state));
           if (state.kind === 'connected') options.onConnected?.();
           options.onChange();
         },
@@ -92,7 +102,7 @@ export class Session {
         },
         onServiceIds: () => options.onChange(),
         onStopped: (cause, fatal) => {
-          if (this.state.kind !== 'closed') this.state = { kind: 'closed', cause, fatal };
+          if (this.state.kind !== 'closed') this.setState({ kind: 'closed', cause, fatal });
           options.onChange();
           // The proxy has stopped already; this runs the session's own ending (afterClose).
           if (fatal) void this.close();
@@ -136,7 +146,9 @@ export class Session {
       createdAt: this.createdAt,
       state: this.state,
       latencyMs: this.isClosed ? null : (this.proxy.latencyMs ?? null),
-      reconnects: this.proxy.reconnects,
+      reconnects: this.reconnectAttempts,
+      closedAt: this.closedAt,
+      finalStats: this.finalStats,
       peerServices: [...this.proxy.serviceIds],
       listeners: this.listeners(),
       peerVersion: this.options.config.peerVersion,
@@ -166,7 +178,8 @@ export class Session {
         error: this.isClosed ? 'the tunnel is closed' : null,
       });
     }
-    return views;
+    // The operator's order, whatever is listening: rows do not move when one stops.
+    return views.sort((a, b) => this.mappingIndex(a.serviceId) - this.mappingIndex(b.serviceId));
   }
 
   /**
@@ -211,7 +224,10 @@ export class Session {
     } catch (error) {
       throw appErrorFrom(error, 'mapping.port');
     }
-    this.mappings = [...this.mappings.filter((m) => m.serviceId !== mapping.serviceId), mapping];
+    // In place: a moved service keeps its row.
+    const index = this.mappings.findIndex((m) => m.serviceId === mapping.serviceId);
+    if (index >= 0) this.mappings[index] = mapping;
+    else this.mappings.push(mapping);
     this.options.onChange();
     return this.listeners().find((v) => v.serviceId === mapping.serviceId)!;
   }
@@ -224,6 +240,9 @@ export class Session {
   sample(now: number): SessionStats {
     const snapshot = this.proxy.snapshot(now);
     this.recordHistory(snapshot, now);
+    const services = [...snapshot.services].sort(
+      (a, b) => this.mappingIndex(a.serviceId) - this.mappingIndex(b.serviceId),
+    );
     return {
       sessionId: this.options.id,
       latencyMs: snapshot.latencyMs ?? null,
@@ -231,7 +250,7 @@ export class Session {
       bytesOut: snapshot.bytesOut,
       bytesInPerSecond: snapshot.bytesInPerSecond,
       bytesOutPerSecond: snapshot.bytesOutPerSecond,
-      services: snapshot.services.map((service) => ({
+      services: services.map((service) => ({
         serviceId: service.serviceId,
         activeStreamId: service.activeStreamId,
         streamsStarted: service.streamsStarted,
@@ -265,12 +284,48 @@ export class Session {
     this.closing ??= (async () => {
       await this.proxy.close(by);
       if (this.state.kind !== 'closed') {
-        this.state = { kind: 'closed', cause: { kind: 'closed', by }, fatal: false };
+        this.setState({ kind: 'closed', cause: { kind: 'closed', by }, fatal: false });
       }
       await this.options.afterClose?.();
       this.options.onChange();
     })();
     return this.closing;
+  }
+
+  private setState(state: SessionState): void {
+    this.state = state;
+    if (state.kind === 'closed' && this.closedAt === null) {
+      this.closedAt = Date.now();
+      this.finalStats = this.closedStats(this.closedAt);
+    }
+  }
+
+  /** The figures at close: the totals stay, nothing is live any more. */
+  private closedStats(now: number): SessionStats | null {
+    try {
+      const stats = this.sample(now);
+      return {
+        ...stats,
+        latencyMs: null,
+        bytesInPerSecond: 0,
+        bytesOutPerSecond: 0,
+        services: stats.services.map((service) => ({
+          ...service,
+          bytesInPerSecond: 0,
+          bytesOutPerSecond: 0,
+          connections: [],
+        })),
+      };
+    } catch {
+      // A proxy that never started has no figures.
+      return null;
+    }
+  }
+
+  /** A service's place in the operator's mappings; unknown ones after, by name. */
+  private mappingIndex(serviceId: string): number {
+    const index = this.mappings.findIndex((m) => m.serviceId === serviceId);
+    return index >= 0 ? index : this.mappings.length;
   }
 
   private rememberPorts(listeners: readonly { serviceId: string; port: number }[]): void {

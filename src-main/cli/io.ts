@@ -1,4 +1,5 @@
 /** What a command needs from its process, injected so that tests run commands in-process. */
+import type { Readable, Writable } from 'node:stream';
 import type { LogSink } from '../core/log/logger.js';
 
 export interface CommandIo {
@@ -8,6 +9,9 @@ export interface CommandIo {
   cwd: string;
   version: string;
   logSink?: LogSink;
+  /** The process's stdin and stdout as streams, for a stdio binding (default: process's). */
+  stdin?: Readable;
+  stdout?: Writable;
   onSignals?(handler: () => void): void;
   offSignals?(handler: () => void): void;
 }

@@ -6,6 +6,7 @@ import { ConfigError } from '../core/config/proxy-config.js';
 import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
 import { DestinationAgent } from '../core/destination/destination-agent.js';
 import { SourceProxy } from '../core/source/source-proxy.js';
+import { StdioEndpoint } from '../core/source/stdio-endpoint.js';
 import type { CloseCause } from '../core/tunnel/close-cause.js';
 import { DEFAULT_WEB_PROXY_PORT } from '../core/tunnel/web-proxy.js';
 import { versionText } from './version.js';
@@ -25,6 +26,8 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     return 0;
   }
   const { config } = parsed;
+  // With a stdio binding stdout carries the protocol's bytes: nothing else may go there.
+  const stdio = config.mappings.mode === 'source' && config.mappings.stdio !== undefined;
   const redactor = new SecretRedactor();
   redactor.add(config.accessToken);
   redactor.add(config.clientToken);
@@ -62,11 +65,11 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
     const events = {
       onReady: (listeners: readonly { serviceId: string; address: string }[]) => {
         for (const listener of listeners)
-          io.out(`${listener.serviceId || 'service'} ${listener.address}`);
+          if (!stdio) io.out(`${listener.serviceId || 'service'} ${listener.address}`);
       },
       onStopped: (cause: CloseCause, fatal: boolean) => {
         if (fatal) io.err(`tunneldesk proxy: ${cliWords(cause, config.mode)}`);
-        finish(fatal ? 1 : 0);
+        finish(fatal || stdioCutOff ? 1 : 0);
       },
     };
     const runtime = {
@@ -83,7 +86,23 @@ export async function runProxyCommand(argv: string[], io: CommandIo): Promise<nu
       void proxy.close('signal');
     };
     io.onSignals?.(onSignal);
-    proxy.start().catch((error: unknown) => {
+    let stdioCutOff = false;
+    const started = proxy.start();
+    if (stdio && proxy instanceof SourceProxy) {
+      const endpoint = new StdioEndpoint(io.stdin, io.stdout);
+      // One connection is the whole job: its end, either side's, ends the process.
+      endpoint.once('close', () => {
+        stdioCutOff = endpoint.endedBy === 'aborted';
+        if (stdioCutOff)
+          io.err('tunneldesk proxy: the stdio connection was cut off: the tunnel went down');
+        void proxy.close();
+      });
+      void started.then(
+        () => proxy.attach(endpoint.asSocket()),
+        () => endpoint.destroy(),
+      );
+    }
+    started.catch((error: unknown) => {
       io.offSignals?.(onSignal);
       if (error instanceof ConfigError) {
         settled = true;

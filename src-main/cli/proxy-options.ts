@@ -14,7 +14,7 @@ import { resolveMappingFiles } from '../core/config/mapping-files.js';
 import {
   parseBindAddress,
   parseDestinationMappings,
-  parseSourceMappings,
+  parseSourceBindings,
 } from '../core/config/port-mapping.js';
 import {
   ConfigError,
@@ -104,7 +104,8 @@ const FLAGS = [
   {
     flags: '-s, --source-listen-port <mappings>',
     key: 'source-listen-port',
-    description: 'source mode: SERVICE=PORT,... to listen on (or one PORT; 0 picks a free port)',
+    description:
+      'source mode: SERVICE=PORT,... to listen on (or one PORT; 0 picks a free port; SERVICE=stdio: one connection over stdin/stdout, for ssh ProxyCommand)',
   },
   {
     flags: '-d, --destination-app <mappings>',
@@ -581,15 +582,20 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
 
   let mappings: SourceMappings | DestinationMappings;
   if (mode === 'source') {
-    const ports = source
-      ? parseSourceMappings(source.value, source.where)
-      : new Map<string, number>();
-    if (peerVersion === 'V1' && ports.size > 1) {
+    const bindings = source
+      ? parseSourceBindings(source.value, source.where)
+      : { ports: new Map<string, number>() };
+    const ports = bindings.ports;
+    const mapped = ports.size + (bindings.stdio === undefined ? 0 : 1);
+    if (peerVersion === 'V1' && mapped > 1) {
       throw new ConfigError(
-        `a V1 destination (-y V1) carries a single service, but ${source!.origin} maps ${ports.size}; map one port`,
+        `a V1 destination (-y V1) carries a single service, but ${source!.origin} maps ${mapped}; map one port`,
       );
     }
-    mappings = { mode: 'source', ports };
+    mappings =
+      bindings.stdio === undefined
+        ? { mode: 'source', ports }
+        : { mode: 'source', ports, stdio: bindings.stdio };
   } else {
     const targets = destination
       ? parseDestinationMappings(destination.value, destination.where)

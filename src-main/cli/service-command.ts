@@ -3,7 +3,7 @@
  * listens and which tunnels it serves; the tokens it was given are never printed.
  */
 import { createLogger, SecretRedactor, stderrSink } from '../core/log/logger.js';
-import { TunnelService } from '../core/service/tunnel-service.js';
+import { TunnelService } from '../lib/service.js';
 import type { CommandIo } from './io.js';
 import { parseServiceArgs } from './service-options.js';
 

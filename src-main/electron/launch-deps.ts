@@ -13,6 +13,7 @@ export function electronLaunchDeps(
 ): LaunchDeps {
   return {
     platform,
+    env: process.env,
     openExternal: async (url) => {
       await shell.openExternal(checkLocalUrl(url));
     },

@@ -4,7 +4,7 @@
  * (window, harden, ipc-policy, menu, shutdown), which tests run without Electron.
  */
 import { join } from 'node:path';
-import { app, Menu, safeStorage, session, shell, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, safeStorage, session, shell, type BrowserWindow } from 'electron';
 import { TunnelDeskApp } from '../app/app.js';
 import { formatRecord, LogLevel } from '../core/log/logger.js';
 import { hardenSession } from './harden.js';
@@ -61,6 +61,14 @@ async function start(): Promise<void> {
       ? { secretStore: safeStorageSecretStore(safeStorage, app.getPath('userData')) }
       : {}),
     launch: electronLaunchDeps(shell),
+    // "Choose…" beside the token form's CA field: the system's own dialog.
+    pickPath: async (kind) => {
+      const picked = await dialog.showOpenDialog({
+        title: kind === 'file' ? 'Choose a CA file' : 'Choose a folder of CA certificates',
+        properties: [kind === 'file' ? 'openFile' : 'openDirectory'],
+      });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
     // Warnings and errors also go to the terminal `npm start` runs in.
     logTee: (record) => {
       if (record.level <= LogLevel.Warn) process.stderr.write(`${formatRecord(record)}\n`);

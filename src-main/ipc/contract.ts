@@ -186,8 +186,44 @@ export const SessionTunnel = z.strictObject({
   status: z.enum(['OPEN', 'CLOSED']),
   /** When the tunnel's maximum lifetime ends (ms since the epoch). */
   expiresAt: z.number().nullable(),
+  /** True for a "New sandbox tunnel": Disconnect closes the tunnel too. */
+  endsWithSession: z.boolean().optional(),
 });
 export type SessionTunnel = z.infer<typeof SessionTunnel>;
+
+/**
+ * What was asked to open a session, to fill the form again ("Edit & retry") or open it
+ * again as it was ("Open again"). Never a secret: a token tunnel's access token is pasted
+ * again. `sandbox`: a "New sandbox tunnel"; `thing`: a tunnel opened to a thing of a source
+ * (AWS, or the sandbox's things in the Devices view).
+ */
+export const ReopenForm = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('token'),
+    name: z.string(),
+    target: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('region'), region: z.string() }),
+      z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string() }),
+    ]),
+    services: z.array(ServiceMapping),
+    peerVersion: ProtocolVersion,
+    verifyTls: z.boolean(),
+    caPath: z.string().nullable(),
+  }),
+  z.strictObject({
+    kind: z.literal('sandbox'),
+    deviceName: z.string(),
+    services: z.array(ServiceMapping),
+  }),
+  z.strictObject({
+    kind: z.literal('thing'),
+    source: AwsSource,
+    thingName: z.string(),
+    services: z.array(ServiceMapping),
+    peerVersion: ProtocolVersion,
+  }),
+]);
+export type ReopenForm = z.infer<typeof ReopenForm>;
 
 export const SessionView = z.strictObject({
   id: SessionId,
@@ -200,7 +236,20 @@ export const SessionView = z.strictObject({
   createdAt: z.number(),
   state: SessionState,
   latencyMs: z.number().nullable(),
+  /**
+   * Reconnect attempts since it opened: each wait with a countdown ("attempt N") counts,
+   * whether or not it connected again.
+   */
   reconnects: z.number(),
+  /** When it closed (ms since the epoch); null while open. */
+  closedAt: z.number().nullable().optional(),
+  /**
+   * Its figures as they stood when it closed (rates 0, no connections): the record's totals
+   * survive a reload of the page, which missed the live batches. Null while open.
+   */
+  get finalStats() {
+    return SessionStats.nullable().optional();
+  },
   /** The services the tunnel carries (SERVICE_IDS), once known. */
   peerServices: z.array(z.string()),
   listeners: z.array(ListenerView),
@@ -210,6 +259,8 @@ export const SessionView = z.strictObject({
   device: DeviceState.nullable().optional(),
   /** The tunnel, for sessions opened from the app with openTunnel. */
   tunnel: SessionTunnel.nullable().optional(),
+  /** What opened it, to open it again or edit and retry; null when not known. */
+  reopen: ReopenForm.nullable().optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -426,8 +477,28 @@ export const requests = {
       services: z.array(ServiceMapping).max(16),
       peerVersion: ProtocolVersion,
       verifyTls: z.boolean(),
+      /** A PEM CA file or a folder of them, trusted beside the system's (a private CA). */
+      caPath: z.string().min(1).max(4096).optional(),
     }),
     output: SessionView,
+  },
+  /** The form's CA file or folder, checked as typed: how many certificates it holds. */
+  checkCaPath: {
+    channel: 'renderer:check-ca-path',
+    input: z.strictObject({ path: z.string().max(4096) }),
+    output: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), certificates: z.number() }),
+      z.strictObject({ ok: z.literal(false), message: z.string() }),
+    ]),
+  },
+  /**
+   * The system's file dialog for a CA file or folder (Electron); null when cancelled.
+   * Browser mode has none (`unsupported`): its form takes the path as text.
+   */
+  pickCaPath: {
+    channel: 'renderer:pick-ca-path',
+    input: z.strictObject({ kind: z.enum(['file', 'folder']) }),
+    output: z.strictObject({ path: z.string().nullable() }),
   },
   closeSession: {
     channel: 'renderer:close-session',
@@ -438,6 +509,12 @@ export const requests = {
     channel: 'renderer:forget-session',
     input: z.strictObject({ sessionId: SessionId }),
     output: Empty,
+  },
+  /** "Clear closed" on the tunnels home: forgets every closed session, says how many. */
+  forgetClosedSessions: {
+    channel: 'renderer:forget-closed-sessions',
+    input: Empty,
+    output: z.strictObject({ forgotten: z.number() }),
   },
   reconnectNow: {
     channel: 'renderer:reconnect-now',
@@ -450,8 +527,25 @@ export const requests = {
       serviceId: z.string().max(200),
       port: z.string().max(20),
       bindAddress: z.string().max(300),
+      /**
+       * For a new tunnel's row: also say whether the port is taken on that address, and by
+       * which tunnel's service (or another program).
+       */
+      inUse: z.boolean().optional(),
     }),
     output: MappingCheck,
+  },
+  /** The connect form's Region or Endpoint, checked as typed by the CLI's own rules. */
+  checkTarget: {
+    channel: 'renderer:check-target',
+    input: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('region'), region: z.string().max(300) }),
+      z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string().max(300) }),
+    ]),
+    output: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), endpoint: z.string() }),
+      z.strictObject({ ok: z.literal(false), message: z.string() }),
+    ]),
   },
   updateMapping: {
     channel: 'renderer:update-mapping',
@@ -475,7 +569,11 @@ export const requests = {
       serviceId: ServiceId,
       scheme: z.enum(['http', 'https']),
     }),
-    output: z.strictObject({ url: z.string() }),
+    /**
+     * `openedBy`: 'app' when main opened it (Electron: the default browser); 'renderer' when
+     * the page must open it itself (browser mode: the operator's own browser, a new tab).
+     */
+    output: z.strictObject({ url: z.string(), openedBy: z.enum(['app', 'renderer']) }),
   },
   openSsh: {
     channel: 'renderer:open-ssh',
@@ -528,6 +626,12 @@ export const requests = {
     channel: 'renderer:describe-thing',
     input: z.strictObject({ source: AwsSource, thingName: ThingName }),
     output: ThingInfo,
+  },
+  /** The ~/.ssh/config block that reaches a thing through `tunneldesk connect --stdio`. */
+  getSshConfig: {
+    channel: 'renderer:get-ssh-config',
+    input: z.strictObject({ source: AwsSource, thingName: ThingName }),
+    output: z.strictObject({ config: z.string() }),
   },
   getServiceDefaults: {
     channel: 'renderer:get-service-defaults',
@@ -687,7 +791,10 @@ export function eventMethodName<K extends EventName>(name: K): EventMethodName<K
  *
  * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
  * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
- * `launch-failed`, `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
+ * `launch-failed` (a program could not start), `no-display` (Linux without DISPLAY or
+ * WAYLAND_DISPLAY: no terminal window can appear), `no-terminal` (none installed),
+ * `terminal-exited` (the terminal failed at once); these carry the ssh line in `command`,
+ * `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
  * `disconnected` (raised by browser mode's transport in the renderer, not by main: the WebSocket
  * to the app closed, so the request was not answered or not sent).
  * AWS requests add: `not-found` (no such thing or tunnel), `no-credentials` (the message
@@ -703,6 +810,9 @@ export const AppErrorCode = z.enum([
   'port-in-use',
   'unsupported',
   'launch-failed',
+  'no-display',
+  'no-terminal',
+  'terminal-exited',
   'forbidden',
   'failed',
   'disconnected',

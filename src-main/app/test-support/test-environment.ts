@@ -19,10 +19,12 @@ export interface RecordedLaunches {
 export function recordingLaunchDeps(
   platform: NodeJS.Platform = 'linux',
   available: readonly string[] = ['x-terminal-emulator'],
+  env: Readonly<Record<string, string | undefined>> = { DISPLAY: ':0' },
 ): LaunchDeps & { launched: RecordedLaunches } {
   const launched: RecordedLaunches = { urls: [], programs: [] };
   return {
     platform,
+    env,
     launched,
     openExternal: async (url) => {
       launched.urls.push(url);

@@ -3,6 +3,7 @@ import {
   parseDestinationMappings,
   parseDestinationTarget,
   parseListenPort,
+  parseSourceBindings,
   parseSourceMappings,
 } from './port-mapping.js';
 import { ConfigError } from './proxy-config.js';
@@ -190,6 +191,40 @@ describe('single values', () => {
   it('parseDestinationTarget refuses an over-long socket path', () => {
     expect(() => parseDestinationTarget('/' + 'a'.repeat(5000), '"x"')).toThrow(
       /not a usable socket path/,
+    );
+  });
+});
+
+describe('parseSourceBindings (stdio)', () => {
+  it('binds one service to stdio beside ports', () => {
+    expect(parseSourceBindings('SSH1=stdio,HTTP1=8080')).toEqual({
+      ports: new Map([['HTTP1', 8080]]),
+      stdio: 'SSH1',
+    });
+    expect(parseSourceBindings('SSH1=STDIO')).toEqual({ ports: new Map(), stdio: 'SSH1' });
+  });
+
+  it('reads the V1 form `stdio` under service id ""', () => {
+    expect(parseSourceBindings('stdio')).toEqual({ ports: new Map(), stdio: '' });
+  });
+
+  it('reads plain port mappings as parseSourceMappings does', () => {
+    expect(parseSourceBindings('SSH1=5555')).toEqual({ ports: new Map([['SSH1', 5555]]) });
+  });
+
+  it('refuses two services on stdio, naming both', () => {
+    expect(messageOf(() => parseSourceBindings('A=stdio,B=stdio'))).toBe(
+      '-s: "A=stdio" and "B=stdio" both take stdin/stdout; a process has one, so bind one service to stdio',
+    );
+  });
+
+  it('refuses a service mapped to a port and to stdio', () => {
+    expect(messageOf(() => parseSourceBindings('A=stdio,A=22'))).toContain('mapped twice');
+  });
+
+  it('still names a bad port next to stdio', () => {
+    expect(messageOf(() => parseSourceBindings('A=stdio,B=http'))).toContain(
+      '"B=http" is not a port',
     );
   });
 });

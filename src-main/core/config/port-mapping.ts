@@ -255,6 +255,50 @@ export function parseSourceMappings(list: string, where = '-s'): Map<string, num
   return ports;
 }
 
+/** The value of a source mapping that binds the service to stdin/stdout instead of a port. */
+export const STDIO_BINDING = 'stdio';
+
+/** Source mappings with the one service (if any) bound to stdin/stdout rather than a port. */
+export interface SourceBindings {
+  readonly ports: Map<string, number>;
+  /** The service carried over stdin/stdout ('' for the V1 form `-s stdio`). */
+  readonly stdio?: string;
+}
+
+/**
+ * Parses `-s` like parseSourceMappings, where one service may be `stdio` (`SSH1=stdio`, or
+ * `stdio` alone): its one connection is carried over stdin/stdout, with no listening port,
+ * for ssh's ProxyCommand. A process has one stdin, so at most one service takes it.
+ */
+export function parseSourceBindings(list: string, where = '-s'): SourceBindings {
+  const items = splitMappingList(list, 'SSH1=5555,HTTP1=8080 or SSH1=stdio', where);
+  const stdio = items.filter((item) => item.value.toLowerCase() === STDIO_BINDING);
+  if (stdio.length > 1) {
+    throw new ConfigError(
+      `${stdio.map((item) => item.label).join(' and ')} both take stdin/stdout; a process has one, so bind one service to stdio`,
+      where,
+    );
+  }
+  const rest = items.filter((item) => item.value.toLowerCase() !== STDIO_BINDING);
+  const ports =
+    rest.length > 0
+      ? parseSourceMappings(
+          rest
+            .map((item) => (item.serviceId ? `${item.serviceId}=${item.value}` : item.value))
+            .join(','),
+          where,
+        )
+      : new Map<string, number>();
+  const bound = stdio[0];
+  if (bound && ports.has(bound.serviceId)) {
+    throw new ConfigError(
+      `service ${quote(bound.serviceId)} is mapped twice (to a port and to stdio); map each service once`,
+      where,
+    );
+  }
+  return bound ? { ports, stdio: bound.serviceId } : { ports };
+}
+
 /**
  * Parses `-d/--destination-app`: `SSH1=22,HTTP1=10.0.0.1:80,WEB=/run/app.sock`, or one
  * target `22` / `localhost:22` (the V1 form, service id ''). A bare port means localhost.

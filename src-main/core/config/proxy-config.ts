@@ -36,6 +36,11 @@ export interface SourceMappings {
   readonly ports: ReadonlyMap<string, number>;
   /** Listen address per service, where it differs from `bindAddress` (the app's mapping rows). */
   readonly bindAddresses?: ReadonlyMap<string, string>;
+  /**
+   * The service with no listener whose one connection is carried over stdin/stdout
+   * (`-s SSH1=stdio`), attached with SourceProxy.attach; '' for the V1 form `-s stdio`.
+   */
+  readonly stdio?: string;
 }
 
 /** What the destination side maps: service id to a target. */

@@ -133,7 +133,8 @@ export class ProxySession<P extends RolePolicy = RolePolicy> {
         },
         onState: (state) => this.events.onState?.(state),
         onStopped: (cause, fatal) => {
-          if (fatal) void this.fail(cause);
+          // The client logged why already (its own scope): the log says it once, not per scope.
+          if (fatal) void this.stop(cause, true, false);
         },
       },
     );
@@ -203,10 +204,10 @@ export class ProxySession<P extends RolePolicy = RolePolicy> {
    * Closes the client, drops every connection, lets the role close what it holds, then says
    * so. With nothing to wait for, onStopped runs before this returns.
    */
-  private async stop(cause: CloseCause, fatal: boolean): Promise<void> {
+  private async stop(cause: CloseCause, fatal: boolean, log = fatal): Promise<void> {
     if (this.isStopped) return;
     this.isStopped = true;
-    if (fatal) this.log.error(describeCause(cause));
+    if (log) this.log.error(describeCause(cause));
     this.client.close(cause);
     this.mux.detach();
     const stopping = this.role.stop?.();

@@ -38,8 +38,13 @@ const DEFAULT_PENDING_TIMEOUT_MS = 30_000;
 
 interface PendingSocket {
   socket: net.Socket;
-  listener: ServiceListener;
+  channel: ServiceChannel;
   timer: NodeJS.Timeout;
+}
+
+/** Where an accepted or attached connection came in, for messages. */
+function whereOf(channel: ServiceChannel): string {
+  return channel.local ?? channel.serviceId;
 }
 
 /** What SourcePolicy asks of the listeners when SERVICE_IDS names the tunnel's services. */
@@ -54,6 +59,8 @@ export class SourceProxy {
   private readonly session: ProxySession<SourcePolicy>;
   private readonly log: Logger;
   private readonly listeners = new Map<ServiceChannel, ServiceListener>();
+  /** Channels with no listener (`SSH1=stdio`): their connections come through attach(). */
+  private readonly attachable = new Map<string, ServiceChannel>();
   private readonly pending = new Set<PendingSocket>();
   private readonly bindHost: string;
   private ready = false;
@@ -106,6 +113,12 @@ export class SourceProxy {
     if (mappings.mode !== 'source') return;
     const ports = new Map(mappings.ports);
     if (ports.size === 0 && this.version === 'V1') ports.set('', 0);
+    if (mappings.stdio !== undefined) {
+      const channel = new ServiceChannel(mappings.stdio, undefined, this.version !== 'V1');
+      channel.local = 'stdio';
+      this.session.mux.channels.set(mappings.stdio, channel);
+      this.attachable.set(mappings.stdio, channel);
+    }
     try {
       for (const [serviceId, port] of ports) await this.openListener(serviceId, port);
     } catch (error) {
@@ -113,6 +126,25 @@ export class SourceProxy {
       throw error;
     }
     this.session.start();
+  }
+
+  /**
+   * Carries a connection that no listener accepted (stdin/stdout, a client of the control
+   * socket) over the service bound with `stdio`: at once when the tunnel is ready, or once
+   * it is. `serviceId` is the one of the mapping (leave it out for the only one).
+   */
+  attach(socket: net.Socket, serviceId?: string): void {
+    const channel =
+      serviceId === undefined
+        ? [...this.attachable.values()][0]
+        : (this.attachable.get(serviceId) ?? undefined);
+    if (!channel) {
+      socket.destroy();
+      throw new ConfigError(
+        `no service is bound to stdio${serviceId === undefined ? '' : ` under "${serviceId}"`}; map one with SERVICE=stdio`,
+      );
+    }
+    this.carry(socket, channel);
   }
 
   /** Closes the tunnel and every listener and connection. */
@@ -224,23 +256,27 @@ export class SourceProxy {
       if (entry.socket.destroyed) continue;
       // An explicitly paused stream stays paused when a 'data' listener is added.
       entry.socket.resume();
-      this.accept(entry.socket, entry.listener);
+      this.carry(entry.socket, entry.channel);
     }
   }
 
   private accept(socket: net.Socket, listener: ServiceListener): void {
-    if (this.session.stopped) {
-      socket.destroy();
-      return;
-    }
     const channel = [...this.listeners].find(([, l]) => l === listener)?.[0];
     if (!channel) {
       socket.destroy();
       return;
     }
-    if (this.overConnectionLimit(channel, listener, socket)) return;
+    this.carry(socket, channel);
+  }
+
+  private carry(socket: net.Socket, channel: ServiceChannel): void {
+    if (this.session.stopped) {
+      socket.destroy();
+      return;
+    }
+    if (this.overConnectionLimit(channel, socket)) return;
     if (!this.ready || !this.session.mux.link) {
-      this.hold(socket, listener);
+      this.hold(socket, channel);
       return;
     }
     this.session.policy.startConnection(channel, socket);
@@ -251,19 +287,15 @@ export class SourceProxy {
    * and says so in the log. V1/V2 peers carry one connection per service, which a new one
    * replaces, so there only the waiting ones count.
    */
-  private overConnectionLimit(
-    channel: ServiceChannel,
-    listener: ServiceListener,
-    socket: net.Socket,
-  ): boolean {
+  private overConnectionLimit(channel: ServiceChannel, socket: net.Socket): boolean {
     let open = this.version === 'V3' ? channel.connections.size : 0;
-    for (const entry of this.pending) if (entry.listener === listener) open++;
+    for (const entry of this.pending) if (entry.channel === channel) open++;
     const limit = this.session.mux.limits.maxConnectionsPerService;
     if (open < limit) return false;
     const error = new ResourceLimitError(
       'too-many-connections',
       `${channel.serviceId || 'service'}: refused a connection from ${socket.remoteAddress}:${socket.remotePort}: ` +
-        `${open} connections are open on ${listener.address}, the limit per service (${limit})`,
+        `${open} connections are open on ${whereOf(channel)}, the limit per service (${limit})`,
     );
     socket.destroy();
     this.refusals.refused(error.message);
@@ -271,15 +303,15 @@ export class SourceProxy {
   }
 
   /** Keeps an accepted socket until the tunnel is ready, for a while. */
-  private hold(socket: net.Socket, listener: ServiceListener): void {
+  private hold(socket: net.Socket, channel: ServiceChannel): void {
     socket.pause();
     const entry: PendingSocket = {
       socket,
-      listener,
+      channel,
       timer: setTimeout(() => {
         this.pending.delete(entry);
         this.log.warn(
-          `dropped a connection on ${listener.address}: the tunnel did not become ready in time`,
+          `dropped a connection on ${whereOf(channel)}: the tunnel did not become ready in time`,
         );
         socket.destroy();
       }, this.runtime.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS),
@@ -429,7 +461,16 @@ export class SourcePolicy implements RolePolicy {
       }
     }
     const missing = serviceIds.filter((id) => !this.mux.channels.has(id));
-    if (missing.length > 0) {
+    if (
+      missing.length > 0 &&
+      this.config.mappings.mode === 'source' &&
+      this.config.mappings.stdio !== undefined
+    ) {
+      // A stdio binding carries one service; the others get no port (nothing asked for one).
+      this.log.info(
+        `not carried (only ${this.config.mappings.stdio} is bound to stdio): ${missing.join(', ')}`,
+      );
+    } else if (missing.length > 0) {
       const fromFiles = readMappingFiles(this.config.mappingFiles, missing, 'source') as Map<
         string,
         number

@@ -25,7 +25,12 @@ export interface MappingCheckState {
 
 const keyOf = (row: RowText) => `${row.serviceId}\u0000${row.port}\u0000${row.bindAddress}`;
 
-export function useMappingCheck(row: RowText, delayMs = CHECK_DELAY_MS): MappingCheckState {
+export function useMappingCheck(
+  row: RowText,
+  delayMs = CHECK_DELAY_MS,
+  /** A new tunnel's row: also whether the port is taken, and by whom. */
+  inUse = false,
+): MappingCheckState {
   const api = useApi();
   const key = keyOf(row);
   const [answer, setAnswer] = useState<{ key: string; check: MappingCheck } | null>(null);
@@ -35,7 +40,7 @@ export function useMappingCheck(row: RowText, delayMs = CHECK_DELAY_MS): Mapping
     let cancelled = false;
     const timer = setTimeout(() => {
       api
-        .checkMapping({ serviceId, port, bindAddress })
+        .checkMapping({ serviceId, port, bindAddress, ...(inUse ? { inUse } : {}) })
         .then((check) => {
           if (!cancelled) setAnswer({ key: keyOf({ serviceId, port, bindAddress }), check });
         })
@@ -46,7 +51,7 @@ export function useMappingCheck(row: RowText, delayMs = CHECK_DELAY_MS): Mapping
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [api, serviceId, port, bindAddress, delayMs]);
+  }, [api, serviceId, port, bindAddress, delayMs, inUse]);
 
   return { check: answer?.check ?? null, current: answer?.key === key };
 }

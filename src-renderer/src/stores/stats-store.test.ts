@@ -154,6 +154,19 @@ describe('the stats store', () => {
     expect(Object.keys(state().sparks)).toEqual([]);
   });
 
+  it("after a reload, a closed tunnel's totals come from main's final figures", () => {
+    const final = { ...session('s1', []), bytesIn: 1_234, latencyMs: null };
+    useStatsStore.getState().retainSessions([{ ...view('s1', 'closed'), finalStats: final }]);
+    expect(state().live.s1!.totals.bytesIn).toBe(1_234);
+    expect(state().live.s1!.services.map((s) => s.serviceId)).toEqual(['HTTP1']);
+    // Figures the page saw live are not replaced.
+    apply(2_000, session('s2', [connection('HTTP1/1/1', 9)]));
+    useStatsStore
+      .getState()
+      .retainSessions([{ ...view('s2', 'closed'), finalStats: { ...final, sessionId: 's2' } }]);
+    expect(state().live.s2!.totals.bytesIn).toBe(9);
+  });
+
   it('appends one history point a second and caps the history', () => {
     for (let i = 0; i < HISTORY_POINTS + 20; i++) apply(i * 1_000, session('s1', [], i));
     const history = state().history.s1!;

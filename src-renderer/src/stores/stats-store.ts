@@ -264,8 +264,15 @@ export const useStatsStore = create<StatsState>()((set) => ({
     set((state) => {
       const known = new Set(sessions.map((s) => s.id));
       const gone = (id: string) => !known.has(id);
+      const live = withoutKeys(state.live, gone);
+      // A closed tunnel this page never saw live (it was reloaded): main's final figures.
+      for (const session of sessions) {
+        if (!live[session.id] && session.finalStats) {
+          live[session.id] = quiesce(foldSession(undefined, session.finalStats));
+        }
+      }
       return {
-        live: withoutKeys(state.live, gone),
+        live,
         sparks: withoutKeys(state.sparks, (key) => gone(key.slice(0, key.indexOf(' ')))),
         sampledAt: withoutKeys(state.sampledAt, gone),
         history: withoutKeys(state.history, gone),

@@ -5,7 +5,7 @@
  * the place.
  */
 import { create } from 'zustand';
-import type { AwsSource, ThingInfo } from '../../../src-main/ipc/contract.js';
+import type { AwsSource, ReopenForm, ThingInfo } from '../../../src-main/ipc/contract.js';
 
 export type Route =
   | { readonly view: 'tunnels'; readonly sessionId: string | null }
@@ -20,12 +20,19 @@ export interface OpenTunnelTarget {
   readonly thing: ThingInfo;
 }
 
+/** A connect form filled in again ("Edit & retry"): what a closed tunnel was opened with. */
+export type ConnectPrefill = Extract<ReopenForm, { kind: 'token' | 'sandbox' }>;
+
 interface UiState {
   readonly route: Route;
   readonly connect: ConnectMode | null;
+  /** The form's values when the connect dialog opened for "Edit & retry"; null for a new one. */
+  readonly connectPrefill: ConnectPrefill | null;
   readonly openTunnel: OpenTunnelTarget | null;
   navigate(route: Route): void;
   openConnect(mode?: ConnectMode): void;
+  /** The connect dialog on the form that opened a closed tunnel, filled in (no secret). */
+  editAndRetry(prefill: ConnectPrefill): void;
   closeConnect(): void;
   startOpenTunnel(target: OpenTunnelTarget): void;
   endOpenTunnel(): void;
@@ -34,10 +41,12 @@ interface UiState {
 export const useUiStore = create<UiState>()((set) => ({
   route: { view: 'tunnels', sessionId: null },
   connect: null,
+  connectPrefill: null,
   openTunnel: null,
   navigate: (route) => set({ route }),
-  openConnect: (mode = 'sandbox') => set({ connect: mode }),
-  closeConnect: () => set({ connect: null }),
+  openConnect: (mode = 'sandbox') => set({ connect: mode, connectPrefill: null }),
+  editAndRetry: (prefill) => set({ connect: prefill.kind, connectPrefill: prefill }),
+  closeConnect: () => set({ connect: null, connectPrefill: null }),
   startOpenTunnel: (openTunnel) => set({ openTunnel, connect: null }),
   endOpenTunnel: () => set({ openTunnel: null }),
 }));

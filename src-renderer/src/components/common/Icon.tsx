@@ -31,6 +31,7 @@ const PATHS = {
     'M3 3l18 18M10.6 5.1A10 10 0 0 1 12 5c6 0 10 7 10 7a17 17 0 0 1-3 3.6M6.6 6.6C3.9 8.4 2 12 2 12s4 7 10 7a9.6 9.6 0 0 0 4.4-1.1M9.9 9.9a3 3 0 0 0 4.2 4.2',
   user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
   lock: 'M6 11h12v10H6zM8 11V8a4 4 0 0 1 8 0v3',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -17,6 +17,8 @@ export function ConnectDialog({ initialMode }: { readonly initialMode: ConnectMo
   const [mode, setMode] = useState<ConnectMode>(initialMode);
   const tabs = useRef<HTMLDivElement>(null);
   const close = useUiStore((state) => state.closeConnect);
+  // "Edit & retry": the form a closed tunnel was opened with, filled in (no secret).
+  const prefill = useUiStore((state) => state.connectPrefill);
 
   const opened = (session: SessionView) => {
     useSessionsStore.getState().upsert(session);
@@ -34,8 +36,12 @@ export function ConnectDialog({ initialMode }: { readonly initialMode: ConnectMo
 
   return (
     <Dialog
-      title="New tunnel"
-      description="One tunnel carries every service you map; each gets a local port."
+      title={prefill ? 'Edit & retry' : 'New tunnel'}
+      description={
+        prefill?.kind === 'token'
+          ? 'Filled in as before: paste the access token again, change what failed, and connect.'
+          : 'One tunnel carries every service you map; each gets a local port.'
+      }
       onClose={close}
       width="wide"
       testId="connect-dialog"
@@ -71,9 +77,19 @@ export function ConnectDialog({ initialMode }: { readonly initialMode: ConnectMo
         className="dialog__body"
       >
         {mode === 'sandbox' ? (
-          <SandboxForm key="sandbox" onOpened={opened} onCancel={close} />
+          <SandboxForm
+            key="sandbox"
+            onOpened={opened}
+            onCancel={close}
+            initial={prefill?.kind === 'sandbox' ? prefill : undefined}
+          />
         ) : (
-          <TokenForm key="token" onOpened={opened} onCancel={close} />
+          <TokenForm
+            key="token"
+            onOpened={opened}
+            onCancel={close}
+            initial={prefill?.kind === 'token' ? prefill : undefined}
+          />
         )}
       </div>
     </Dialog>

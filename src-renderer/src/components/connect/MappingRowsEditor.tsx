@@ -8,7 +8,7 @@ import { checkMessage, useMappingCheck } from '../../hooks/use-mapping-check';
 import { errorFor, type ShownError } from '../../lib/app-error';
 import { Icon } from '../common/Icon';
 import { MappingFileActions } from '../mappings/MappingFileActions';
-import { newRow, rowsFromMappings, type RowDraft } from './mapping-rows';
+import { duplicateProblem, newRow, rowsFromMappings, type RowDraft } from './mapping-rows';
 
 interface MappingRowsEditorProps {
   readonly rows: readonly RowDraft[];
@@ -42,6 +42,7 @@ export function MappingRowsEditor({
             row={row}
             index={index}
             error={error}
+            duplicate={duplicateProblem(rows, index)}
             canRemove={rows.length > 1}
             onChange={(next) => onChange(rows.map((r) => (r.key === row.key ? next : r)))}
             onRemove={() => onChange(rows.filter((r) => r.key !== row.key))}
@@ -79,6 +80,8 @@ interface MappingRowInputProps {
   readonly row: RowDraft;
   readonly index: number;
   readonly error: ShownError | null;
+  /** This row repeats an earlier one's service or port. */
+  readonly duplicate: ReturnType<typeof duplicateProblem>;
   readonly canRemove: boolean;
   readonly onChange: (row: RowDraft) => void;
   readonly onRemove: () => void;
@@ -88,13 +91,17 @@ function MappingRowInput({
   row,
   index,
   error,
+  duplicate,
   canRemove,
   onChange,
   onRemove,
 }: MappingRowInputProps) {
-  const { check } = useMappingCheck(row);
+  // A new tunnel's row: main also says whether the port is taken, and by which tunnel.
+  const { check } = useMappingCheck(row, undefined, true);
   const field = (name: 'serviceId' | 'port' | 'bindAddress') =>
-    errorFor(error, `services[${index}].${name}`) ?? checkMessage(check, name);
+    errorFor(error, `services[${index}].${name}`) ??
+    checkMessage(check, name) ??
+    (duplicate?.field === name ? duplicate.message : undefined);
   const messages = {
     serviceId: field('serviceId'),
     port: field('port'),

@@ -1,13 +1,13 @@
 /** Opens a tunnel to the built-in sandbox: a simulated device on this machine, no account. */
 import { useRef, useState, type FormEvent } from 'react';
-import type { SessionView } from '../../../../src-main/ipc/contract.js';
+import type { ReopenForm, SessionView } from '../../../../src-main/ipc/contract.js';
 import { useApi } from '../../api/api-context';
 import { useFocusFirstError } from '../../hooks/use-focus-first-error';
 import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
 import { Field } from '../common/Field';
 import { FormError } from '../common/FormError';
 import { FormFooter } from '../common/FormFooter';
-import { checkRows, newRow, type RowDraft } from './mapping-rows';
+import { checkRows, newRow, rowsFromMappings, type RowDraft } from './mapping-rows';
 import { MappingRowsEditor } from './MappingRowsEditor';
 
 /** The contract's limit for a sandbox tunnel. */
@@ -16,12 +16,16 @@ const MAX_SERVICES = 3;
 interface FormProps {
   readonly onOpened: (session: SessionView) => void;
   readonly onCancel: () => void;
+  /** "Edit & retry": the values a closed tunnel was opened with. */
+  readonly initial?: Extract<ReopenForm, { kind: 'sandbox' }> | undefined;
 }
 
-export function SandboxForm({ onOpened, onCancel }: FormProps) {
+export function SandboxForm({ onOpened, onCancel, initial }: FormProps) {
   const api = useApi();
-  const [deviceName, setDeviceName] = useState('');
-  const [rows, setRows] = useState<RowDraft[]>(() => [newRow('HTTP1'), newRow('SSH1')]);
+  const [deviceName, setDeviceName] = useState(initial?.deviceName ?? '');
+  const [rows, setRows] = useState<RowDraft[]>(() =>
+    initial ? rowsFromMappings(initial.services) : [newRow('HTTP1'), newRow('SSH1')],
+  );
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);

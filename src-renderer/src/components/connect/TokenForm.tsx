@@ -1,10 +1,18 @@
 /**
  * Connects with a source access token the operator already has. The token is a secret: a
  * password field, never echoed, never in a store, and cleared from this component's state
- * the moment the request is sent (on failure it must be pasted again). Main keeps it.
+ * once main took it (the tunnel opened). A local check that fails (a region, an endpoint, a
+ * port) keeps it, so nothing needs pasting again for a typo; a refusal by the service shows
+ * on the tunnel itself, whose "Edit & retry" fills this form in again without the token.
+ * Region and endpoint are checked by main's rules as they are typed.
  */
 import { useRef, useState, type FormEvent } from 'react';
-import type { ProtocolVersion, SessionView } from '../../../../src-main/ipc/contract.js';
+import type {
+  ProtocolVersion,
+  ReopenForm,
+  SessionView,
+} from '../../../../src-main/ipc/contract.js';
+import { useTargetCheck } from '../../hooks/use-target-check';
 import { useApi } from '../../api/api-context';
 import { useFocusFirstError } from '../../hooks/use-focus-first-error';
 import { errorFor, generalError, toShownError, type ShownError } from '../../lib/app-error';
@@ -12,29 +20,49 @@ import { Field } from '../common/Field';
 import { FormError } from '../common/FormError';
 import { FormFooter } from '../common/FormFooter';
 import { PeerVersionSelect } from '../common/PeerVersionSelect';
-import { checkRows, newRow, type RowDraft } from './mapping-rows';
+import { CaPathField } from './CaPathField';
+import { checkRows, newRow, rowsFromMappings, type RowDraft } from './mapping-rows';
 import { MappingRowsEditor } from './MappingRowsEditor';
 
 const MAX_SERVICES = 16;
 type TargetKind = 'region' | 'endpoint';
 
-const KNOWN_FIELDS = ['name', 'accessToken', 'target', 'services', 'peerVersion', 'verifyTls'];
+const KNOWN_FIELDS = [
+  'name',
+  'accessToken',
+  'target',
+  'services',
+  'peerVersion',
+  'verifyTls',
+  'caPath',
+];
 
 interface FormProps {
   readonly onOpened: (session: SessionView) => void;
   readonly onCancel: () => void;
+  /** "Edit & retry": the values a closed tunnel was opened with (never its token). */
+  readonly initial?: Extract<ReopenForm, { kind: 'token' }> | undefined;
 }
 
-export function TokenForm({ onOpened, onCancel }: FormProps) {
+export function TokenForm({ onOpened, onCancel, initial }: FormProps) {
   const api = useApi();
-  const [name, setName] = useState('');
+  const [name, setName] = useState(initial?.name ?? '');
   const [token, setToken] = useState('');
-  const [targetKind, setTargetKind] = useState<TargetKind>('region');
-  const [region, setRegion] = useState('');
-  const [endpoint, setEndpoint] = useState('');
-  const [peerVersion, setPeerVersion] = useState<ProtocolVersion>('V3');
-  const [verifyTls, setVerifyTls] = useState(true);
-  const [rows, setRows] = useState<RowDraft[]>(() => [newRow('SSH1')]);
+  const [targetKind, setTargetKind] = useState<TargetKind>(initial?.target.kind ?? 'region');
+  const [region, setRegion] = useState(
+    initial?.target.kind === 'region' ? initial.target.region : '',
+  );
+  const [endpoint, setEndpoint] = useState(
+    initial?.target.kind === 'endpoint' ? initial.target.endpoint : '',
+  );
+  const [peerVersion, setPeerVersion] = useState<ProtocolVersion>(initial?.peerVersion ?? 'V3');
+  const [verifyTls, setVerifyTls] = useState(initial?.verifyTls ?? true);
+  const [caPath, setCaPath] = useState(initial?.caPath ?? '');
+  const [rows, setRows] = useState<RowDraft[]>(() =>
+    initial ? rowsFromMappings(initial.services) : [newRow('SSH1')],
+  );
+  const targetText = targetKind === 'region' ? region : endpoint;
+  const targetCheck = useTargetCheck(targetKind, targetText);
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -65,10 +93,9 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
         setError(checked.error);
         return;
       }
-      const accessToken = token;
-      const request = api.connectWithToken({
+      const session = await api.connectWithToken({
         ...(name.trim() ? { name: name.trim() } : {}),
-        accessToken,
+        accessToken: token,
         target:
           targetKind === 'region'
             ? { kind: 'region', region: region.trim() }
@@ -76,10 +103,11 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
         services: checked.mappings,
         peerVersion,
         verifyTls,
+        ...(caPath.trim() ? { caPath: caPath.trim() } : {}),
       });
-      // Sent: the renderer has no further use for the secret.
+      // Main has it now: the renderer has no further use for the secret.
       setToken('');
-      onOpened(await request);
+      onOpened(session);
     } catch (failure) {
       setError(toShownError(failure));
     } finally {
@@ -116,9 +144,9 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
       <Field
         label="Source access token"
         hint={
-          error && token === ''
-            ? 'Cleared from this form when sent: paste it again to retry.'
-            : 'Kept by TunnelDesk, never shown again. Cleared from this form when sent.'
+          initial && token === ''
+            ? 'Paste the access token again: it is never kept in this window.'
+            : 'Kept by TunnelDesk, never shown again. Cleared from this form once connected.'
         }
         error={tokenError}
       >
@@ -159,7 +187,7 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
           <Field
             label="Region"
             hint="data.tunneling.iot.REGION.amazonaws.com"
-            error={errorFor(error, 'target')}
+            error={errorFor(error, 'target') ?? targetCheck}
           >
             <input
               className="input input--mono"
@@ -175,7 +203,7 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
           <Field
             label="Endpoint"
             hint="host[:port], or ws://host:port for a plain local service"
-            error={errorFor(error, 'target')}
+            error={errorFor(error, 'target') ?? targetCheck}
           >
             <input
               className="input input--mono"
@@ -218,6 +246,13 @@ export function TokenForm({ onOpened, onCancel }: FormProps) {
           </p>
         </div>
       </div>
+      {verifyTls ? (
+        <CaPathField
+          value={caPath}
+          onChange={changed(setCaPath)}
+          error={errorFor(error, 'caPath')}
+        />
+      ) : null}
       <MappingRowsEditor
         rows={rows}
         onChange={changed(setRows)}

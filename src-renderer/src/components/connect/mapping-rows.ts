@@ -49,3 +49,38 @@ export async function checkRows(
   }
   return { ok: true, mappings };
 }
+
+/**
+ * A row that repeats an earlier row's service or port (on an overlapping address), as the
+ * operator types: the same rule main applies when the tunnel opens (checkMappings).
+ */
+export function duplicateProblem(
+  rows: readonly RowDraft[],
+  index: number,
+): { readonly field: 'serviceId' | 'port'; readonly message: string } | null {
+  const row = rows[index]!;
+  const serviceId = row.serviceId.trim();
+  const port = row.port.trim().toLowerCase();
+  const address = row.bindAddress.trim() || '127.0.0.1';
+  const anyAddress = (a: string) => a === '0.0.0.0' || a === '::';
+  for (const earlier of rows.slice(0, index)) {
+    if (serviceId !== '' && earlier.serviceId.trim() === serviceId) {
+      return {
+        field: 'serviceId',
+        message: `"${serviceId}" is mapped above; map each service once`,
+      };
+    }
+    const other = earlier.bindAddress.trim() || '127.0.0.1';
+    if (
+      /^\d+$/.test(port) &&
+      earlier.port.trim() === port &&
+      (other === address || anyAddress(other) || anyAddress(address))
+    ) {
+      return {
+        field: 'port',
+        message: `port ${port} is given to ${earlier.serviceId.trim() || 'a row'} above; each service needs its own port (auto picks a free one)`,
+      };
+    }
+  }
+  return null;
+}

@@ -248,3 +248,29 @@ describe('the source picker', () => {
     expect(useThingsStore.getState().selected?.thingName).toBe('pump-station-07');
   });
 });
+
+describe('Copy ssh config', () => {
+  it("copies the thing's Host block, made by main, using tunneldesk connect --stdio", async () => {
+    const user = userEvent.setup();
+    renderWithApi(api, <DevicesView />);
+    await waitFor(() => expect(names()).toHaveLength(5));
+    await user.click(screen.getAllByTestId('thing-option')[2]!);
+    await waitFor(() =>
+      expect(screen.getByTestId('thing-detail').dataset.thing).toBe('kiosk-lobby'),
+    );
+    await user.click(screen.getByTestId('copy-ssh-config'));
+    await waitFor(() =>
+      expect(screen.getByTestId('copy-ssh-config-status').textContent).toMatch(/^Copied/),
+    );
+    // user-event's clipboard stands in for the system's.
+    expect(await navigator.clipboard.readText()).toBe(
+      [
+        'Host kiosk-lobby',
+        '  HostName kiosk-lobby',
+        '  HostKeyAlias kiosk-lobby',
+        '  ProxyCommand tunneldesk connect kiosk-lobby --stdio --sandbox',
+        '',
+      ].join('\n'),
+    );
+  });
+});

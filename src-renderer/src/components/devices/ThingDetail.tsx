@@ -2,7 +2,9 @@
  * The device picked: its type, ARN and attributes, "Open tunnel…", and its tunnels in the
  * picked source. Nothing picked: how to pick one.
  */
-import { useId } from 'react';
+import { useId, useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { copyText } from '../../lib/clipboard';
 import type { AwsSource, ThingInfo } from '../../../../src-main/ipc/contract.js';
 import { attributePairs } from '../../lib/thing-query';
 import { useUiStore } from '../../stores/ui-store';
@@ -12,6 +14,39 @@ import { TunnelList } from './TunnelList';
 interface ThingDetailProps {
   readonly thing: ThingInfo | null;
   readonly source: AwsSource | null;
+}
+
+/** "Copy ssh config": the Host block of `tunneldesk ssh-config`, made by main, copied. */
+function CopySshConfig({ thing, source }: { thing: ThingInfo; source: AwsSource }) {
+  const api = useApi();
+  const [status, setStatus] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      const { config } = await api.getSshConfig({ source, thingName: thing.thingName });
+      await copyText(config);
+      setStatus(`Copied: paste it into ~/.ssh/config, then ssh ${thing.thingName}`);
+    } catch (error) {
+      setStatus(`Not copied: ${(error as Error).message}`);
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        onClick={() => void copy()}
+        data-testid="copy-ssh-config"
+        title="A Host block for ~/.ssh/config using tunneldesk connect --stdio"
+      >
+        Copy ssh config
+      </button>
+      {status ? (
+        <span className="muted" role="status" data-testid="copy-ssh-config-status">
+          {status}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 export function ThingDetail({ thing, source }: ThingDetailProps) {
@@ -59,6 +94,7 @@ export function ThingDetail({ thing, source }: ThingDetailProps) {
             <Icon name="plug" />
             Open tunnel…
           </button>
+          <CopySshConfig key={thing.thingName} thing={thing} source={source} />
         </header>
         <dl className="thing-card__facts">
           <div>

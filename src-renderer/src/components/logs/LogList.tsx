@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { LogEntry } from '../../../../src-main/ipc/contract.js';
 import { formatLogTime } from '../../lib/format';
-import { levelName } from '../../lib/log-levels';
+import { levelLabel, levelName } from '../../lib/log-levels';
 
 const ESTIMATED_ROW = 22;
 
@@ -62,6 +62,7 @@ interface LogLineProps {
 
 const LogLine = memo(function LogLine({ entry, index, offset, measure }: LogLineProps) {
   const level = levelName(entry.level);
+  const label = levelLabel(entry.level);
   return (
     <div
       ref={measure}
@@ -71,7 +72,7 @@ const LogLine = memo(function LogLine({ entry, index, offset, measure }: LogLine
       data-testid="log-line"
     >
       <span className="log-line__time mono">{formatLogTime(entry.time)}</span>
-      <span className={`log-line__level log-line__level--${level} mono`}>{level}</span>
+      <span className={`log-line__level log-line__level--${level} mono`}>{label}</span>
       <span className="log-line__scope mono">{entry.scope}</span>
       <span className="log-line__message mono">{entry.message}</span>
     </div>

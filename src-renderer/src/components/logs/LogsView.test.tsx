@@ -42,7 +42,7 @@ describe('the logs view', () => {
     );
   });
 
-  it('filters by level on the -v scale and by search, and copies the visible lines', async () => {
+  it('filters by named level and by search, and copies the visible lines', async () => {
     app.logger.error('listener failed: port 5555 is already in use');
     app.logger.warn('peer is slow');
     app.logger.info('opened tunnel');
@@ -52,21 +52,32 @@ describe('the logs view', () => {
     await waitFor(() => expect(lines().some((l) => l?.includes('opened tunnel'))).toBe(true));
     expect(lines().some((l) => l?.includes('frame details'))).toBe(false);
 
-    await user.selectOptions(screen.getByTestId('log-level'), '2');
+    // The levels are named, not numbered.
+    expect(
+      [...(screen.getByTestId('log-level') as HTMLSelectElement).options].map((o) => o.text),
+    ).toEqual([
+      'Fatal only',
+      'Errors',
+      'Warnings and errors',
+      'Info and above',
+      'Debug and above',
+      'Everything (Trace)',
+    ]);
+    await user.selectOptions(screen.getByTestId('log-level'), 'Errors');
     await waitFor(() => expect(lines()).toHaveLength(1));
-    expect(lines()[0]).toMatch(/error.*port 5555/);
+    expect(lines()[0]).toMatch(/Error.*port 5555/);
 
-    await user.selectOptions(screen.getByTestId('log-level'), '5');
+    await user.selectOptions(screen.getByTestId('log-level'), 'Debug and above');
     await user.type(screen.getByTestId('log-search'), 'PEER');
     await waitFor(() => expect(lines()).toHaveLength(1));
     expect(lines()[0]).toMatch(/peer is slow/);
     expect(screen.getByTestId('log-count').textContent).toMatch(/^1 of \d+ lines$/);
 
     await user.click(screen.getByTestId('log-copy'));
-    expect(await screen.findByText('Copied 1 lines')).toBeTruthy();
+    expect(await screen.findByText('Copied 1 line')).toBeTruthy();
     // user-event's clipboard stands in for the system's.
     expect(await navigator.clipboard.readText()).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3} warning \[.*\] peer is slow$/,
+      /^\d\d:\d\d:\d\d\.\d{3} Warning \[.*\] peer is slow$/,
     );
   });
 });

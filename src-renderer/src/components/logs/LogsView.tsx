@@ -1,12 +1,12 @@
 /**
  * The app's log: every line main keeps (seeded, then pushed in batches), filtered by level
- * on the `-v` scale and by a search, virtualised, following the newest line while the view
+ * (named: Error, Warning, Info, Debug, Trace) and by a search, virtualised, following the newest line while the view
  * is scrolled to the bottom. Main redacts tokens before a line leaves it.
  */
 import { useDeferredValue, useMemo, useState } from 'react';
 import { copyText } from '../../lib/clipboard';
 import { formatCount, formatLogTime } from '../../lib/format';
-import { LOG_LEVELS, levelName } from '../../lib/log-levels';
+import { LOG_LEVELS, levelLabel } from '../../lib/log-levels';
 import { filterLogs, LOG_CAPACITY, useLogsStore } from '../../stores/logs-store';
 import { Icon } from '../common/Icon';
 import { LogList } from './LogList';
@@ -17,7 +17,7 @@ export function formatLogLine(entry: {
   scope: string;
   message: string;
 }): string {
-  return `${formatLogTime(entry.time)} ${levelName(entry.level).padEnd(7)} [${entry.scope}] ${entry.message}`;
+  return `${formatLogTime(entry.time)} ${levelLabel(entry.level).padEnd(7)} [${entry.scope}] ${entry.message}`;
 }
 
 export function LogsView() {
@@ -36,7 +36,10 @@ export function LogsView() {
   const copy = async () => {
     try {
       await copyText(visible.map(formatLogLine).join('\n'));
-      setCopied({ ok: true, text: `Copied ${formatCount(visible.length)} lines` });
+      setCopied({
+        ok: true,
+        text: `Copied ${formatCount(visible.length)} ${visible.length === 1 ? 'line' : 'lines'}`,
+      });
     } catch (error) {
       setCopied({ ok: false, text: (error as Error).message });
     }
@@ -57,15 +60,14 @@ export function LogsView() {
         <label className="toolbar__field">
           <span className="toolbar__label">Level</span>
           <select
-            className="select mono"
+            className="select"
             value={maxLevel}
             onChange={(event) => setMaxLevel(Number(event.target.value))}
             data-testid="log-level"
           >
-            {LOG_LEVELS.map(({ level, name }) => (
+            {LOG_LEVELS.map(({ level, filter }) => (
               <option key={level} value={level}>
-                {level} {name}
-                {level > 1 ? ' and above' : ' only'}
+                {filter}
               </option>
             ))}
           </select>

@@ -44,11 +44,7 @@ export function TopBar() {
       </div>
       <div className="topbar__actions">
         <ThemeSwitch />
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => openConnect('sandbox')}
-        >
+        <button type="button" className="button" onClick={() => openConnect('sandbox')}>
           <Icon name="plus" />
           New tunnel
         </button>

@@ -9,7 +9,8 @@ import { SessionStateText, StatePill } from './SessionStateText';
 import { DeviceLine } from './TunnelPanel';
 
 export function SessionCard({ session }: { readonly session: SessionView }) {
-  const totals = useStatsStore((state) => state.live[session.id]?.totals);
+  const liveTotals = useStatsStore((state) => state.live[session.id]?.totals);
+  const totals = liveTotals ?? session.finalStats ?? undefined;
   const href = hashFromRoute({ view: 'tunnels', sessionId: session.id });
   return (
     <article

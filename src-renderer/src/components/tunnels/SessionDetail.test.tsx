@@ -8,6 +8,7 @@ import { useSession } from '../../stores/sessions-store';
 import '../../test-support/node-realm';
 import {
   renderWithApi,
+  resetStores,
   spyOn,
   startTestApp,
   stopTestApp,
@@ -15,6 +16,7 @@ import {
 } from '../../test-support/harness';
 import { SessionDetail } from './SessionDetail';
 import { closeSummary } from '../../lib/close-words';
+import { formatClock, formatDuration } from '../../lib/format';
 
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
@@ -63,11 +65,54 @@ describe('a tunnel that cannot reach its service', () => {
     const state = app.listSessions()[0]!.state;
     if (state.kind === 'reconnecting')
       expect(countdown.parentElement!.textContent).toContain(closeSummary(state.lastCause));
+    // "Reconnects" counts the attempts shown beside the countdown.
+    await waitFor(() => {
+      const shown = /\(attempt (\d+)\)/.exec(countdown.parentElement!.textContent ?? '');
+      expect(shown).not.toBeNull();
+      expect(within(detail).getByTestId('reconnects').dataset.value).toBe(shown![1]);
+    });
 
     await userEvent.click(within(detail).getByTestId('reconnect-now'));
     expect(spy.calls.filter((call) => call.name === 'reconnectNow')).toEqual([
       { name: 'reconnectNow', input: { sessionId: session.id } },
     ]);
+  });
+});
+
+describe("a closed tunnel's record", () => {
+  it('says when it closed and keeps its totals from main after a reload', async () => {
+    const session = await api.openSandbox({
+      deviceName: 'pi-17',
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    const port = session.listeners[0]!.port!;
+    const body = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.text());
+    await waitFor(() => expect(app.listSessions()[0]!.state.kind).toBe('connected'));
+    // Wait for main to have counted the bytes before closing.
+    await new Promise<void>((resolve) => {
+      const stop = app.subscribe((name, payload) => {
+        if (name !== 'stats') return;
+        const stats = (payload as { sessions: { bytesIn: number }[] }).sessions[0];
+        if (stats && stats.bytesIn >= body.length) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await api.closeSession({ sessionId: session.id });
+    // A fresh page: nothing live seen, only what main says now.
+    resetStores();
+    renderWithApi(api, <Detail api={api} sessionId={session.id} />);
+    const detail = await screen.findByTestId('session-detail');
+    const closedAt = app.listSessions()[0]!.closedAt!;
+    expect(within(detail).getByTestId('closed-at').textContent).toBe(
+      `closed ${formatClock(closedAt)} (open ${formatDuration(closedAt - session.createdAt)})`,
+    );
+    await waitFor(() =>
+      expect(
+        Number(within(detail).getByTestId('total-bytes-in').dataset.value),
+      ).toBeGreaterThanOrEqual(body.length),
+    );
   });
 });
 

@@ -5,7 +5,9 @@ import { formatBytes, formatCount, formatLatency, formatRate } from '../../lib/f
 import { useStatsStore } from '../../stores/stats-store';
 
 export function SessionFacts({ session }: { readonly session: SessionView }) {
-  const totals = useStatsStore((state) => state.live[session.id]?.totals);
+  const liveTotals = useStatsStore((state) => state.live[session.id]?.totals);
+  // A closed tunnel this page did not see live (a reload): main kept its final figures.
+  const totals = liveTotals ?? session.finalStats ?? undefined;
   const state = session.state;
   const connected = state.kind === 'connected' ? state : null;
   return (
@@ -21,7 +23,7 @@ export function SessionFacts({ session }: { readonly session: SessionView }) {
         {connected ? connected.version : '—'}
         <span
           className="facts__sub"
-          title="The destination's protocol version this side speaks (-y)"
+          title="The destination's protocol version this side speaks (Peer protocol, chosen when connecting)"
         >
           {' '}
           peer {session.peerVersion}
@@ -30,8 +32,14 @@ export function SessionFacts({ session }: { readonly session: SessionView }) {
       <Fact label="Latency" mono>
         {formatLatency(session.latencyMs)}
       </Fact>
-      <Fact label="Reconnects" mono>
-        {formatCount(session.reconnects)}
+      <Fact
+        label="Reconnects"
+        mono
+        title="Reconnect attempts since the tunnel opened: each wait with a countdown (attempt N) counts"
+      >
+        <span data-testid="reconnects" data-value={session.reconnects}>
+          {formatCount(session.reconnects)}
+        </span>
       </Fact>
       <Fact label="Peer services" mono>
         {session.peerServices.length > 0 ? session.peerServices.join(', ') : '—'}

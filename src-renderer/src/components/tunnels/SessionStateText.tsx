@@ -51,6 +51,11 @@ export function SessionStateText({ session }: { readonly session: SessionView })
     case 'closed':
       return (
         <span className={`state-text${state.fatal ? ' state-text--error' : ''}`}>
+          {session.closedAt ? (
+            <>
+              <ClosedAt at={session.closedAt} openedAt={session.createdAt} /> ·{' '}
+            </>
+          ) : null}
           {closeSummary(state.cause)}
         </span>
       );
@@ -62,6 +67,15 @@ export function ConnectedFor({ since }: { readonly since: number }) {
   return (
     <span title={new Date(since).toLocaleString()}>
       since <span className="mono">{formatClock(since)}</span> ({formatDuration(now - since)})
+    </span>
+  );
+}
+
+/** When a tunnel closed, and how long it had been open (not when it opened). */
+export function ClosedAt({ at, openedAt }: { readonly at: number; readonly openedAt: number }) {
+  return (
+    <span title={`Closed ${new Date(at).toLocaleString()}`} data-testid="closed-at">
+      closed <span className="mono">{formatClock(at)}</span> (open {formatDuration(at - openedAt)})
     </span>
   );
 }

@@ -1,8 +1,8 @@
 /**
  * The tunnel behind a session the app opened (OpenTunnel): the device's side as AWS reports
  * it ("device connected" / "waiting for device", since when), the tunnel's id, ARN, status
- * and expiry, and Close tunnel (which ends it for both sides, unlike Close, which ends only
- * this side). When this side's token was refused, it offers a new one.
+ * and expiry, and Close tunnel… (which ends it for both sides, unlike Disconnect, which
+ * ends only this side). When this side's token was refused, it offers a new one.
  */
 import { useId, useState, type ReactNode } from 'react';
 import type { DeviceState, SessionTunnel, SessionView } from '../../../../src-main/ipc/contract.js';
@@ -39,7 +39,8 @@ export function TunnelPanel({
             type="button"
             className="button button--small"
             onClick={() => setClosing(true)}
-            title="CloseTunnel: ends the tunnel for both sides"
+            title={`Closes the tunnel in ${tunnel.source.kind === 'sandbox' ? 'the sandbox' : 'AWS'} for both sides: the device is disconnected too, and the tunnel cannot be used again`}
+            aria-label={`Close tunnel… to ${tunnel.thingName}`}
             data-testid="close-tunnel"
           >
             <Icon name="close" />
