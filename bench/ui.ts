@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * `npm run bench -- ui [--connections N] [--seconds S] [--baseline DIR]`: the UI under load.
+ * `npm run bench -- ui [--connections N] [--seconds S] [--baseline REF|DIR]`: the UI under load.
  *
  * Browser mode (`tunneldesk web`, a child process) with a sandbox tunnel holding N keep-alive
  * HTTP connections to the device page (default 1,000), each sending one request a second.
@@ -11,13 +11,13 @@
  * Performance.getMetrics TaskDuration) and JS heap; on the live view, frame times
  * (requestAnimationFrame deltas) and long tasks (PerformanceObserver) while the list scrolls
  * and updates; and the time from starting the process to an interactive home (the median of
- * three starts). With `--baseline DIR` (a built checkout of an older commit) every figure is
- * taken for both builds in the same run, condition by condition, so a busy machine weighs on
- * both sides alike.
+ * three starts). With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
+ * `git archive` to a temporary folder and built there with this checkout's node_modules) or
+ * `--baseline DIR` (a built checkout) every figure is taken for both builds in the same run,
+ * condition by condition, so a busy machine weighs on both sides alike.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,15 +47,43 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (flag === '--seconds' && value && /^\d+$/.test(value) && Number(value) >= 2) {
       seconds = Number(value);
     } else if (flag === '--baseline' && value) {
-      baseline = resolve(value);
+      baseline = value;
     } else {
       throw new Error(
-        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline DIR (a built checkout)`,
+        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline REF|DIR (a git ref to build, or a built checkout)`,
       );
     }
     i++;
   }
   return { connections, seconds, baseline };
+}
+
+/**
+ * A built tree of the baseline: a folder as it is, or a git ref exported and built in a
+ * temporary folder (removed by the returned function).
+ */
+function baselineBuild(baseline: string): { dir: string; remove: () => void } {
+  if (existsSync(baseline) && statSync(baseline).isDirectory()) {
+    return { dir: resolve(baseline), remove: () => {} };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-baseline-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--verify', `${baseline}^{commit}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    console.log(`  building baseline ${baseline} (${commit.slice(0, 10)}) in ${dir} ...`);
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    return { dir, remove };
+  } catch (error) {
+    remove();
+    throw new Error(
+      `bench ui: cannot build the baseline "${baseline}" (a git ref of this repository or a built checkout): ${(error as Error).message}`,
+    );
+  }
 }
 
 /** Seconds of CPU (user + system) the process has used so far, from /proc. */
@@ -226,10 +254,13 @@ async function measure(
     cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Performance.enable');
-    cdp.on('Network.webSocketFrameReceived', (event) => {
+    // Both ways: a view that asks for its rows pays for its requests too.
+    const count = (event: { response: { payloadData: string } }) => {
       messages++;
       bytes += Buffer.byteLength(event.response.payloadData);
-    });
+    };
+    cdp.on('Network.webSocketFrameReceived', count);
+    cdp.on('Network.webSocketFrameSent', count);
   }
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
@@ -331,8 +362,8 @@ const num = (x: number | undefined, digits = 1) => (x === undefined ? '-' : x.to
 function print(sides: readonly Side[], conditions: readonly string[]): void {
   const rows: [string, (f: Figures) => string][] = [
     ['app CPU (of a core)', (f) => pct(f.appCpu)],
-    ['UI messages/s', (f) => num(f.messagesPerSecond)],
-    ['UI KiB/s', (f) => num(f.kibPerSecond)],
+    ['UI messages/s (both ways)', (f) => num(f.messagesPerSecond)],
+    ['UI KiB/s (both ways)', (f) => num(f.kibPerSecond)],
     ['renderer CPU (of a core)', (f) => pct(f.rendererCpu)],
     ['JS heap MiB', (f) => num(f.heapMiB)],
     ['frame p95 ms', (f) => num(f.frameP95)],
@@ -362,8 +393,9 @@ function print(sides: readonly Side[], conditions: readonly string[]): void {
 export async function ui(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
   const sides: Side[] = [{ name: 'this build', dir: ROOT, results: {}, starts: [] }];
-  if (options.baseline) {
-    sides.unshift({ name: 'baseline', dir: options.baseline, results: {}, starts: [] });
+  const baseline = options.baseline ? baselineBuild(options.baseline) : undefined;
+  if (baseline) {
+    sides.unshift({ name: 'baseline', dir: baseline.dir, results: {}, starts: [] });
   }
   console.log(
     `bench ui: ${options.connections} connections, one request a second each; ${options.seconds} s per condition; ${cpus().length} cores; load average ${(
@@ -413,5 +445,6 @@ export async function ui(argv: readonly string[]): Promise<void> {
       await side.app?.stop();
     }
     await browser.close();
+    baseline?.remove();
   }
 }

@@ -10,6 +10,8 @@ import type { TunnelSnapshot } from '../core/stats/snapshot.js';
 import type { TunnelState } from '../core/tunnel/tunnel-client.js';
 import type { LocalCloseBy } from '../core/tunnel/close-cause.js';
 import type {
+  ConnectionsPage,
+  ConnectionsQuery,
   HistoryPoint,
   ListenerView,
   ServiceMapping,
@@ -18,6 +20,7 @@ import type {
   SessionView,
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
+import { ConnectionList } from './connections-page.js';
 import { appErrorFrom } from './mapping-rules.js';
 
 export interface SessionOptions {
@@ -81,6 +84,8 @@ export class Session {
    * so a reloaded page (which missed the live batches) still shows its totals.
    */
   private finalStats: SessionStats | null = null;
+  /** The connections of the last sample, sorted when a view first asks. */
+  private connectionList = new ConnectionList(undefined);
 
   private constructor(private readonly options: SessionOptions) {
     this.mappings = [...options.mappings];
@@ -236,10 +241,14 @@ export class Session {
     this.proxy.reconnectNow();
   }
 
-  /** Live figures; also records a history point once a second. */
+  /**
+   * Live figures per tunnel and service; also records a history point once a second and
+   * keeps the snapshot's connections for `connectionsPage`.
+   */
   sample(now: number): SessionStats {
     const snapshot = this.proxy.snapshot(now);
     this.recordHistory(snapshot, now);
+    this.connectionList = new ConnectionList(snapshot, (id) => this.mappingIndex(id));
     const services = [...snapshot.services].sort(
       (a, b) => this.mappingIndex(a.serviceId) - this.mappingIndex(b.serviceId),
     );
@@ -255,24 +264,18 @@ export class Session {
         activeStreamId: service.activeStreamId,
         streamsStarted: service.streamsStarted,
         connectionsOpened: service.connectionsOpened,
+        openConnections: service.connections.filter((c) => c.state !== 'closed').length,
         bytesIn: service.bytesIn,
         bytesOut: service.bytesOut,
         bytesInPerSecond: service.bytesInPerSecond,
         bytesOutPerSecond: service.bytesOutPerSecond,
-        connections: service.connections.map((c) => ({
-          key: c.key,
-          streamId: c.streamId,
-          connectionId: c.connectionId,
-          state: c.state,
-          openedAt: c.openedAt,
-          peer: c.peer,
-          bytesIn: c.bytesIn,
-          bytesOut: c.bytesOut,
-          bytesInPerSecond: c.bytesInPerSecond,
-          bytesOutPerSecond: c.bytesOutPerSecond,
-        })),
       })),
     };
+  }
+
+  /** A window of the connections as of the last sample; none once the tunnel closed. */
+  connectionsPage(query: Omit<ConnectionsQuery, 'sessionId'>): ConnectionsPage {
+    return (this.isClosed ? new ConnectionList(undefined) : this.connectionList).page(query);
   }
 
   historyPoints(): HistoryPoint[] {
@@ -313,7 +316,7 @@ export class Session {
           ...service,
           bytesInPerSecond: 0,
           bytesOutPerSecond: 0,
-          connections: [],
+          openConnections: 0,
         })),
       };
     } catch {

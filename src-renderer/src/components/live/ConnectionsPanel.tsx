@@ -1,59 +1,46 @@
 /**
- * Every connection of a tunnel, live. Virtualised: only the rows in view exist in the DOM,
- * so a thousand connections cost what thirty do; each row re-renders only when its own
- * figures change.
+ * Every connection of a tunnel, live. Virtualised, and fed by window: main filters and sorts
+ * the list, and this view asks only for the rows around the ones in view
+ * (use-connections-window.ts), so a thousand connections cost what thirty do; each row
+ * re-renders only when its own figures change.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
-import type { ConnectionRow as Row } from '../../stores/stats-store';
-import { useStatsStore } from '../../stores/stats-store';
+import { useRef, useState } from 'react';
+import { useConnectionsWindow } from '../../hooks/use-connections-window';
 import { formatCount } from '../../lib/format';
+import { useConnectionsStore } from '../../stores/connections-store';
 import { ConnectionRow } from './ConnectionRow';
 
 const ROW_HEIGHT = 28;
 const MAX_HEIGHT = 28 * 14;
-const NO_ROWS: readonly Row[] = [];
-
-const STATE_ORDER: Record<Row['state'], number> = { connecting: 0, open: 0, closing: 1, closed: 2 };
-
-/** Live ones first, newest first, so a new connection shows at the top. */
-function byRecency(a: Row, b: Row): number {
-  return (
-    STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
-    b.openedAt - a.openedAt ||
-    (a.key < b.key ? -1 : 1)
-  );
-}
 
 export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) {
-  const rows = useStatsStore((state) => state.live[sessionId]?.connections ?? NO_ROWS);
+  const held = useConnectionsStore((state) => state.windows[sessionId]);
   const [filter, setFilter] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
-
-  const visible = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    const matching = needle
-      ? rows.filter(
-          (row) =>
-            row.key.toLowerCase().includes(needle) ||
-            row.peer.toLowerCase().includes(needle) ||
-            row.state === needle,
-        )
-      : rows.slice();
-    return matching.sort(byRecency);
-  }, [rows, filter]);
+  const matching = held?.matching ?? 0;
+  const offset = held?.offset ?? 0;
+  const rowAt = (index: number) => held?.rows[index - offset];
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read only in this render
   const virtualizer = useVirtualizer({
-    count: visible.length,
+    count: matching,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (index) => visible[index]!.id,
+    getItemKey: (index) => rowAt(index)?.id ?? `row ${index}`,
   });
+  const items = virtualizer.getVirtualItems();
+  useConnectionsWindow(
+    sessionId,
+    filter.trim().toLowerCase(),
+    items[0]?.index ?? 0,
+    items.at(-1)?.index ?? 0,
+  );
 
-  const open = rows.filter((row) => row.state === 'open' || row.state === 'connecting').length;
-  const height = Math.min(MAX_HEIGHT, Math.max(visible.length, 1) * ROW_HEIGHT);
+  const open = held?.open ?? 0;
+  const listed = held?.listed ?? 0;
+  const height = Math.min(MAX_HEIGHT, Math.max(matching, 1) * ROW_HEIGHT);
 
   return (
     <section className="panel" aria-labelledby={`connections-${sessionId}`}>
@@ -62,7 +49,7 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
           Connections
         </h2>
         <p className="panel__hint mono" data-testid="connection-count">
-          {formatCount(open)} open · {formatCount(rows.length)} listed
+          {formatCount(open)} open · {formatCount(listed)} listed
         </p>
         <input
           className="input input--small input--filter"
@@ -77,7 +64,7 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
         className="conn-table"
         role="table"
         aria-label="Connections"
-        aria-rowcount={visible.length + 1}
+        aria-rowcount={matching + 1}
       >
         <div className="conn-row conn-row--head" role="row" aria-rowindex={1}>
           <span role="columnheader">Connection</span>
@@ -107,10 +94,10 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
           tabIndex={0}
           aria-label="Connection rows"
         >
-          {visible.length === 0 ? (
+          {matching === 0 ? (
             <p className="table__empty" role="row">
               <span role="cell">
-                {rows.length === 0
+                {listed === 0
                   ? 'No connections yet. Open a service to see its traffic here.'
                   : 'No connection matches the filter.'}
               </span>
@@ -121,15 +108,19 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
               className="conn-table__body"
               style={{ height: virtualizer.getTotalSize() }}
             >
-              {virtualizer.getVirtualItems().map((item) => (
-                <ConnectionRow
-                  key={item.key}
-                  row={visible[item.index]!}
-                  index={item.index}
-                  offset={item.start}
-                  height={ROW_HEIGHT}
-                />
-              ))}
+              {items.map((item) => {
+                // A row main has not sent yet (a fast scroll): blank until the next answer.
+                const row = rowAt(item.index);
+                return row ? (
+                  <ConnectionRow
+                    key={item.key}
+                    row={row}
+                    index={item.index}
+                    offset={item.start}
+                    height={ROW_HEIGHT}
+                  />
+                ) : null;
+              })}
             </div>
           )}
         </div>
