@@ -243,7 +243,10 @@ function securityHeaders(response: http.ServerResponse, path: string): void {
   response.setHeader('referrer-policy', 'no-referrer');
   response.setHeader('cross-origin-opener-policy', 'same-origin');
   // The page names the hashed assets of this build: always fetch it anew.
-  response.setHeader('cache-control', basename(path) === 'index.html' ? 'no-store' : 'max-age=3600');
+  response.setHeader(
+    'cache-control',
+    basename(path) === 'index.html' ? 'no-store' : 'max-age=3600',
+  );
 }
 
 function plain(response: http.ServerResponse, status: number, text: string): void {

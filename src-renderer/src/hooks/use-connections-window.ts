@@ -58,7 +58,9 @@ export function useConnectionsWindow(
       const { filter: asked, first: from, last: to } = wanted.current;
       api
         .connections({ sessionId, filter: asked || undefined, ...windowFor(from, to) })
-        .then((page) => !stopped && useConnectionsStore.getState().applyPage(sessionId, asked, page))
+        .then(
+          (page) => !stopped && useConnectionsStore.getState().applyPage(sessionId, asked, page),
+        )
         // A dropped transport shows its own banner; a closed tunnel has no rows to show.
         .catch(() => {})
         .finally(() => {
