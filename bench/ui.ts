@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * `npm run bench -- ui [--connections N] [--seconds S] [--baseline REF|DIR]`: the UI under load.
+ * `npm run bench -- ui [--connections N] [--seconds S] [--baseline REF|DIR] [--profile]`: the UI under load.
  *
  * Browser mode (`tunneldesk web`, a child process) with a sandbox tunnel holding N keep-alive
  * HTTP connections to the device page (default 1,000), each sending one request a second.
@@ -33,15 +33,22 @@ interface Options {
   readonly connections: number;
   readonly seconds: number;
   readonly baseline: string | undefined;
+  /** Profile the renderer while the list scrolls, and print its heaviest functions. */
+  readonly profile: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
   let connections = 1_000;
   let seconds = 20;
   let baseline: string | undefined;
+  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
+    if (flag === '--profile') {
+      profile = true;
+      continue;
+    }
     if (flag === '--connections' && value && /^\d+$/.test(value) && Number(value) >= 1) {
       connections = Number(value);
     } else if (flag === '--seconds' && value && /^\d+$/.test(value) && Number(value) >= 2) {
@@ -50,12 +57,12 @@ function parseOptions(argv: readonly string[]): Options {
       baseline = value;
     } else {
       throw new Error(
-        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline REF|DIR (a git ref to build, or a built checkout)`,
+        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline REF|DIR (a git ref to build, or a built checkout), --profile`,
       );
     }
     i++;
   }
-  return { connections, seconds, baseline };
+  return { connections, seconds, baseline, profile };
 }
 
 /**
@@ -98,6 +105,8 @@ interface RunningApp {
   readonly port: number;
   readonly secret: string;
   readonly startedAt: number;
+  /** When the process printed its URL (listening, the app built). */
+  readonly readyAt: number;
   stop(): Promise<void>;
 }
 
@@ -130,6 +139,7 @@ async function startApp(dir: string): Promise<RunningApp> {
     port: Number(parsed.port),
     secret: parsed.searchParams.get('secret')!,
     startedAt,
+    readyAt: performance.now(),
     stop: async () => {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
@@ -148,49 +158,36 @@ async function openSandbox(app: RunningApp): Promise<{ sessionId: string; httpPo
     },
   });
   await new Promise((done, fail) => ws.once('open', done).once('error', fail));
-  const connected = new Promise<string>((done) =>
+  const connected = new Promise<string>((done, fail) => {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as {
         kind: string;
         channel?: string;
-        payload?: { id: string; state: { kind: string }; services: { port: number | null }[] }[];
+        reply?: { ok: boolean; error?: unknown };
+        payload?: { id: string; state: { kind: string }; listeners: { port: number | null }[] }[];
       };
+      if (frame.kind === 'reply' && frame.reply && !frame.reply.ok) {
+        fail(new Error(`openSandbox failed: ${JSON.stringify(frame.reply.error)}`));
+      }
       if (frame.kind === 'event' && frame.channel === 'main:sessions') {
-        const up = frame.payload!.find((s) => s.state.kind === 'connected');
+        const up = frame.payload!.find((s) => s.state.kind === 'connected' && s.listeners[0]?.port);
         if (up) done(JSON.stringify(up));
       }
-    }),
-  );
+    });
+    ws.once('close', () => fail(new Error('the IPC socket closed before the tunnel connected')));
+  });
   ws.send(
     JSON.stringify({
       kind: 'request',
       id: 1,
       channel: 'renderer:open-sandbox',
-      input: { services: [{ serviceId: 'HTTP1', port: 0, bindAddress: '127.0.0.1' }] },
+      input: { services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }] },
     }),
   );
-  const session = JSON.parse(await connected) as {
-    id: string;
-    listeners?: { port: number }[];
-    services: { port?: number | null; boundPort?: number | null }[];
-  };
+  const session = JSON.parse(await connected) as { id: string; listeners: { port: number }[] };
   ws.close();
-  const port = findPort(session);
+  const port = session.listeners[0]!.port;
   return { sessionId: session.id, httpPort: port };
-}
-
-/** The bound port of the tunnel's one service, wherever this build's SessionView keeps it. */
-function findPort(session: unknown): number {
-  const ports: number[] = [];
-  const walk = (value: unknown, key: string) => {
-    if (typeof value === 'number' && /port/i.test(key) && value > 0) ports.push(value);
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, k);
-    }
-  };
-  walk((session as { services: unknown }).services, '');
-  if (ports.length === 0) throw new Error(`no bound port in ${JSON.stringify(session)}`);
-  return ports[0]!;
 }
 
 /** N keep-alive connections, each sending one GET a second (staggered); replies are drained. */
@@ -238,6 +235,10 @@ async function taskSeconds(cdp: CDPSession): Promise<{ task: number; heap: numbe
   return { task: value('TaskDuration'), heap: value('JSHeapUsedSize') };
 }
 
+/** Progress on stderr, so the table on stdout stays clean. */
+const progress = (message: string) =>
+  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function measure(
@@ -245,6 +246,7 @@ async function measure(
   page: Page | undefined,
   seconds: number,
   scroll: boolean,
+  onProfile?: (top: string[]) => void,
 ): Promise<Figures> {
   const pid = app.child.pid!;
   let messages = 0;
@@ -266,6 +268,11 @@ async function measure(
   const t0 = performance.now();
   const task0 = cdp ? await taskSeconds(cdp) : undefined;
   let frames: { deltas: number[]; longTasks: number[] } | undefined;
+  if (cdp && onProfile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
   if (page && scroll) {
     frames = await page.evaluate(async (ms) => {
       const scroller = document.querySelector<HTMLElement>('.conn-table__scroll');
@@ -301,6 +308,10 @@ async function measure(
   }
   const elapsed = (performance.now() - t0) / 1_000;
   const figures: Figures = { appCpu: (cpuSeconds(pid) - cpu0) / elapsed };
+  if (cdp && onProfile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    onProfile(heaviest(profile));
+  }
   if (cdp && task0) {
     const task1 = await taskSeconds(cdp);
     figures.messagesPerSecond = messages / elapsed;
@@ -319,11 +330,39 @@ async function measure(
   return figures;
 }
 
+/** The ten functions with the most self time in a CDP profile, as printable lines. */
+function heaviest(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): string[] {
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)!.callFrame;
+    const file = frame.url ? frame.url.slice(frame.url.lastIndexOf('/') + 1) : '';
+    const name = `${frame.functionName || '(anonymous)'} ${file}${file ? `:${frame.lineNumber + 1}` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + (deltas[i] ?? 0) / 1_000);
+  }
+  return [...self.entries()]
+    .filter(([name]) => !name.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([name, ms]) => `${ms.toFixed(0).padStart(7)}  ${name}`);
+}
+
 /** Milliseconds from spawning the process to the home screen's first enabled button. */
-async function timeToInteractiveHome(dir: string, browser: Browser): Promise<number> {
+async function timeToInteractiveHome(
+  dir: string,
+  browser: Browser,
+): Promise<{ total: number; page: number }> {
   const app = await startApp(dir);
   const page = await browser.newPage();
+  page.setDefaultTimeout(60_000);
   try {
+    progress(`start to home: ${dir}`);
     await page.goto(app.url);
     await page
       .getByRole('button', { name: 'Start a sandbox tunnel' })
@@ -334,7 +373,8 @@ async function timeToInteractiveHome(dir: string, browser: Browser): Promise<num
       );
       return button && !button.disabled;
     });
-    return performance.now() - app.startedAt;
+    const interactive = performance.now();
+    return { total: interactive - app.startedAt, page: interactive - app.readyAt };
   } finally {
     await page.close();
     await app.stop();
@@ -353,7 +393,8 @@ interface Side {
   sessionId?: string;
   stopLoad?: () => void;
   readonly results: Record<string, Figures>;
-  readonly starts: number[];
+  profile?: string[];
+  readonly starts: { total: number; page: number }[];
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
@@ -382,11 +423,20 @@ function print(sides: readonly Side[], conditions: readonly string[]): void {
       console.log(`  ${label.padEnd(30)}${cells.join('')}`);
     }
   }
-  console.log('\ntime from start to an interactive home (median of 3 starts, ms)');
+  console.log(
+    '\ntime to an interactive home, ms (median of 3 starts; the page part: from the URL printed)',
+  );
   for (const side of sides) {
+    const totals = side.starts.map((s) => s.total);
+    const pages = side.starts.map((s) => s.page);
     console.log(
-      `  ${side.name.padEnd(30)}${median(side.starts).toFixed(0).padStart(16)}   (${side.starts.map((s) => s.toFixed(0)).join(', ')})`,
+      `  ${side.name.padEnd(14)} from start ${median(totals).toFixed(0).padStart(6)} (${totals.map((s) => s.toFixed(0)).join(', ')})   page ${median(pages).toFixed(0).padStart(6)} (${pages.map((s) => s.toFixed(0)).join(', ')})`,
     );
+  }
+  for (const side of sides) {
+    if (!side.profile) continue;
+    console.log(`\nrenderer profile while scrolling, ${side.name}: heaviest functions (self ms)`);
+    for (const line of side.profile) console.log(`  ${line}`);
   }
 }
 
@@ -413,20 +463,28 @@ export async function ui(argv: readonly string[]): Promise<void> {
       for (const side of sides) side.starts.push(await timeToInteractiveHome(side.dir, browser));
     }
     for (const side of sides) {
+      progress(`${side.name}: a sandbox tunnel with ${options.connections} connections`);
       side.app = await startApp(side.dir);
       const sandbox = await openSandbox(side.app);
       side.sessionId = sandbox.sessionId;
       side.stopLoad = await startLoad(sandbox.httpPort, options.connections);
     }
     await sleep(3_000);
-    const conditions = ['no page', 'home', 'live view (scrolling)'];
-    for (const side of sides)
+    const conditions = ['no page', 'home', 'live view (still)', 'live view (scrolling)'];
+    for (const side of sides) {
+      progress(`${side.name}: no page`);
       side.results['no page'] = await measure(side.app!, undefined, options.seconds, false);
+    }
     for (const side of sides) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(side.app!.url);
-      await page.getByRole('button', { name: 'Start a sandbox tunnel' }).waitFor();
+      // With a tunnel open, home offers "New sandbox tunnel" beside the tunnel's card.
+      await page
+        .getByRole('button', { name: /sandbox tunnel/ })
+        .first()
+        .waitFor();
       await sleep(1_000);
+      progress(`${side.name}: home`);
       side.results.home = await measure(side.app!, page, options.seconds, false);
       await page.goto(
         `http://127.0.0.1:${side.app!.port}/#/tunnels/${encodeURIComponent(side.sessionId!)}`,
@@ -435,7 +493,16 @@ export async function ui(argv: readonly string[]): Promise<void> {
         timeout: 30_000,
       });
       await sleep(1_000);
-      side.results['live view (scrolling)'] = await measure(side.app!, page, options.seconds, true);
+      progress(`${side.name}: live view, still`);
+      side.results['live view (still)'] = await measure(side.app!, page, options.seconds, false);
+      progress(`${side.name}: live view, scrolling`);
+      side.results['live view (scrolling)'] = await measure(
+        side.app!,
+        page,
+        options.seconds,
+        true,
+        options.profile ? (top) => (side.profile = top) : undefined,
+      );
       await page.close();
     }
     print(sides, conditions);

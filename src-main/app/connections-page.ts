@@ -95,7 +95,8 @@ function toStats(c: ConnectionSnapshot): ConnectionStats {
     peer: c.peer,
     bytesIn: c.bytesIn,
     bytesOut: c.bytesOut,
-    bytesInPerSecond: c.bytesInPerSecond,
-    bytesOutPerSecond: c.bytesOutPerSecond,
+    // Whole bytes a second: the digits after the point would be a fifth of each row.
+    bytesInPerSecond: Math.round(c.bytesInPerSecond),
+    bytesOutPerSecond: Math.round(c.bytesOutPerSecond),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Keeps the connections store's window for one tunnel filled while a view shows it: asks
- * main for the rows around the visible ones (`api.connections`) once per stats tick, and at
- * once when the view scrolls past what it holds or the filter changes. One request at a
- * time: a change while one is out is asked for when it answers.
+ * main for the rows around the visible ones (`api.connections`) a stats tick after each
+ * answer, and at once when the view scrolls past what it holds or the filter changes. One
+ * request at a time: a change while one is out is asked for when it answers.
  */
 import { useEffect, useRef } from 'react';
 import { CONNECTIONS_PAGE_MAX } from '../../../src-main/ipc/contract.js';
@@ -11,8 +11,11 @@ import { useConnectionsStore, type ConnectionWindow } from '../stores/connection
 
 /** main samples every 250 ms: asking more often would get the same figures. */
 export const POLL_MS = 250;
-/** Rows asked for above and below the visible ones, so a scroll finds them there. */
-export const MARGIN_ROWS = 60;
+/**
+ * Rows asked for above and below the visible ones, so a scroll finds them there. Each row
+ * asked for costs about 200 bytes four times a second; a scroll past them asks at once.
+ */
+export const MARGIN_ROWS = 10;
 
 /** The rows to ask for, to show rows first..last (inclusive) with margins. */
 export function windowFor(first: number, last: number): { offset: number; limit: number } {
@@ -48,6 +51,7 @@ export function useConnectionsWindow(
     let stopped = false;
     let inFlight = false;
     let again = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const fetch = () => {
       if (stopped) return;
       if (inFlight) {
@@ -55,6 +59,8 @@ export function useConnectionsWindow(
         return;
       }
       inFlight = true;
+      // The next refresh is a tick after this answer: a scroll's fetch counts as one.
+      clearTimeout(timer);
       const { filter: asked, first: from, last: to } = wanted.current;
       api
         .connections({ sessionId, filter: asked || undefined, ...windowFor(from, to) })
@@ -68,15 +74,16 @@ export function useConnectionsWindow(
           if (again) {
             again = false;
             fetch();
+          } else if (!stopped) {
+            timer = setTimeout(fetch, POLL_MS);
           }
         });
     };
     fetchNow.current = fetch;
     fetch();
-    const timer = setInterval(fetch, POLL_MS);
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       fetchNow.current = () => {};
       useConnectionsStore.getState().forget(sessionId);
     };

@@ -27,7 +27,8 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
     count: matching,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    // Few: the rows beyond these come from main's window (use-connections-window.ts).
+    overscan: 4,
     getItemKey: (index) => rowAt(index)?.id ?? `row ${index}`,
   });
   const items = virtualizer.getVirtualItems();
