@@ -44,8 +44,11 @@ export function useConnectionsWindow(
 ): void {
   const api = useApi();
   const wanted = useRef({ filter, first, last });
-  wanted.current = { filter, first, last };
   const fetchNow = useRef<() => void>(() => {});
+  // First of the effects: the others read what is wanted now.
+  useEffect(() => {
+    wanted.current = { filter, first, last };
+  });
 
   useEffect(() => {
     let stopped = false;
