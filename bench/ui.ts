@@ -89,6 +89,7 @@ function baselineBuild(baseline: string): { dir: string; remove: () => void } {
     remove();
     throw new Error(
       `bench ui: cannot build the baseline "${baseline}" (a git ref of this repository or a built checkout): ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

@@ -2,11 +2,14 @@
  * The connections list against the real app: a sandbox tunnel carrying real sockets, main
  * filtering and paging, the view asking for the rows it shows only.
  */
-import net from 'node:net';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
+import {
+  openClientConnections,
+  type ClientConnections,
+} from '../../../../src-main/app/test-support/test-environment.js';
 import type { ConnectionsQuery, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
 import { useConnectionsStore } from '../../stores/connections-store';
 import '../../test-support/node-realm';
@@ -38,7 +41,7 @@ const COUNT = 150;
 let app: TunnelDeskApp;
 let api: TunnelDeskApi;
 let restoreLayout: () => void;
-const sockets: net.Socket[] = [];
+let clients: ClientConnections | undefined;
 
 beforeEach(() => {
   ({ app, api } = startTestApp());
@@ -46,7 +49,8 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
+  clients?.close();
+  clients = undefined;
   restoreLayout();
   await stopTestApp(app);
 });
@@ -60,12 +64,7 @@ async function tunnelWithConnections(): Promise<string> {
     timeout: 10_000,
   });
   const port = app.listSessions()[0]!.listeners[0]!.port!;
-  for (let i = 0; i < COUNT; i++) {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.on('error', () => {});
-    socket.resume();
-    sockets.push(socket);
-  }
+  clients = await openClientConnections(port, COUNT);
   await waitFor(
     () => expect(app.connections({ sessionId: session.id, offset: 0, limit: 1 }).open).toBe(COUNT),
     { timeout: 10_000 },
@@ -121,8 +120,8 @@ describe('the connections table', () => {
     // Let the first pages settle, then move bytes on the top row's connection only.
     await new Promise((resolve) => setTimeout(resolve, 600));
     renders.formatBytes = 0;
-    const socket = sockets.find((s) => top.peer.endsWith(`:${s.localPort}`))!;
-    socket.write('GET / HTTP/1.1\r\nHost: device\r\n\r\n');
+    const localPort = Number(top.peer.slice(top.peer.lastIndexOf(':') + 1));
+    clients!.write(localPort, 'GET / HTTP/1.1\r\nHost: device\r\n\r\n');
     const row = () => screen.getAllByTestId('connection-row')[0]!;
     await waitFor(() =>
       expect(Number(within(row()).getByTestId('conn-bytes-in').dataset.value)).toBeGreaterThan(0),
