@@ -1,8 +1,10 @@
 /**
  * The renderer's scripts and styles, compressed (brotli, else gzip) for browsers that accept
- * it. Each file is compressed once, on its first request, and kept: the build's assets are
- * content-hashed and do not change while the server runs. Anything else (index.html, images,
- * a browser that accepts neither encoding) falls through to serve-static.
+ * it. The build writes `NAME.br` and `NAME.gz` beside each (electron.config.ts); a file
+ * without them is compressed on its first request. Either way each is kept in memory: the
+ * build's assets are content-hashed and do not change while the server runs. Anything else
+ * (index.html, images, a browser that accepts neither encoding) falls through to
+ * serve-static.
  */
 import type http from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -88,6 +90,10 @@ async function compress(path: string): Promise<Compressed | null> {
   } catch {
     return null;
   }
+  const built = await Promise.all([readFile(`${path}.br`), readFile(`${path}.gz`)]).catch(
+    () => undefined,
+  );
+  if (built) return { br: built[0], gzip: built[1] };
   const [br, gz] = await Promise.all([
     // Quality 9 is within a few per cent of 11 at a fraction of its time: the first
     // request waits for it.

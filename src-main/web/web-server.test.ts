@@ -263,6 +263,25 @@ describe("WebServer's assets", () => {
     expect(head.body.length).toBe(0);
   });
 
+  it("sends the build's own .br and .gz beside a file when they are there", async () => {
+    const { server, dir } = await serve();
+    writeFileSync(join(dir, 'assets', 'built-1.css'), 'a{color:red}');
+    writeFileSync(join(dir, 'assets', 'built-1.css.br'), zlib.brotliCompressSync('from the build'));
+    writeFileSync(join(dir, 'assets', 'built-1.css.gz'), zlib.gzipSync('from the build, gz'));
+    const cookie = cookieFor(server);
+    const br = await rawRequest(server.port, '/assets/built-1.css', {
+      cookie,
+      'accept-encoding': 'br',
+    });
+    expect(br.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe('from the build');
+    const gz = await rawRequest(server.port, '/assets/built-1.css', {
+      cookie,
+      'accept-encoding': 'gzip',
+    });
+    expect(zlib.gunzipSync(gz.body).toString()).toBe('from the build, gz');
+  });
+
   it('leaves missing and odd paths to the static server: 404 and 403, nothing compressed', async () => {
     const { server } = await serve();
     const headers = { cookie: cookieFor(server), 'accept-encoding': 'br, gzip' };
