@@ -5,11 +5,41 @@
  * `tunneldesk` the command (proxy, service, web) is compiled separately by `tsc -p
  * tsconfig.build.json`; browser mode serves the renderer built here (out/renderer).
  */
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const root = import.meta.dirname;
+
+/**
+ * Writes `NAME.br` and `NAME.gz` beside each built script and style sheet: browser mode
+ * serves them to browsers that take them (src-main/web/compressed-assets.ts), so the first
+ * page load of a fresh process does not wait for compression.
+ */
+function precompress(): Plugin {
+  const brotli = promisify(zlib.brotliCompress);
+  const gzip = promisify(zlib.gzip);
+  return {
+    name: 'tunneldesk-precompress',
+    apply: 'build',
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? resolve(root, 'out/renderer');
+      const files = Object.keys(bundle).filter((name) => /\.(js|css)$/.test(name));
+      await Promise.all(
+        files.map(async (name) => {
+          const plain = await readFile(join(dir, name));
+          const quality = { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 };
+          await writeFile(join(dir, `${name}.br`), await brotli(plain, { params: quality }));
+          await writeFile(join(dir, `${name}.gz`), await gzip(plain, { level: 9 }));
+        }),
+      );
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -29,9 +59,11 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), precompress()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // electron-vite leaves bundles unminified; browser mode fetches them over HTTP.
+      minify: true,
       rollupOptions: { input: resolve(root, 'src-renderer/index.html') },
     },
   },

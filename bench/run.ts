@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|outage [SECONDS ...]|compat [--record]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|compare-profile DIR|outage [SECONDS ...]|compat [--record]|ui [--connections N] [--seconds S] [--baseline REF]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
@@ -12,6 +12,7 @@ import { fairness } from './fairness.js';
 import { outage } from './outage.js';
 import { retained } from './retained.js';
 import { soak } from './soak.js';
+import { ui } from './ui.js';
 
 const suites: Record<string, () => Promise<void>> = {
   throughput: () => throughput(),
@@ -31,6 +32,8 @@ const suites: Record<string, () => Promise<void>> = {
   outage: () => outage(process.argv.slice(3)),
   // `compat [--record]`: the compatibility table, ours and the reference's side by side.
   compat: () => compat(process.argv.slice(3)),
+  // `ui --connections 1000 --seconds 20 --baseline DIR`: the UI in browser mode under load.
+  ui: () => ui(process.argv.slice(3)),
   core: async () => {
     await throughput();
     await firstByte();

@@ -428,6 +428,10 @@ export class TunnelDeskApp implements RequestHandlers {
     return { command: command.join(' ') };
   }
 
+  connections({ sessionId, ...window }: HandlerInput<'connections'>) {
+    return this.session(sessionId).connectionsPage(window);
+  }
+
   getHistory({ sessionId }: HandlerInput<'getHistory'>) {
     return this.session(sessionId).historyPoints();
   }

@@ -39,6 +39,7 @@ const VALID: Record<RequestName, unknown> = {
   openInBrowser: { sessionId: 's1', serviceId: 'HTTP1', scheme: 'http' },
   openSsh: { sessionId: 's1', serviceId: 'SSH1', user: 'pi' },
   getSshCommand: { sessionId: 's1', serviceId: 'SSH1', user: 'pi' },
+  connections: { sessionId: 's1', offset: 0, limit: 50 },
   getHistory: { sessionId: 's1' },
   getLogs: undefined,
   getSettings: undefined,

@@ -5,6 +5,7 @@ import { RecentlyClosed } from './recently-closed.js';
 function conn(id: number, state: ConnectionStats['state'] = 'open'): ConnectionStats {
   return {
     key: `SSH1/1/${id}`,
+    serviceId: 'SSH1',
     streamId: 1,
     connectionId: id,
     state,

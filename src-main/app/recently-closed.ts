@@ -22,6 +22,11 @@ export class RecentlyClosed {
 
   constructor(private readonly limit = RECENTLY_CLOSED_LIMIT) {}
 
+  /** The kept closed connections, newest first. */
+  get connections(): readonly ConnectionStats[] {
+    return this.closed.map((c) => c.stats);
+  }
+
   /**
    * Takes the connections of one sample (by service) and returns them with the recently
    * closed ones of each service added after its live ones. A connection missing from this

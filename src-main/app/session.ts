@@ -9,6 +9,8 @@ import type { TunnelSnapshot } from '../core/stats/snapshot.js';
 import type { TunnelState } from '../core/tunnel/tunnel-client.js';
 import type { LocalCloseBy } from '../core/tunnel/close-cause.js';
 import type {
+  ConnectionsPage,
+  ConnectionsQuery,
   HistoryPoint,
   ListenerView,
   ServiceMapping,
@@ -18,6 +20,7 @@ import type {
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
 import { sourceProxyFromConfig, type SourceProxyHandle } from '../lib/source.js';
+import { ConnectionList, toStats } from './connections-page.js';
 import { appErrorFrom } from './mapping-rules.js';
 import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
 import { RecentlyClosed } from './recently-closed.js';
@@ -85,6 +88,8 @@ export class Session {
    * so a reloaded page (which missed the live batches) still shows its totals.
    */
   private finalStats: SessionStats | null = null;
+  /** The connections of the last sample, sorted when a view first asks. */
+  private connectionList = new ConnectionList(undefined);
 
   private constructor(private readonly options: SessionOptions) {
     this.mappings = [...options.mappings];
@@ -254,30 +259,28 @@ export class Session {
     this.proxy.reconnect();
   }
 
-  /** Live figures; also records a history point once a second. */
+  /**
+   * Live figures per tunnel and service; also records a history point once a second and
+   * keeps the snapshot's connections for `connectionsPage`.
+   */
   sample(now: number): SessionStats {
     const snapshot = this.proxy.snapshot(now);
     this.recordHistory(snapshot, now);
     const services = [...snapshot.services].sort(
       (a, b) => this.mappingIndex(a.serviceId) - this.mappingIndex(b.serviceId),
     );
-    const connections = this.recentlyClosed.follow(
+    // The core forgets a connection once it closes; the view keeps the last ones, dimmed.
+    this.recentlyClosed.follow(
       now,
       services.map((service) => ({
         serviceId: service.serviceId,
-        connections: service.connections.map((c) => ({
-          key: c.key,
-          streamId: c.streamId,
-          connectionId: c.connectionId,
-          state: c.state,
-          openedAt: c.openedAt,
-          peer: c.peer,
-          bytesIn: c.bytesIn,
-          bytesOut: c.bytesOut,
-          bytesInPerSecond: c.bytesInPerSecond,
-          bytesOutPerSecond: c.bytesOutPerSecond,
-        })),
+        connections: service.connections.map(toStats),
       })),
+    );
+    this.connectionList = new ConnectionList(
+      snapshot,
+      (id) => this.mappingIndex(id),
+      this.recentlyClosed.connections,
     );
     return {
       sessionId: this.options.id,
@@ -291,13 +294,18 @@ export class Session {
         activeStreamId: service.activeStreamId,
         streamsStarted: service.streamsStarted,
         connectionsOpened: service.connectionsOpened,
+        openConnections: service.connections.filter((c) => c.state !== 'closed').length,
         bytesIn: service.bytesIn,
         bytesOut: service.bytesOut,
         bytesInPerSecond: service.bytesInPerSecond,
         bytesOutPerSecond: service.bytesOutPerSecond,
-        connections: connections.get(service.serviceId) ?? [],
       })),
     };
+  }
+
+  /** A window of the connections as of the last sample; none once the tunnel closed. */
+  connectionsPage(query: Omit<ConnectionsQuery, 'sessionId'>): ConnectionsPage {
+    return (this.isClosed ? new ConnectionList(undefined) : this.connectionList).page(query);
   }
 
   historyPoints(): HistoryPoint[] {
@@ -338,7 +346,7 @@ export class Session {
           ...service,
           bytesInPerSecond: 0,
           bytesOutPerSecond: 0,
-          connections: [],
+          openConnections: 0,
         })),
       };
     } catch {

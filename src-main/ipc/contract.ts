@@ -273,6 +273,7 @@ const Rates = {
 
 export const ConnectionStats = z.strictObject({
   key: z.string(),
+  serviceId: z.string(),
   streamId: z.number(),
   connectionId: z.number(),
   state: z.enum(['connecting', 'open', 'closing', 'closed']),
@@ -284,12 +285,18 @@ export const ConnectionStats = z.strictObject({
 });
 export type ConnectionStats = z.infer<typeof ConnectionStats>;
 
+/**
+ * A service's figures. Its connections are not here: a thousand of them, four times a
+ * second, to every view, cost more than the tunnel's own traffic; a view that lists them asks
+ * for the rows it shows (`connections`).
+ */
 export const ServiceStats = z.strictObject({
   serviceId: z.string(),
   activeStreamId: z.number(),
   streamsStarted: z.number(),
   connectionsOpened: z.number(),
-  connections: z.array(ConnectionStats),
+  /** Connections not closed (connecting, open, closing). */
+  openConnections: z.number(),
   ...Rates,
 });
 export type ServiceStats = z.infer<typeof ServiceStats>;
@@ -301,6 +308,38 @@ export const SessionStats = z.strictObject({
   ...Rates,
 });
 export type SessionStats = z.infer<typeof SessionStats>;
+
+/** The most rows one `connections` request returns: a screenful and its margins. */
+export const CONNECTIONS_PAGE_MAX = 200;
+
+/**
+ * A window of a tunnel's connections, in the order the live view lists them: live ones
+ * first, newest first (then by key). Filtering and sorting happen in main, so a view holds
+ * only the rows it shows, whatever the tunnel carries.
+ */
+export const ConnectionsQuery = z.strictObject({
+  sessionId: SessionId,
+  /** Keeps rows whose key or peer contains it (case-insensitive), or whose state it is. */
+  filter: z.string().max(200).optional(),
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1).max(CONNECTIONS_PAGE_MAX),
+});
+export type ConnectionsQuery = z.infer<typeof ConnectionsQuery>;
+
+export const ConnectionsPage = z.strictObject({
+  /** When main sampled these figures (its last stats tick). */
+  at: z.number(),
+  /** Every connection the tunnel lists (open and recently closed), before the filter. */
+  listed: z.number(),
+  /** Those not closed, before the filter. */
+  open: z.number(),
+  /** Rows matching the filter: the list's length. */
+  matching: z.number(),
+  /** The first row's index in that list (the query's offset, or less when the list shrank). */
+  offset: z.number(),
+  rows: z.array(ConnectionStats),
+});
+export type ConnectionsPage = z.infer<typeof ConnectionsPage>;
 
 /** One point of a tunnel's throughput history (one per second). */
 export const HistoryPoint = z.strictObject({
@@ -587,6 +626,12 @@ export const requests = {
     input: z.strictObject({ sessionId: SessionId, serviceId: ServiceId, user: z.string().max(64) }),
     output: z.strictObject({ command: z.string() }),
   },
+  /** The rows a connections list shows; a live view asks again every stats tick. */
+  connections: {
+    channel: 'renderer:connections',
+    input: ConnectionsQuery,
+    output: ConnectionsPage,
+  },
   getHistory: {
     channel: 'renderer:get-history',
     input: z.strictObject({ sessionId: SessionId }),
@@ -729,7 +774,10 @@ export const requests = {
 export const events = {
   /** Sessions were added, removed, or changed state, listeners or services. */
   sessions: { channel: 'main:sessions', payload: z.array(SessionView) },
-  /** Live figures of every open session, a few times a second. */
+  /**
+   * Live figures of every open session, a few times a second: per tunnel and per service,
+   * never per connection (see `connections`).
+   */
   stats: {
     channel: 'main:stats',
     payload: z.strictObject({ at: z.number(), sessions: z.array(SessionStats) }),

@@ -3,9 +3,10 @@
  * and the contract over the WebSocket once in.
  */
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
@@ -19,9 +20,16 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function serve(): Promise<{ server: WebServer; url: string; app: TunnelDeskApp }> {
+async function serve(): Promise<{
+  server: WebServer;
+  url: string;
+  app: TunnelDeskApp;
+  dir: string;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-web-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>TunnelDesk</title>');
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'assets', 'index-Ab1_x.js'), SCRIPT);
   const { app } = testApp();
   const server = new WebServer({ app, rendererDir: dir });
   const url = await server.start();
@@ -30,7 +38,37 @@ async function serve(): Promise<{ server: WebServer; url: string; app: TunnelDes
     () => app.shutdown(),
     () => server.close(),
   );
-  return { server, url, app };
+  return { server, url, app, dir };
+}
+
+/** A script that compresses well, as a bundle does. */
+const SCRIPT = Array.from(
+  { length: 2_000 },
+  (_, i) => `export function f${i}(x) { return x + ${i}; }\n`,
+).join('');
+
+function rawRequest(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .request({ host: '127.0.0.1', port, path, headers, method, agent: false }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      })
+      .on('error', reject)
+      .end();
+  });
 }
 
 function request(
@@ -175,5 +213,88 @@ describe('WebServer', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('{"kind":"request","id":"one"}');
     expect(await closed).toBe(1008);
+  });
+});
+
+describe("WebServer's assets", () => {
+  it('sends scripts brotli-compressed when the browser takes it, with the same headers', async () => {
+    const { server } = await serve();
+    const cookie = cookieFor(server);
+    const br = await rawRequest(server.port, '/assets/index-Ab1_x.js', {
+      cookie,
+      'accept-encoding': 'gzip, deflate, br, zstd',
+    });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(br.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(br.headers['cache-control']).toBe('max-age=3600');
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(SCRIPT);
+    expect(br.body.length).toBeLessThan(SCRIPT.length / 5);
+  });
+
+  it('sends gzip to a browser without brotli, and the file as it is to one that takes neither', async () => {
+    const { server } = await serve();
+    const cookie = cookieFor(server);
+    const gz = await rawRequest(server.port, '/assets/index-Ab1_x.js', {
+      cookie,
+      'accept-encoding': 'gzip, br;q=0',
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).toString()).toBe(SCRIPT);
+    const plain = await rawRequest(server.port, '/assets/index-Ab1_x.js', {
+      cookie,
+      'accept-encoding': 'identity',
+    });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(SCRIPT);
+  });
+
+  it('compresses a file once and keeps it (the build does not change under a running server)', async () => {
+    const { server, dir } = await serve();
+    const headers = { cookie: cookieFor(server), 'accept-encoding': 'br' };
+    const first = await rawRequest(server.port, '/assets/index-Ab1_x.js', headers);
+    writeFileSync(join(dir, 'assets', 'index-Ab1_x.js'), 'changed');
+    const second = await rawRequest(server.port, '/assets/index-Ab1_x.js', headers);
+    expect(second.body.equals(first.body)).toBe(true);
+    const head = await rawRequest(server.port, '/assets/index-Ab1_x.js', headers, 'HEAD');
+    expect(head.headers['content-length']).toBe(String(first.body.length));
+    expect(head.body.length).toBe(0);
+  });
+
+  it("sends the build's own .br and .gz beside a file when they are there", async () => {
+    const { server, dir } = await serve();
+    writeFileSync(join(dir, 'assets', 'built-1.css'), 'a{color:red}');
+    writeFileSync(join(dir, 'assets', 'built-1.css.br'), zlib.brotliCompressSync('from the build'));
+    writeFileSync(join(dir, 'assets', 'built-1.css.gz'), zlib.gzipSync('from the build, gz'));
+    const cookie = cookieFor(server);
+    const br = await rawRequest(server.port, '/assets/built-1.css', {
+      cookie,
+      'accept-encoding': 'br',
+    });
+    expect(br.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe('from the build');
+    const gz = await rawRequest(server.port, '/assets/built-1.css', {
+      cookie,
+      'accept-encoding': 'gzip',
+    });
+    expect(zlib.gunzipSync(gz.body).toString()).toBe('from the build, gz');
+  });
+
+  it('leaves missing and odd paths to the static server: 404 and 403, nothing compressed', async () => {
+    const { server } = await serve();
+    const headers = { cookie: cookieFor(server), 'accept-encoding': 'br, gzip' };
+    const missing = await rawRequest(server.port, '/assets/nope-123.js', headers);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-encoding']).toBeUndefined();
+    const up = await rawRequest(server.port, '/assets/..%2f..%2fpackage.js', headers);
+    expect(up.status).toBe(403);
+    expect(up.headers['content-encoding']).toBeUndefined();
+    // A secret-less request is refused before any file is read.
+    const anonymous = await rawRequest(server.port, '/assets/index-Ab1_x.js', {
+      'accept-encoding': 'br',
+    });
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -19,6 +19,7 @@ import { dispatch, failure } from '../app/dispatch.js';
 import type { Logger } from '../core/log/logger.js';
 import { WEB_IPC_PATH, WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
 import { AppError, events, type EventName, type Reply } from '../ipc/contract.js';
+import { CompressedAssets } from './compressed-assets.js';
 import { newSecret, requestTarget, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
 
 /** Live figures are dropped for a browser this far behind; the next snapshot replaces them. */
@@ -39,6 +40,7 @@ export class WebServer {
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<WebSocket>();
   private readonly files: serveStatic.RequestHandler<http.ServerResponse>;
+  private readonly assets: CompressedAssets;
   private readonly log: Logger;
   private auth: WebAuth | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -55,18 +57,9 @@ export class WebServer {
       fallthrough: false,
       dotfiles: 'ignore',
       cacheControl: false,
-      setHeaders: (response, path) => {
-        response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-        response.setHeader('x-content-type-options', 'nosniff');
-        response.setHeader('referrer-policy', 'no-referrer');
-        response.setHeader('cross-origin-opener-policy', 'same-origin');
-        // The page names the hashed assets of this build: always fetch it anew.
-        response.setHeader(
-          'cache-control',
-          basename(path) === 'index.html' ? 'no-store' : 'max-age=3600',
-        );
-      },
+      setHeaders: securityHeaders,
     });
+    this.assets = new CompressedAssets(options.rendererDir, securityHeaders);
     this.server.on('request', (request, response) => this.onRequest(request, response));
     this.server.on('upgrade', (request, socket: Socket, head) =>
       this.onUpgrade(request, socket, head),
@@ -146,7 +139,14 @@ export class WebServer {
       response.end();
       return;
     }
-    this.files(request, response, (error?: unknown) => this.serveError(response, error));
+    this.assets
+      .serve(request, response)
+      .then((served) => {
+        if (!served) {
+          this.files(request, response, (error?: unknown) => this.serveError(response, error));
+        }
+      })
+      .catch((error: unknown) => this.serveError(response, error));
   }
 
   /** serve-static's refusals (400, 403, 404 and so on) as plain text; anything else is ours. */
@@ -217,6 +217,8 @@ export class WebServer {
 
   /** Called from the app's timers (live figures) and handlers: it must never throw there. */
   private broadcast(name: EventName, payload: unknown): void {
+    // No page open: nothing to serialise.
+    if (this.clients.size === 0) return;
     try {
       const frame: WebServerFrame = { kind: 'event', channel: events[name].channel, payload };
       const text = JSON.stringify(frame);
@@ -232,6 +234,19 @@ export class WebServer {
   private send(ws: WebSocket, frame: WebServerFrame): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
+}
+
+/** Headers of every file served, compressed or not. */
+function securityHeaders(response: http.ServerResponse, path: string): void {
+  response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+  response.setHeader('x-content-type-options', 'nosniff');
+  response.setHeader('referrer-policy', 'no-referrer');
+  response.setHeader('cross-origin-opener-policy', 'same-origin');
+  // The page names the hashed assets of this build: always fetch it anew.
+  response.setHeader(
+    'cache-control',
+    basename(path) === 'index.html' ? 'no-store' : 'max-age=3600',
+  );
 }
 
 function plain(response: http.ServerResponse, status: number, text: string): void {

@@ -2,6 +2,7 @@
  * The app as tests build it: the real facade, real sockets and sandbox, with launching
  * recorded instead of done (a test cannot open a browser or a terminal window here).
  */
+import net from 'node:net';
 import { expect } from 'vitest';
 import { AppError } from '../../ipc/contract.js';
 import type { LocalAws } from '../../aws/test-support/local-aws.js';
@@ -73,5 +74,39 @@ export function localAwsEndpoints(local: LocalAws): AwsEndpoints {
     ca: local.target.ca!,
     dataPlane: { host: '127.0.0.1', port: local.service.port, secure: true, origin: 'test' },
     verifyTls: false,
+  };
+}
+
+/** Idle client connections to a local port, as many as asked (renderer tests cannot open sockets). */
+export interface ClientConnections {
+  /** The local port of each, in the order they were opened. */
+  readonly localPorts: readonly number[];
+  /** Sends bytes on the one whose local port this is. */
+  write(localPort: number, data: string): void;
+  close(): void;
+}
+
+export async function openClientConnections(
+  port: number,
+  count: number,
+): Promise<ClientConnections> {
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(socket));
+          socket.once('error', reject);
+          socket.resume();
+        }),
+    ),
+  );
+  for (const socket of sockets) socket.on('error', () => {});
+  return {
+    localPorts: sockets.map((socket) => socket.localPort!),
+    write: (localPort, data) => sockets.find((s) => s.localPort === localPort)!.write(data),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+    },
   };
 }

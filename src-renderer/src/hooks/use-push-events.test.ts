@@ -81,7 +81,7 @@ describe('connectStores', () => {
     stop();
     expect(batches.filter((count) => count === 0)).toHaveLength(1);
     const live = useStatsStore.getState().live[session.id]!;
-    expect(live.connections).toEqual([]);
+    expect(live.services.every((service) => service.openConnections === 0)).toBe(true);
     expect(live.totals.bytesInPerSecond).toBe(0);
     expect(live.totals.bytesIn).toBeGreaterThan(0);
   });

@@ -1,29 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionStats, SessionStats, SessionView } from '../../../src-main/ipc/contract.js';
-import {
-  connectionId,
-  HISTORY_POINTS,
-  resetStatsStore,
-  SPARK_SAMPLES,
-  useStatsStore,
-} from './stats-store';
+import type { SessionStats, SessionView } from '../../../src-main/ipc/contract.js';
+import { HISTORY_POINTS, resetStatsStore, useStatsStore } from './stats-store';
 
-function connection(key: string, bytesIn = 0, rate = 0): ConnectionStats {
-  return {
-    key,
-    streamId: 1,
-    connectionId: Number(key.split('/').at(-1)),
-    state: 'open',
-    openedAt: 1_000,
-    peer: '127.0.0.1:50000',
-    bytesIn,
-    bytesOut: 0,
-    bytesInPerSecond: rate,
-    bytesOutPerSecond: 0,
-  };
+/** A connection's figures, as far as the per-tunnel snapshot counts it. */
+interface Connection {
+  readonly bytesIn: number;
 }
 
-function session(sessionId: string, connections: ConnectionStats[], rate = 0): SessionStats {
+function connection(_key: string, bytesIn = 0): Connection {
+  return { bytesIn };
+}
+
+function session(sessionId: string, connections: Connection[], rate = 0): SessionStats {
   return {
     sessionId,
     latencyMs: 3,
@@ -37,11 +25,11 @@ function session(sessionId: string, connections: ConnectionStats[], rate = 0): S
         activeStreamId: 1,
         streamsStarted: 1,
         connectionsOpened: connections.length,
+        openConnections: connections.length,
         bytesIn: 0,
         bytesOut: 0,
         bytesInPerSecond: 0,
         bytesOutPerSecond: 0,
-        connections,
       },
     ],
   };
@@ -73,63 +61,24 @@ const state = () => useStatsStore.getState();
 describe('the stats store', () => {
   beforeEach(resetStatsStore);
 
-  it('keeps the same row object while a connection does not change, so its row skips rendering', () => {
-    apply(1_000, session('s1', [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 20)]));
-    const [first, second] = state().live.s1!.connections;
-    apply(1_250, session('s1', [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 99)]));
-    const [firstAgain, secondAgain] = state().live.s1!.connections;
-    expect(firstAgain).toBe(first);
-    expect(secondAgain).not.toBe(second);
-    expect(secondAgain!.bytesIn).toBe(99);
-  });
-
-  it('keeps the same rows array when nothing at all changed', () => {
+  it('keeps the same objects while a tunnel and its services do not change', () => {
     apply(1_000, session('s1', [connection('HTTP1/1/1', 10)]));
-    const rows = state().live.s1!.connections;
+    const { totals, services } = state().live.s1!;
     apply(1_250, session('s1', [connection('HTTP1/1/1', 10)]));
-    expect(state().live.s1!.connections).toBe(rows);
-  });
-
-  it('samples a sparkline once a second and keeps at most SPARK_SAMPLES samples', () => {
-    const id = connectionId('s1', 'HTTP1/1/1');
-    for (let i = 0; i < 4; i++)
-      apply(1_000 + i * 250, session('s1', [connection('HTTP1/1/1', 0, i)]));
-    expect(state().sparks[id]!.bytesIn).toEqual([0]);
-    for (let second = 1; second <= SPARK_SAMPLES + 5; second++) {
-      apply(1_000 + second * 1_000, session('s1', [connection('HTTP1/1/1', 0, second)]));
-    }
-    const ring = state().sparks[id]!.bytesIn;
-    expect(ring).toHaveLength(SPARK_SAMPLES);
-    expect(ring.at(-1)).toBe(SPARK_SAMPLES + 5);
-  });
-
-  it('drops the history of a connection as soon as it is gone from a snapshot', () => {
-    apply(1_000, session('s1', [connection('HTTP1/1/1'), connection('HTTP1/1/2')]));
-    apply(2_000, session('s1', [connection('HTTP1/1/2')]));
-    expect(Object.keys(state().sparks)).toEqual([connectionId('s1', 'HTTP1/1/2')]);
-    expect(state().live.s1!.connections.map((row) => row.key)).toEqual(['HTTP1/1/2']);
-  });
-
-  it('keys connections by tunnel, since a key is unique only within one', () => {
-    apply(
-      1_000,
-      session('s1', [connection('HTTP1/1/1', 1)]),
-      session('s2', [connection('HTTP1/1/1', 2)]),
-    );
-    expect(Object.keys(state().sparks).sort()).toEqual([
-      connectionId('s1', 'HTTP1/1/1'),
-      connectionId('s2', 'HTTP1/1/1'),
-    ]);
+    expect(state().live.s1!.totals).toBe(totals);
+    expect(state().live.s1!.services).toBe(services);
+    apply(1_500, session('s1', [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 5)]));
+    expect(state().live.s1!.totals).not.toBe(totals);
+    expect(state().live.s1!.services[0]!.openConnections).toBe(2);
   });
 
   it('empties a tunnel missing from a snapshot (closed) but keeps its totals', () => {
     apply(1_000, session('s1', [connection('HTTP1/1/1', 500)], 42), session('s2', []));
     apply(1_250, session('s2', []));
     const closed = state().live.s1!;
-    expect(closed.connections).toEqual([]);
+    expect(closed.services[0]!.openConnections).toBe(0);
     expect(closed.totals.bytesIn).toBe(500);
     expect(closed.totals.bytesInPerSecond).toBe(0);
-    expect(state().sparks[connectionId('s1', 'HTTP1/1/1')]).toBeUndefined();
   });
 
   it('follows the session list: a forgotten tunnel leaves nothing, a closed one its totals', () => {
@@ -145,13 +94,11 @@ describe('the stats store', () => {
     expect(state().live.s2).toBeUndefined();
     expect(state().history.s2).toBeUndefined();
     expect(state().seeded.s2).toBeUndefined();
-    expect(Object.keys(state().sparks)).toEqual([connectionId('s1', 'HTTP1/1/1')]);
     // Main's empty batch after the last tunnel closed: s1's live parts go, its totals stay.
     apply(1_250);
-    expect(state().live.s1!.connections).toEqual([]);
+    expect(state().live.s1!.services[0]!.openConnections).toBe(0);
     expect(state().live.s1!.totals.bytesIn).toBe(5);
     expect(state().live.s1!.totals.bytesInPerSecond).toBe(0);
-    expect(Object.keys(state().sparks)).toEqual([]);
   });
 
   it("after a reload, a closed tunnel's totals come from main's final figures", () => {

@@ -1,24 +1,17 @@
 /**
- * Live figures of every tunnel, fed by main's batched snapshots (about 4 a second).
- *
- * Built for a thousand connections: each snapshot is folded into rows that keep their old
- * object when nothing in them changed (so memoised rows skip rendering), a small ring of
- * rates per connection for its sparkline (sampled once a second, rebuilt from the keys in
- * the snapshot, so a connection that is gone leaves nothing behind), and a throughput
- * history per tunnel for the plot (seeded from getHistory, then one point a second).
+ * Live figures of every tunnel, fed by main's batched snapshots (about 4 a second): totals
+ * and per-service rows that keep their old object when nothing in them changed (so memoised
+ * views skip rendering), and a throughput history per tunnel for the plot (seeded from
+ * getHistory, then one point a second). Connections are not here: the live view asks main
+ * for the rows it shows (connections-store.ts).
  */
 import { create } from 'zustand';
 import type {
-  ConnectionStats,
   HistoryPoint,
   ServiceStats,
   SessionStats,
   SessionView,
 } from '../../../src-main/ipc/contract.js';
-import { pushSample } from '../lib/ring';
-
-/** Samples per connection sparkline: 30 s at one a second. */
-export const SPARK_SAMPLES = 30;
 /** Points of tunnel history kept: the contract's, as main keeps. */
 export { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
 import { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
@@ -26,13 +19,7 @@ const SAMPLE_EVERY_MS = 1_000;
 /** Snapshots arrive every ~250 ms with jitter; a little slack keeps one sample a second. */
 const SAMPLE_SLACK_MS = 60;
 
-export interface ConnectionRow extends ConnectionStats {
-  readonly serviceId: string;
-  /** Unique across tunnels (a connection key is unique only within its tunnel). */
-  readonly id: string;
-}
-
-export type ServiceRow = Omit<ServiceStats, 'connections'> & { readonly openConnections: number };
+export type ServiceRow = ServiceStats;
 
 export interface Totals {
   readonly bytesIn: number;
@@ -45,18 +32,11 @@ export interface Totals {
 export interface LiveSession {
   readonly totals: Totals;
   readonly services: readonly ServiceRow[];
-  readonly connections: readonly ConnectionRow[];
-}
-
-export interface Spark {
-  readonly bytesIn: readonly number[];
-  readonly bytesOut: readonly number[];
 }
 
 interface StatsData {
   readonly at: number | null;
   readonly live: Readonly<Record<string, LiveSession>>;
-  readonly sparks: Readonly<Record<string, Spark>>;
   readonly sampledAt: Readonly<Record<string, number>>;
   readonly history: Readonly<Record<string, readonly HistoryPoint[]>>;
   readonly seeded: Readonly<Record<string, true>>;
@@ -73,29 +53,11 @@ interface StatsState extends StatsData {
   retainSessions(sessions: readonly SessionView[]): void;
 }
 
-const EMPTY: StatsData = { at: null, live: {}, sparks: {}, sampledAt: {}, history: {}, seeded: {} };
-
-export function connectionId(sessionId: string, key: string): string {
-  return `${sessionId} ${key}`;
-}
+const EMPTY: StatsData = { at: null, live: {}, sampledAt: {}, history: {}, seeded: {} };
 
 function sameFields<T extends object>(a: T, b: T, fields: readonly (keyof T)[]): boolean {
   return fields.every((field) => a[field] === b[field]);
 }
-
-const CONNECTION_FIELDS = [
-  'state',
-  'bytesIn',
-  'bytesOut',
-  'bytesInPerSecond',
-  'bytesOutPerSecond',
-  'peer',
-  'streamId',
-  'connectionId',
-  'openedAt',
-  'closedAt',
-  'serviceId',
-] as const satisfies readonly (keyof ConnectionRow)[];
 
 const SERVICE_FIELDS = [
   'activeStreamId',
@@ -109,30 +71,11 @@ const SERVICE_FIELDS = [
 ] as const satisfies readonly (keyof ServiceRow)[];
 
 function foldSession(previous: LiveSession | undefined, stats: SessionStats): LiveSession {
-  const oldRows = new Map(previous?.connections.map((row) => [row.key, row]));
   const oldServices = new Map(previous?.services.map((row) => [row.serviceId, row]));
-  const connections: ConnectionRow[] = [];
-  const services: ServiceRow[] = [];
-  for (const service of stats.services) {
-    const { connections: serviceConnections, ...figures } = service;
-    const serviceRow: ServiceRow = {
-      ...figures,
-      openConnections: serviceConnections.filter((c) => c.state !== 'closed').length,
-    };
-    const oldService = oldServices.get(service.serviceId);
-    services.push(
-      oldService && sameFields(oldService, serviceRow, SERVICE_FIELDS) ? oldService : serviceRow,
-    );
-    for (const connection of serviceConnections) {
-      const row: ConnectionRow = {
-        ...connection,
-        serviceId: service.serviceId,
-        id: connectionId(stats.sessionId, connection.key),
-      };
-      const old = oldRows.get(connection.key);
-      connections.push(old && sameFields(old, row, CONNECTION_FIELDS) ? old : row);
-    }
-  }
+  const services = stats.services.map((service) => {
+    const old = oldServices.get(service.serviceId);
+    return old && sameFields(old, service, SERVICE_FIELDS) ? old : service;
+  });
   const totals: Totals = {
     bytesIn: stats.bytesIn,
     bytesOut: stats.bytesOut,
@@ -157,19 +100,13 @@ function foldSession(previous: LiveSession | undefined, stats: SessionStats): Li
       services.length === previous.services.length
         ? previous.services
         : services,
-    connections:
-      previous &&
-      connections.length === previous.connections.length &&
-      connections.every((row, i) => row === previous.connections[i])
-        ? previous.connections
-        : connections,
   };
 }
 
 /** A closed tunnel: its totals stay for the record, its live parts go. */
 function quiesce(live: LiveSession): LiveSession {
   if (
-    live.connections.length === 0 &&
+    live.services.every((service) => service.openConnections === 0) &&
     live.totals.bytesInPerSecond === 0 &&
     live.totals.bytesOutPerSecond === 0
   ) {
@@ -183,7 +120,6 @@ function quiesce(live: LiveSession): LiveSession {
       bytesOutPerSecond: 0,
       openConnections: 0,
     })),
-    connections: [],
   };
 }
 
@@ -207,7 +143,6 @@ export const useStatsStore = create<StatsState>()((set) => ({
   applySnapshot: ({ at, sessions }) =>
     set((state) => {
       const live: Record<string, LiveSession> = { ...state.live };
-      const sparks: Record<string, Spark> = {};
       const sampledAt: Record<string, number> = { ...state.sampledAt };
       const history: Record<string, readonly HistoryPoint[]> = { ...state.history };
       const present = new Set(sessions.map((s) => s.sessionId));
@@ -224,25 +159,12 @@ export const useStatsStore = create<StatsState>()((set) => ({
             bytesOutPerSecond: stats.bytesOutPerSecond,
           });
         }
-        for (const row of folded.connections) {
-          const old = state.sparks[row.id];
-          if (!sample && old) {
-            sparks[row.id] = old;
-            continue;
-          }
-          const bytesIn = pushSample(old?.bytesIn, row.bytesInPerSecond, SPARK_SAMPLES);
-          const bytesOut = pushSample(old?.bytesOut, row.bytesOutPerSecond, SPARK_SAMPLES);
-          sparks[row.id] =
-            old && old.bytesIn === bytesIn && old.bytesOut === bytesOut
-              ? old
-              : { bytesIn, bytesOut };
-        }
       }
       // A tunnel missing from the batch is no longer open: nothing of it is live.
       for (const [sessionId, entry] of Object.entries(state.live)) {
         if (!present.has(sessionId)) live[sessionId] = quiesce(entry);
       }
-      return { at, live, sparks, sampledAt, history };
+      return { at, live, sampledAt, history };
     }),
 
   seedHistory: (sessionId, points) =>
@@ -274,7 +196,6 @@ export const useStatsStore = create<StatsState>()((set) => ({
       }
       return {
         live,
-        sparks: withoutKeys(state.sparks, (key) => gone(key.slice(0, key.indexOf(' ')))),
         sampledAt: withoutKeys(state.sampledAt, gone),
         history: withoutKeys(state.history, gone),
         seeded: withoutKeys(state.seeded, gone),

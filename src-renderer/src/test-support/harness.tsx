@@ -13,6 +13,7 @@ import { createClient } from '../../../src-main/ipc/bridge.js';
 import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
 import { ApiContext } from '../api/api-context';
 import { useConnectionStore } from '../stores/connection-store';
+import { resetConnectionsStore } from '../stores/connections-store';
 import { useLogsStore } from '../stores/logs-store';
 import { useSessionsStore } from '../stores/sessions-store';
 import { useSettingsStore } from '../stores/settings-store';
@@ -51,6 +52,7 @@ export function resetStores(): void {
   reset(useSettingsStore);
   reset(useUiStore);
   resetStatsStore();
+  resetConnectionsStore();
   resetSourceStore();
   resetThingsStore();
 }

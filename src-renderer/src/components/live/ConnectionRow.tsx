@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import { formatBytes, formatCount, formatDuration, formatRate } from '../../lib/format';
-import type { ConnectionRow as Row } from '../../stores/stats-store';
+import type { ConnectionRow as Row } from '../../stores/connections-store';
 import { Age } from './Age';
 import { Sparkline } from './Sparkline';
 

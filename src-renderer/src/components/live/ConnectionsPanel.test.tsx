@@ -1,9 +1,26 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+/**
+ * The connections list against the real app: a sandbox tunnel carrying real sockets, main
+ * filtering and paging, the view asking for the rows it shows only.
+ */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionStats, SessionStats } from '../../../../src-main/ipc/contract.js';
-import { resetStatsStore, useStatsStore } from '../../stores/stats-store';
-import { stubLayout } from '../../test-support/harness';
+import type { TunnelDeskApp } from '../../../../src-main/app/app.js';
+import {
+  openClientConnections,
+  type ClientConnections,
+} from '../../../../src-main/app/test-support/test-environment.js';
+import type { ConnectionsQuery, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
+import { usePushEvents } from '../../hooks/use-push-events';
+import { useConnectionsStore } from '../../stores/connections-store';
+import '../../test-support/node-realm';
+import {
+  renderWithApi,
+  spyOn,
+  startTestApp,
+  stopTestApp,
+  stubLayout,
+} from '../../test-support/harness';
 import { ConnectionsPanel } from './ConnectionsPanel';
 
 // Counts the rows that render: each rendered row formats its two byte counts once.
@@ -19,155 +36,167 @@ vi.mock('../../lib/format', async (importOriginal) => {
   };
 });
 
-const COUNT = 1_000;
+/** More than a window holds (the rows in view and their margins). */
+const COUNT = 150;
 
-function connections(changed?: { index: number; bytesIn: number }): ConnectionStats[] {
-  return Array.from({ length: COUNT }, (_, i) => ({
-    key: `HTTP1/1/${i + 1}`,
-    streamId: 1,
-    connectionId: i + 1,
-    state: 'open' as const,
-    // Newest first on screen: connection 1000 is the top row.
-    openedAt: 1_000 + i,
-    peer: `127.0.0.1:${40_000 + i}`,
-    bytesIn: changed?.index === i ? changed.bytesIn : 100,
-    bytesOut: 50,
-    bytesInPerSecond: 0,
-    bytesOutPerSecond: 0,
-  }));
-}
-
-function snapshot(
-  at: number,
-  conns: ConnectionStats[],
-  connectionsOpened = COUNT,
-): { at: number; sessions: SessionStats[] } {
-  return {
-    at,
-    sessions: [
-      {
-        sessionId: 's1',
-        latencyMs: 1,
-        bytesIn: 0,
-        bytesOut: 0,
-        bytesInPerSecond: 0,
-        bytesOutPerSecond: 0,
-        services: [
-          {
-            serviceId: 'HTTP1',
-            activeStreamId: 1,
-            streamsStarted: 1,
-            connectionsOpened,
-            bytesIn: 0,
-            bytesOut: 0,
-            bytesInPerSecond: 0,
-            bytesOutPerSecond: 0,
-            connections: conns,
-          },
-        ],
-      },
-    ],
-  };
-}
-
+let app: TunnelDeskApp;
+let api: TunnelDeskApi;
 let restoreLayout: () => void;
+let clients: ClientConnections | undefined;
 
 beforeEach(() => {
-  resetStatsStore();
+  ({ app, api } = startTestApp());
   restoreLayout = stubLayout(1200, 400);
 });
 
-afterEach(() => {
-  cleanup();
+afterEach(async () => {
+  clients?.close();
+  clients = undefined;
   restoreLayout();
+  await stopTestApp(app);
 });
 
+/** A sandbox tunnel with COUNT open connections; resolves with its id and the sockets. */
+async function tunnelWithConnections(): Promise<string> {
+  const session = await api.openSandbox({
+    services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+  });
+  await waitFor(() => expect(app.listSessions()[0]!.state.kind).toBe('connected'), {
+    timeout: 10_000,
+  });
+  const port = app.listSessions()[0]!.listeners[0]!.port!;
+  clients = await openClientConnections(port, COUNT);
+  await waitFor(
+    () => expect(app.connections({ sessionId: session.id, offset: 0, limit: 1 }).open).toBe(COUNT),
+    { timeout: 10_000 },
+  );
+  return session.id;
+}
+
+function show(client: TunnelDeskApi, sessionId: string) {
+  return renderWithApi(client, <ConnectionsPanel sessionId={sessionId} />);
+}
+
+/** The panel with main's pushed figures applied, as in the app (the "since opened" count). */
+function PanelWithPushes({ api: client, sessionId }: { api: TunnelDeskApi; sessionId: string }) {
+  usePushEvents(client);
+  return <ConnectionsPanel sessionId={sessionId} />;
+}
+
+const rowKeys = () => screen.getAllByTestId('connection-row').map((row) => row.dataset.key);
+const asked = (calls: { name: string; input: unknown }[]) =>
+  calls.filter((c) => c.name === 'connections').map((c) => c.input as ConnectionsQuery);
+
 describe('the connections table', () => {
-  it(`renders only the rows in view out of ${COUNT}`, () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, connections()));
-    render(<ConnectionsPanel sessionId="s1" />);
-    const rows = screen.getAllByTestId('connection-row');
-    expect(rows.length).toBeGreaterThan(5);
-    expect(rows.length).toBeLessThan(60);
-    expect(rows[0]!.dataset.key).toBe(`HTTP1/1/${COUNT}`);
+  it(`asks main for the rows in view only, and renders those of ${COUNT}`, async () => {
+    const sessionId = await tunnelWithConnections();
+    const spy = spyOn(api);
+    show(spy.api, sessionId);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(5));
+    expect(rowKeys().length).toBeLessThan(40);
+    const newest = app.connections({ sessionId, offset: 0, limit: 1 }).rows[0]!.key;
+    expect(rowKeys()[0]).toBe(newest);
     expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe(String(COUNT + 1));
-  });
-
-  it('re-renders only the row whose figures changed', () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, connections()));
-    render(<ConnectionsPanel sessionId="s1" />);
-    renders.formatBytes = 0;
-    act(() =>
-      useStatsStore
-        .getState()
-        .applySnapshot(snapshot(1_250, connections({ index: COUNT - 1, bytesIn: 4096 }))),
+    expect(screen.getByTestId('connection-count').textContent).toBe(
+      `${COUNT} open · ${COUNT} since opened`,
     );
-    expect(renders.formatBytes).toBe(2);
-    const top = screen.getAllByTestId('connection-row')[0]!;
-    expect(within(top).getByTestId('conn-bytes-in').textContent).toBe('4.00 KiB');
+    expect(asked(spy.calls).every((q) => q.offset === 0 && q.limit < 60)).toBe(true);
+    expect(useConnectionsStore.getState().windows[sessionId]!.rows.length).toBeLessThan(60);
   });
 
-  it('filters by key, peer or state', async () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, connections()));
-    render(<ConnectionsPanel sessionId="s1" />);
-    await userEvent.type(screen.getByRole('searchbox', { name: 'Filter connections' }), '40999');
-    const rows = screen.getAllByTestId('connection-row');
-    expect(rows.map((row) => row.dataset.key)).toEqual([`HTTP1/1/${COUNT}`]);
+  it('asks for the rows further down when the list scrolls there', async () => {
+    const sessionId = await tunnelWithConnections();
+    const spy = spyOn(api);
+    show(spy.api, sessionId);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(5));
+    const scroller = screen.getByLabelText('Connection rows');
+    act(() => {
+      scroller.scrollTop = 100 * 28;
+      fireEvent.scroll(scroller);
+    });
+    await waitFor(() => expect(asked(spy.calls).at(-1)!.offset).toBeGreaterThan(60));
+    const hundredth = app.connections({ sessionId, offset: 100, limit: 1 }).rows[0]!.key;
+    await waitFor(() => expect(rowKeys()).toContain(hundredth));
   });
 
-  it('shows nothing live once the tunnel is gone from the snapshots', () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, connections()));
-    render(<ConnectionsPanel sessionId="s1" />);
-    act(() => useStatsStore.getState().applySnapshot({ at: 1_250, sessions: [] }));
-    expect(screen.queryAllByTestId('connection-row')).toEqual([]);
-    expect(Object.keys(useStatsStore.getState().sparks)).toEqual([]);
+  it('re-renders only the rows whose figures changed', async () => {
+    const sessionId = await tunnelWithConnections();
+    show(api, sessionId);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(5));
+    const top = app.connections({ sessionId, offset: 0, limit: 1 }).rows[0]!;
+    // Let the first pages settle, then move bytes on the top row's connection only.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    renders.formatBytes = 0;
+    const localPort = Number(top.peer.slice(top.peer.lastIndexOf(':') + 1));
+    clients!.write(localPort, 'GET / HTTP/1.1\r\nHost: device\r\n\r\n');
+    const row = () => screen.getAllByTestId('connection-row')[0]!;
+    await waitFor(() =>
+      expect(Number(within(row()).getByTestId('conn-bytes-in').dataset.value)).toBeGreaterThan(0),
+    );
+    // That one row, perhaps a few times as its figures and rates move; not the screenful.
+    expect(renders.formatBytes).toBeGreaterThanOrEqual(2);
+    expect(renders.formatBytes).toBeLessThanOrEqual(8);
+  });
+
+  it('has main filter by key, peer or state', async () => {
+    const sessionId = await tunnelWithConnections();
+    const spy = spyOn(api);
+    show(spy.api, sessionId);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(5));
+    const last = app.connections({ sessionId, offset: COUNT - 1, limit: 1 }).rows[0]!;
+    const port = last.peer.slice(last.peer.lastIndexOf(':') + 1);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Filter connections' }), port);
+    await waitFor(() => expect(rowKeys()).toEqual([last.key]));
+    expect(asked(spy.calls).at(-1)!.filter).toBe(port);
+  });
+
+  it('says so when the tunnel has no connections, and forgets its rows when closed', async () => {
+    const session = await api.openSandbox({
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    const view = show(api, session.id);
+    expect(await screen.findByText(/No connections yet/)).toBeTruthy();
+    view.unmount();
+    expect(useConnectionsStore.getState().windows).toEqual({});
+    expect(useConnectionsStore.getState().sparks).toEqual({});
   });
 });
 
 describe('after traffic ends', () => {
-  const closed = (i: number): ConnectionStats => ({
-    key: `HTTP1/1/${i}`,
-    streamId: 1,
-    connectionId: i,
-    state: 'closed',
-    openedAt: 10_000 + i * 1_000,
-    closedAt: 10_000 + i * 1_000 + 65_000,
-    peer: `127.0.0.1:${50_000 + i}`,
-    bytesIn: 512,
-    bytesOut: 128,
-    bytesInPerSecond: 0,
-    bytesOutPerSecond: 0,
-  });
-
-  it('says how many came and went, and keeps the last closed ones, dimmed', () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, [closed(1), closed(2), closed(3)], 53));
-    render(<ConnectionsPanel sessionId="s1" />);
-    expect(screen.getByTestId('connection-count').textContent).toBe(
-      'No open connections · 53 since opened',
+  it('says how many came and went, and keeps the last closed ones, dimmed, below live ones', async () => {
+    const session = await api.openSandbox({
+      services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
+    });
+    await waitFor(() => expect(app.listSessions()[0]!.state.kind).toBe('connected'), {
+      timeout: 10_000,
+    });
+    const port = app.listSessions()[0]!.listeners[0]!.port!;
+    renderWithApi(api, <PanelWithPushes api={api} sessionId={session.id} />);
+    const first = await openClientConnections(port, 3);
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-count').textContent).toBe('3 open · 3 since opened'),
     );
-    const rows = screen.getAllByTestId('connection-row');
-    expect(rows.map((row) => row.dataset.key)).toEqual(['HTTP1/1/3', 'HTTP1/1/2', 'HTTP1/1/1']);
-    for (const row of rows) {
+    first.close();
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('connection-count').textContent).toBe(
+          'No open connections · 3 since opened',
+        ),
+      { timeout: 10_000 },
+    );
+    await waitFor(() => expect(rowKeys()).toHaveLength(3));
+    for (const row of screen.getAllByTestId('connection-row')) {
       expect(row.dataset.state).toBe('closed');
       expect(row.className).toContain('conn-row--closed');
     }
-    // How long each lasted, not a growing age.
-    expect(within(rows[0]!).getAllByRole('cell').at(-1)!.textContent).toBe('1 min 05 s');
-  });
-
-  it('lists open ones above the closed ones, and counts them', () => {
-    const live = { ...closed(9), state: 'open' as const, closedAt: undefined };
-    useStatsStore.getState().applySnapshot(snapshot(1_000, [closed(1), live], 2));
-    render(<ConnectionsPanel sessionId="s1" />);
-    expect(screen.getByTestId('connection-count').textContent).toBe('1 open · 2 since opened');
-    const keys = screen.getAllByTestId('connection-row').map((row) => row.dataset.key);
-    expect(keys).toEqual(['HTTP1/1/9', 'HTTP1/1/1']);
-  });
-
-  it('says when nothing came yet', () => {
-    useStatsStore.getState().applySnapshot(snapshot(1_000, [], 0));
-    render(<ConnectionsPanel sessionId="s1" />);
-    expect(screen.getByTestId('connection-count').textContent).toBe('No connections yet');
-    expect(screen.getByRole('table').textContent).toContain('No connections yet.');
+    // A new one is listed above the closed ones.
+    clients = await openClientConnections(port, 1);
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-count').textContent).toBe('1 open · 4 since opened'),
+    );
+    await waitFor(() => expect(rowKeys()).toHaveLength(4));
+    const rows = screen.getAllByTestId('connection-row');
+    expect(rows[0]!.dataset.state).not.toBe('closed');
+    expect(rows.slice(1).every((row) => row.dataset.state === 'closed')).toBe(true);
   });
 });

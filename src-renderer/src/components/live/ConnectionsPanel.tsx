@@ -1,30 +1,21 @@
 /**
- * Every connection of a tunnel, live. Virtualised: only the rows in view exist in the DOM,
- * so a thousand connections cost what thirty do; each row re-renders only when its own
- * figures change.
+ * Every connection of a tunnel, live. Virtualised, and fed by window: main filters and sorts
+ * the list, and this view asks only for the rows around the ones in view
+ * (use-connections-window.ts), so a thousand connections cost what thirty do; each row
+ * re-renders only when its own figures change.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
-import type { ConnectionRow as Row, ServiceRow } from '../../stores/stats-store';
+import { useRef, useState } from 'react';
+import { useConnectionsWindow } from '../../hooks/use-connections-window';
+import type { ServiceRow } from '../../stores/stats-store';
 import { useStatsStore } from '../../stores/stats-store';
 import { formatCount } from '../../lib/format';
+import { useConnectionsStore } from '../../stores/connections-store';
 import { ConnectionRow } from './ConnectionRow';
 
 const ROW_HEIGHT = 28;
 const MAX_HEIGHT = 28 * 14;
-const NO_ROWS: readonly Row[] = [];
 const NO_SERVICES: readonly ServiceRow[] = [];
-
-const STATE_ORDER: Record<Row['state'], number> = { connecting: 0, open: 0, closing: 1, closed: 2 };
-
-/** Live ones first, newest first, so a new connection shows at the top. */
-function byRecency(a: Row, b: Row): number {
-  return (
-    STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
-    b.openedAt - a.openedAt ||
-    (a.key < b.key ? -1 : 1)
-  );
-}
 
 /**
  * How many are open and how many came since the tunnel opened, so a quiet tunnel still says
@@ -37,36 +28,37 @@ export function connectionCount(open: number, opened: number): string {
 }
 
 export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) {
-  const rows = useStatsStore((state) => state.live[sessionId]?.connections ?? NO_ROWS);
+  const held = useConnectionsStore((state) => state.windows[sessionId]);
   const services = useStatsStore((state) => state.live[sessionId]?.services ?? NO_SERVICES);
   const [filter, setFilter] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
-
-  const visible = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    const matching = needle
-      ? rows.filter(
-          (row) =>
-            row.key.toLowerCase().includes(needle) ||
-            row.peer.toLowerCase().includes(needle) ||
-            row.state === needle,
-        )
-      : rows.slice();
-    return matching.sort(byRecency);
-  }, [rows, filter]);
+  const matching = held?.matching ?? 0;
+  const offset = held?.offset ?? 0;
+  const rowAt = (index: number) => held?.rows[index - offset];
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read only in this render
   const virtualizer = useVirtualizer({
-    count: visible.length,
+    count: matching,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => visible[index]!.id,
+    // Few: the rows beyond these come from main's window (use-connections-window.ts).
+    overscan: 4,
+    // Keys by position (the default): a key function that changes with every page would
+    // have the virtualizer measure all rows again on each update and each scrolled frame
+    // (its getMeasurements was the heaviest function of the scrolling profile).
   });
+  const items = virtualizer.getVirtualItems();
+  useConnectionsWindow(
+    sessionId,
+    filter.trim().toLowerCase(),
+    items[0]?.index ?? 0,
+    items.at(-1)?.index ?? 0,
+  );
 
-  const open = rows.filter((row) => row.state === 'open' || row.state === 'connecting').length;
+  const open = held?.open ?? 0;
+  const listed = held?.listed ?? 0;
   const opened = services.reduce((sum, service) => sum + service.connectionsOpened, 0);
-  const height = Math.min(MAX_HEIGHT, Math.max(visible.length, 1) * ROW_HEIGHT);
+  const height = Math.min(MAX_HEIGHT, Math.max(matching, 1) * ROW_HEIGHT);
 
   return (
     <section className="panel" aria-labelledby={`connections-${sessionId}`}>
@@ -95,7 +87,7 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
         className="conn-table"
         role="table"
         aria-label="Connections"
-        aria-rowcount={visible.length + 1}
+        aria-rowcount={matching + 1}
       >
         <div className="conn-row conn-row--head" role="row" aria-rowindex={1}>
           <span role="columnheader">Connection</span>
@@ -127,10 +119,10 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
           tabIndex={0}
           aria-label="Connection rows"
         >
-          {visible.length === 0 ? (
+          {matching === 0 ? (
             <p className="table__empty" role="row">
               <span role="cell">
-                {rows.length > 0
+                {listed > 0
                   ? 'No connection matches the filter.'
                   : opened > 0
                     ? 'No open connections.'
@@ -138,16 +130,24 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
               </span>
             </p>
           ) : (
-            <div className="conn-table__body" style={{ height: virtualizer.getTotalSize() }}>
-              {virtualizer.getVirtualItems().map((item) => (
-                <ConnectionRow
-                  key={item.key}
-                  row={visible[item.index]!}
-                  index={item.index}
-                  offset={item.start}
-                  height={ROW_HEIGHT}
-                />
-              ))}
+            <div
+              role="rowgroup"
+              className="conn-table__body"
+              style={{ height: virtualizer.getTotalSize() }}
+            >
+              {items.map((item) => {
+                // A row main has not sent yet (a fast scroll): blank until the next answer.
+                const row = rowAt(item.index);
+                return row ? (
+                  <ConnectionRow
+                    key={item.key}
+                    row={row}
+                    index={item.index}
+                    offset={item.start}
+                    height={ROW_HEIGHT}
+                  />
+                ) : null;
+              })}
             </div>
           )}
         </div>

@@ -5,7 +5,7 @@
  * not re-render when only the history moves.
  */
 import { memo } from 'react';
-import { SPARK_SAMPLES, useStatsStore } from '../../stores/stats-store';
+import { SPARK_SAMPLES, useConnectionsStore } from '../../stores/connections-store';
 
 const WIDTH = 84;
 const HEIGHT = 18;
@@ -23,7 +23,7 @@ function points(samples: readonly number[], max: number): string {
 }
 
 export const Sparkline = memo(function Sparkline({ id }: { readonly id: string }) {
-  const spark = useStatsStore((state) => state.sparks[id]);
+  const spark = useConnectionsStore((state) => state.sparks[id]);
   if (!spark) return <svg className="sparkline" width={WIDTH} height={HEIGHT} aria-hidden="true" />;
   const max = Math.max(1, ...spark.bytesIn, ...spark.bytesOut);
   return (

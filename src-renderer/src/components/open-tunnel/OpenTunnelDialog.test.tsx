@@ -62,10 +62,15 @@ function recordingTokens(client: TunnelDeskApi) {
 }
 
 async function openDialogFor(user: ReturnType<typeof userEvent.setup>, thingName: string) {
-  const option = await screen.findByRole('option', { name: new RegExp(`^${thingName}`) });
+  // The devices view and the dialog are loaded when first shown (code-split).
+  const option = await screen.findByRole(
+    'option',
+    { name: new RegExp(`^${thingName}`) },
+    { timeout: 10_000 },
+  );
   await user.click(option);
   await user.click(screen.getByTestId('open-tunnel'));
-  const form = await screen.findByTestId('open-tunnel-form');
+  const form = await screen.findByTestId('open-tunnel-form', {}, { timeout: 10_000 });
   // The services kept for it arrive from main.
   await within(form).findByTestId('new-mapping-service-0');
   return form;
@@ -141,7 +146,7 @@ describe('opening a tunnel to a device', () => {
     expect(document.body.innerHTML).not.toContain(token);
     expect(everyStore()).not.toContain(token);
 
-    const detail = await screen.findByTestId('session-detail');
+    const detail = await screen.findByTestId('session-detail', {}, { timeout: 10_000 });
     await waitFor(
       () =>
         expect(within(detail).getByTestId('device-state').textContent).toMatch(

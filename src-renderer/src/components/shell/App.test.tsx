@@ -33,11 +33,12 @@ describe('the app, driven like the end-to-end test', () => {
     );
 
     await user.click(await screen.findByRole('button', { name: 'Start a sandbox tunnel' }));
-    const form = await screen.findByTestId('sandbox-form');
+    // The dialog and the live view are loaded when first shown (code-split): give them time.
+    const form = await screen.findByTestId('sandbox-form', {}, { timeout: 10_000 });
     await user.type(within(form).getByTestId('sandbox-device-name'), 'pi-17');
     await user.click(within(form).getByTestId('sandbox-submit'));
 
-    const detail = await screen.findByTestId('session-detail');
+    const detail = await screen.findByTestId('session-detail', {}, { timeout: 10_000 });
     expect(screen.queryByTestId('connect-dialog')).toBeNull();
     await waitFor(() =>
       expect(within(detail).getByTestId('session-state').dataset.state).toBe('connected'),

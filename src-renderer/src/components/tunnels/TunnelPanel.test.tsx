@@ -41,7 +41,8 @@ function view(id: string): SessionView {
 
 async function showSession(id: string): Promise<HTMLElement> {
   window.location.hash = `#/tunnels/${id}`;
-  return screen.findByTestId('session-detail');
+  // The live view is loaded when first shown (code-split).
+  return screen.findByTestId('session-detail', {}, { timeout: 10_000 });
 }
 
 describe("a session's tunnel", () => {
@@ -127,7 +128,10 @@ describe("a thing's tunnels", () => {
     const user = userEvent.setup();
     window.location.hash = '#/devices';
     render(<App api={api} />);
-    await user.click(await screen.findByRole('option', { name: /^kiosk-lobby/ }));
+    // The devices view is loaded when first shown (code-split).
+    await user.click(
+      await screen.findByRole('option', { name: /^kiosk-lobby/ }, { timeout: 10_000 }),
+    );
     const list = await screen.findByTestId('thing-tunnels');
     const rows = () =>
       within(list)

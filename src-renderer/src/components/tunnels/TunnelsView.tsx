@@ -1,8 +1,13 @@
 /** The Tunnels area: the list of every tunnel, or one tunnel in detail. */
+import { lazy } from 'react';
 import { useSession, useSessionsStore } from '../../stores/sessions-store';
 import { hashFromRoute } from '../../stores/ui-store';
-import { SessionDetail } from './SessionDetail';
 import { TunnelsHome } from './TunnelsHome';
+
+// The live view (plot, connections list) loads when a tunnel is opened, not with the home.
+const SessionDetail = lazy(() =>
+  import('./SessionDetail').then((m) => ({ default: m.SessionDetail })),
+);
 
 export function TunnelsView({ sessionId }: { readonly sessionId: string | null }) {
   const session = useSession(sessionId);

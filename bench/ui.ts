@@ -1,0 +1,518 @@
+/// <reference lib="dom" />
+/**
+ * `npm run bench -- ui [--connections N] [--seconds S] [--baseline REF|DIR] [--profile]`: the UI under load.
+ *
+ * Browser mode (`tunneldesk web`, a child process) with a sandbox tunnel holding N keep-alive
+ * HTTP connections to the device page (default 1,000), each sending one request a second.
+ * Chromium (Playwright, found as e2e/browser.ts does) then opens, for S seconds each
+ * (default 20; the issue's own figures took 60): no page, the home screen, and the tunnel's
+ * live view. For each it prints the app process's CPU, the UI channel's messages and bytes a
+ * second (counted on the page's WebSocket through CDP), the renderer's CPU (CDP
+ * Performance.getMetrics TaskDuration) and JS heap; on the live view, frame times
+ * (requestAnimationFrame deltas) and long tasks (PerformanceObserver) while the list scrolls
+ * and updates; and the time from starting the process to an interactive home (the median of
+ * three starts). With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
+ * `git archive` to a temporary folder and built there with this checkout's node_modules) or
+ * `--baseline DIR` (a built checkout) every figure is taken for both builds in the same run,
+ * condition by condition, so a busy machine weighs on both sides alike.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { chromiumLaunchOptions } from '../e2e/browser.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CLOCK_TICKS = 100;
+
+interface Options {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly baseline: string | undefined;
+  /** Profile the renderer while the list scrolls, and print its heaviest functions. */
+  readonly profile: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  let connections = 1_000;
+  let seconds = 20;
+  let baseline: string | undefined;
+  let profile = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--profile') {
+      profile = true;
+      continue;
+    }
+    if (flag === '--connections' && value && /^\d+$/.test(value) && Number(value) >= 1) {
+      connections = Number(value);
+    } else if (flag === '--seconds' && value && /^\d+$/.test(value) && Number(value) >= 2) {
+      seconds = Number(value);
+    } else if (flag === '--baseline' && value) {
+      baseline = value;
+    } else {
+      throw new Error(
+        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline REF|DIR (a git ref to build, or a built checkout), --profile`,
+      );
+    }
+    i++;
+  }
+  return { connections, seconds, baseline, profile };
+}
+
+/**
+ * A built tree of the baseline: a folder as it is, or a git ref exported and built in a
+ * temporary folder (removed by the returned function).
+ */
+function baselineBuild(baseline: string): { dir: string; remove: () => void } {
+  if (existsSync(baseline) && statSync(baseline).isDirectory()) {
+    return { dir: resolve(baseline), remove: () => {} };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-baseline-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--verify', `${baseline}^{commit}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    console.log(`  building baseline ${baseline} (${commit.slice(0, 10)}) in ${dir} ...`);
+    execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    execFileSync('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    return { dir, remove };
+  } catch (error) {
+    remove();
+    throw new Error(
+      `bench ui: cannot build the baseline "${baseline}" (a git ref of this repository or a built checkout): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Seconds of CPU (user + system) the process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+interface RunningApp {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly startedAt: number;
+  /** When the process printed its URL (listening, the app built). */
+  readonly readyAt: number;
+  stop(): Promise<void>;
+}
+
+async function startApp(dir: string): Promise<RunningApp> {
+  const settings = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-ui-'));
+  const startedAt = performance.now();
+  const child = spawn(
+    process.execPath,
+    [join(dir, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0'],
+    {
+      env: { ...process.env, TUNNELDESK_SETTINGS_FILE: join(settings, 'settings.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stderr!.resume();
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${dir}: no URL within 30 s`)), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (/^http:\/\/127\.0\.0\.1:\d+\/\?secret=/.test(line.trim())) {
+        clearTimeout(timer);
+        resolveUrl(line.trim());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${dir}: tunneldesk web exited (${code})`)));
+  });
+  const parsed = new URL(url);
+  return {
+    child,
+    url,
+    port: Number(parsed.port),
+    secret: parsed.searchParams.get('secret')!,
+    startedAt,
+    readyAt: performance.now(),
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(settings, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a sandbox tunnel through the app's own IPC channel; resolves with its id and HTTP port. */
+async function openSandbox(app: RunningApp): Promise<{ sessionId: string; httpPort: number }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ipc`, {
+    headers: {
+      cookie: `tunneldesk-${app.port}=${app.secret}`,
+      origin: `http://127.0.0.1:${app.port}`,
+    },
+  });
+  await new Promise((done, fail) => ws.once('open', done).once('error', fail));
+  const connected = new Promise<string>((done, fail) => {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as {
+        kind: string;
+        channel?: string;
+        reply?: { ok: boolean; error?: unknown };
+        payload?: { id: string; state: { kind: string }; listeners: { port: number | null }[] }[];
+      };
+      if (frame.kind === 'reply' && frame.reply && !frame.reply.ok) {
+        fail(new Error(`openSandbox failed: ${JSON.stringify(frame.reply.error)}`));
+      }
+      if (frame.kind === 'event' && frame.channel === 'main:sessions') {
+        const up = frame.payload!.find((s) => s.state.kind === 'connected' && s.listeners[0]?.port);
+        if (up) done(JSON.stringify(up));
+      }
+    });
+    ws.once('close', () => fail(new Error('the IPC socket closed before the tunnel connected')));
+  });
+  ws.send(
+    JSON.stringify({
+      kind: 'request',
+      id: 1,
+      channel: 'renderer:open-sandbox',
+      input: { services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }] },
+    }),
+  );
+  const session = JSON.parse(await connected) as { id: string; listeners: { port: number }[] };
+  ws.close();
+  const port = session.listeners[0]!.port;
+  return { sessionId: session.id, httpPort: port };
+}
+
+/** N keep-alive connections, each sending one GET a second (staggered); replies are drained. */
+async function startLoad(port: number, count: number): Promise<() => void> {
+  const sockets: net.Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    socket.resume();
+    sockets.push(socket);
+    if (i % 50 === 49) await new Promise((done) => setTimeout(done, 20));
+  }
+  const request = 'GET / HTTP/1.1\r\nHost: device\r\nConnection: keep-alive\r\n\r\n';
+  const timers = sockets.map((socket, i) => {
+    const start = setTimeout(
+      () => {
+        socket.write(request);
+        timers[i] = setInterval(() => socket.writable && socket.write(request), 1_000);
+      },
+      Math.floor((i / count) * 1_000),
+    );
+    return start;
+  });
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+    for (const socket of sockets) socket.destroy();
+  };
+}
+
+interface Figures {
+  appCpu: number;
+  messagesPerSecond?: number;
+  kibPerSecond?: number;
+  rendererCpu?: number;
+  heapMiB?: number;
+  frameP95?: number;
+  frameMax?: number;
+  longTaskMax?: number;
+  longTasks?: number;
+}
+
+async function taskSeconds(cdp: CDPSession): Promise<{ task: number; heap: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { task: value('TaskDuration'), heap: value('JSHeapUsedSize') };
+}
+
+/** Progress on stderr, so the table on stdout stays clean. */
+const progress = (message: string) =>
+  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function measure(
+  app: RunningApp,
+  page: Page | undefined,
+  seconds: number,
+  scroll: boolean,
+  onProfile?: (top: string[]) => void,
+): Promise<Figures> {
+  const pid = app.child.pid!;
+  let messages = 0;
+  let bytes = 0;
+  let cdp: CDPSession | undefined;
+  if (page) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Performance.enable');
+    // Both ways: a view that asks for its rows pays for its requests too.
+    const count = (event: { response: { payloadData: string } }) => {
+      messages++;
+      bytes += Buffer.byteLength(event.response.payloadData);
+    };
+    cdp.on('Network.webSocketFrameReceived', count);
+    cdp.on('Network.webSocketFrameSent', count);
+  }
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const task0 = cdp ? await taskSeconds(cdp) : undefined;
+  let frames: { deltas: number[]; longTasks: number[] } | undefined;
+  if (cdp && onProfile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  if (page && scroll) {
+    frames = await page.evaluate(async (ms) => {
+      const scroller = document.querySelector<HTMLElement>('.conn-table__scroll');
+      const deltas: number[] = [];
+      const longTasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
+      observer.observe({ entryTypes: ['longtask'] });
+      await new Promise<void>((done) => {
+        const end = performance.now() + ms;
+        let last = performance.now();
+        let direction = 1;
+        const step = (now: number) => {
+          deltas.push(now - last);
+          last = now;
+          if (scroller) {
+            scroller.scrollTop += direction * 40;
+            const bottom = scroller.scrollHeight - scroller.clientHeight;
+            if (scroller.scrollTop >= bottom - 1) direction = -1;
+            if (scroller.scrollTop <= 0) direction = 1;
+          }
+          if (now < end) requestAnimationFrame(step);
+          else done();
+        };
+        requestAnimationFrame(step);
+      });
+      observer.disconnect();
+      return { deltas: deltas.slice(1), longTasks };
+    }, seconds * 1_000);
+  } else {
+    await sleep(seconds * 1_000);
+  }
+  const elapsed = (performance.now() - t0) / 1_000;
+  const figures: Figures = { appCpu: (cpuSeconds(pid) - cpu0) / elapsed };
+  if (cdp && onProfile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    onProfile(heaviest(profile));
+  }
+  if (cdp && task0) {
+    const task1 = await taskSeconds(cdp);
+    figures.messagesPerSecond = messages / elapsed;
+    figures.kibPerSecond = bytes / 1024 / elapsed;
+    figures.rendererCpu = (task1.task - task0.task) / elapsed;
+    figures.heapMiB = task1.heap / 1024 / 1024;
+    await cdp.detach();
+  }
+  if (frames) {
+    const sorted = [...frames.deltas].sort((a, b) => a - b);
+    figures.frameP95 = sorted[Math.floor(sorted.length * 0.95)] ?? 0;
+    figures.frameMax = sorted.at(-1) ?? 0;
+    figures.longTasks = frames.longTasks.length;
+    figures.longTaskMax = Math.max(0, ...frames.longTasks);
+  }
+  return figures;
+}
+
+/** The ten functions with the most self time in a CDP profile, as printable lines. */
+function heaviest(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): string[] {
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)!.callFrame;
+    const file = frame.url ? frame.url.slice(frame.url.lastIndexOf('/') + 1) : '';
+    const name = `${frame.functionName || '(anonymous)'} ${file}${file ? `:${frame.lineNumber + 1}` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + (deltas[i] ?? 0) / 1_000);
+  }
+  return [...self.entries()]
+    .filter(([name]) => !name.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([name, ms]) => `${ms.toFixed(0).padStart(7)}  ${name}`);
+}
+
+/** Milliseconds from spawning the process to the home screen's first enabled button. */
+async function timeToInteractiveHome(
+  dir: string,
+  browser: Browser,
+): Promise<{ total: number; page: number }> {
+  const app = await startApp(dir);
+  const page = await browser.newPage();
+  page.setDefaultTimeout(60_000);
+  try {
+    progress(`start to home: ${dir}`);
+    await page.goto(app.url);
+    await page
+      .getByRole('button', { name: 'Start a sandbox tunnel' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const button = [...document.querySelectorAll('button')].find((b) =>
+        /Start a sandbox tunnel/.test(b.textContent ?? ''),
+      );
+      return button && !button.disabled;
+    });
+    const interactive = performance.now();
+    return { total: interactive - app.startedAt, page: interactive - app.readyAt };
+  } finally {
+    await page.close();
+    await app.stop();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+interface Side {
+  readonly name: string;
+  readonly dir: string;
+  app?: RunningApp;
+  sessionId?: string;
+  stopLoad?: () => void;
+  readonly results: Record<string, Figures>;
+  profile?: string[];
+  readonly starts: { total: number; page: number }[];
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | undefined, digits = 1) => (x === undefined ? '-' : x.toFixed(digits));
+
+function print(sides: readonly Side[], conditions: readonly string[]): void {
+  const rows: [string, (f: Figures) => string][] = [
+    ['app CPU (of a core)', (f) => pct(f.appCpu)],
+    ['UI messages/s (both ways)', (f) => num(f.messagesPerSecond)],
+    ['UI KiB/s (both ways)', (f) => num(f.kibPerSecond)],
+    ['renderer CPU (of a core)', (f) => pct(f.rendererCpu)],
+    ['JS heap MiB', (f) => num(f.heapMiB)],
+    ['frame p95 ms', (f) => num(f.frameP95)],
+    ['frame max ms', (f) => num(f.frameMax)],
+    [
+      'long tasks (count / max ms)',
+      (f) => (f.longTasks === undefined ? '-' : `${f.longTasks} / ${num(f.longTaskMax, 0)}`),
+    ],
+  ];
+  for (const condition of conditions) {
+    console.log(`\n${condition}`);
+    console.log(`  ${'figure'.padEnd(30)}${sides.map((s) => s.name.padStart(16)).join('')}`);
+    for (const [label, show] of rows) {
+      const cells = sides.map((s) => show(s.results[condition]!).padStart(16));
+      if (cells.every((c) => c.trim() === '-')) continue;
+      console.log(`  ${label.padEnd(30)}${cells.join('')}`);
+    }
+  }
+  console.log(
+    '\ntime to an interactive home, ms (median of 3 starts; the page part: from the URL printed)',
+  );
+  for (const side of sides) {
+    const totals = side.starts.map((s) => s.total);
+    const pages = side.starts.map((s) => s.page);
+    console.log(
+      `  ${side.name.padEnd(14)} from start ${median(totals).toFixed(0).padStart(6)} (${totals.map((s) => s.toFixed(0)).join(', ')})   page ${median(pages).toFixed(0).padStart(6)} (${pages.map((s) => s.toFixed(0)).join(', ')})`,
+    );
+  }
+  for (const side of sides) {
+    if (!side.profile) continue;
+    console.log(`\nrenderer profile while scrolling, ${side.name}: heaviest functions (self ms)`);
+    for (const line of side.profile) console.log(`  ${line}`);
+  }
+}
+
+export async function ui(argv: readonly string[]): Promise<void> {
+  const options = parseOptions(argv);
+  const sides: Side[] = [{ name: 'this build', dir: ROOT, results: {}, starts: [] }];
+  const baseline = options.baseline ? baselineBuild(options.baseline) : undefined;
+  if (baseline) {
+    sides.unshift({ name: 'baseline', dir: baseline.dir, results: {}, starts: [] });
+  }
+  console.log(
+    `bench ui: ${options.connections} connections, one request a second each; ${options.seconds} s per condition; ${cpus().length} cores; load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const side of sides) console.log(`  ${side.name}: ${side.dir}`);
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    // Starts alternate between the builds, so neither gets the quieter moments.
+    for (let round = 0; round < 3; round++) {
+      for (const side of sides) side.starts.push(await timeToInteractiveHome(side.dir, browser));
+    }
+    for (const side of sides) {
+      progress(`${side.name}: a sandbox tunnel with ${options.connections} connections`);
+      side.app = await startApp(side.dir);
+      const sandbox = await openSandbox(side.app);
+      side.sessionId = sandbox.sessionId;
+      side.stopLoad = await startLoad(sandbox.httpPort, options.connections);
+    }
+    await sleep(3_000);
+    const conditions = ['no page', 'home', 'live view (still)', 'live view (scrolling)'];
+    for (const side of sides) {
+      progress(`${side.name}: no page`);
+      side.results['no page'] = await measure(side.app!, undefined, options.seconds, false);
+    }
+    for (const side of sides) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(side.app!.url);
+      // With a tunnel open, home offers "New sandbox tunnel" beside the tunnel's card.
+      await page
+        .getByRole('button', { name: /sandbox tunnel/ })
+        .first()
+        .waitFor();
+      await sleep(1_000);
+      progress(`${side.name}: home`);
+      side.results.home = await measure(side.app!, page, options.seconds, false);
+      await page.goto(
+        `http://127.0.0.1:${side.app!.port}/#/tunnels/${encodeURIComponent(side.sessionId!)}`,
+      );
+      await page.locator('.conn-table__scroll [data-testid="connection-row"]').first().waitFor({
+        timeout: 30_000,
+      });
+      await sleep(1_000);
+      progress(`${side.name}: live view, still`);
+      side.results['live view (still)'] = await measure(side.app!, page, options.seconds, false);
+      progress(`${side.name}: live view, scrolling`);
+      side.results['live view (scrolling)'] = await measure(
+        side.app!,
+        page,
+        options.seconds,
+        true,
+        options.profile ? (top) => (side.profile = top) : undefined,
+      );
+      await page.close();
+    }
+    print(sides, conditions);
+  } finally {
+    for (const side of sides) {
+      side.stopLoad?.();
+      await side.app?.stop();
+    }
+    await browser.close();
+    baseline?.remove();
+  }
+}

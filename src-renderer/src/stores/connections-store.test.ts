@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionsPage, ConnectionStats } from '../../../src-main/ipc/contract.js';
+import {
+  connectionId,
+  resetConnectionsStore,
+  SPARK_SAMPLES,
+  useConnectionsStore,
+} from './connections-store';
+
+function connection(key: string, bytesIn = 0, rate = 0): ConnectionStats {
+  return {
+    key,
+    serviceId: 'HTTP1',
+    streamId: 1,
+    connectionId: Number(key.split('/').at(-1)),
+    state: 'open',
+    openedAt: 1_000,
+    peer: '127.0.0.1:50000',
+    bytesIn,
+    bytesOut: 0,
+    bytesInPerSecond: rate,
+    bytesOutPerSecond: 0,
+  };
+}
+
+function page(at: number, rows: ConnectionStats[], offset = 0): ConnectionsPage {
+  return { at, listed: 1_000, open: 1_000, matching: 1_000, offset, rows };
+}
+
+const apply = (sessionId: string, at: number, rows: ConnectionStats[], offset = 0) =>
+  useConnectionsStore.getState().applyPage(sessionId, '', page(at, rows, offset));
+const state = () => useConnectionsStore.getState();
+
+describe('the connections store', () => {
+  beforeEach(resetConnectionsStore);
+
+  it('keeps the same row object while a connection does not change, so its row skips rendering', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 20)]);
+    const [first, second] = state().windows.s1!.rows;
+    apply('s1', 1_250, [connection('HTTP1/1/1', 10), connection('HTTP1/1/2', 99)]);
+    const [firstAgain, secondAgain] = state().windows.s1!.rows;
+    expect(firstAgain).toBe(first);
+    expect(secondAgain).not.toBe(second);
+    expect(secondAgain!.bytesIn).toBe(99);
+    expect(secondAgain!.id).toBe(connectionId('s1', 'HTTP1/1/2'));
+  });
+
+  it('keeps the same rows array when nothing at all changed', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1', 10)]);
+    const rows = state().windows.s1!.rows;
+    apply('s1', 1_250, [connection('HTTP1/1/1', 10)]);
+    expect(state().windows.s1!.rows).toBe(rows);
+  });
+
+  it('keeps what main said of the whole list beside the window', () => {
+    useConnectionsStore.getState().applyPage('s1', 'open', {
+      at: 5,
+      listed: 12,
+      open: 10,
+      matching: 10,
+      offset: 4,
+      rows: [connection('HTTP1/1/3')],
+    });
+    expect(state().windows.s1).toMatchObject({
+      listed: 12,
+      open: 10,
+      matching: 10,
+      offset: 4,
+      filter: 'open',
+    });
+  });
+
+  it('samples a sparkline once a second and keeps at most SPARK_SAMPLES samples', () => {
+    const id = connectionId('s1', 'HTTP1/1/1');
+    for (let i = 0; i < 4; i++) apply('s1', 1_000 + i * 250, [connection('HTTP1/1/1', 0, i)]);
+    expect(state().sparks[id]!.bytesIn).toEqual([0]);
+    for (let second = 1; second <= SPARK_SAMPLES + 5; second++) {
+      apply('s1', 1_000 + second * 1_000, [connection('HTTP1/1/1', 0, second)]);
+    }
+    const ring = state().sparks[id]!.bytesIn;
+    expect(ring).toHaveLength(SPARK_SAMPLES);
+    expect(ring.at(-1)).toBe(SPARK_SAMPLES + 5);
+  });
+
+  it('keeps sparklines only for the rows in the window, per tunnel', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1'), connection('HTTP1/1/2')]);
+    apply('s2', 1_000, [connection('HTTP1/1/1')]);
+    apply('s1', 2_000, [connection('HTTP1/1/2')], 1);
+    expect(Object.keys(state().sparks).sort()).toEqual([
+      connectionId('s1', 'HTTP1/1/2'),
+      connectionId('s2', 'HTTP1/1/1'),
+    ]);
+  });
+
+  it('forgets a tunnel whose view closed', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1')]);
+    apply('s2', 1_000, [connection('HTTP1/1/1')]);
+    state().forget('s1');
+    expect(Object.keys(state().windows)).toEqual(['s2']);
+    expect(Object.keys(state().sparks)).toEqual([connectionId('s2', 'HTTP1/1/1')]);
+  });
+});
