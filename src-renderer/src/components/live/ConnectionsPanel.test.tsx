@@ -155,7 +155,8 @@ describe('the connections table', () => {
       services: [{ serviceId: 'HTTP1', port: 'auto', bindAddress: '127.0.0.1' }],
     });
     const view = show(api, session.id);
-    expect(await screen.findByText(/No connections yet/)).toBeTruthy();
+    expect(await screen.findByText(/No connections yet\. Open a service/)).toBeTruthy();
+    expect(screen.getByTestId('connection-count').textContent).toBe('No connections yet');
     view.unmount();
     expect(useConnectionsStore.getState().windows).toEqual({});
     expect(useConnectionsStore.getState().sparks).toEqual({});
