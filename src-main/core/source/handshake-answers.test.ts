@@ -1,9 +1,11 @@
 /**
  * How a source proxy takes each answer to its handshake, through a service that answers as
- * told: every 4xx stops it with the reason (retrying cannot change a 4xx) and frees its
- * ports; a 5xx, and a service that takes the connection but never answers, are retried with
- * backoff and the same client token, on the same local ports, until one succeeds.
+ * told: every 4xx but 429 stops it with the reason (retrying cannot change it) and frees its
+ * ports; a 5xx, a 429 (too many requests: later may work), and a service that takes the
+ * connection but never answers, are retried with backoff and the same client token, on the
+ * same local ports, until one succeeds. Meanwhile a new local client gets a fast reset.
  */
+import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeService } from '../test-support/fake-service.js';
 import {
@@ -44,6 +46,16 @@ async function start(service: FakeService, port: number) {
   return { source, states, stopped: () => stopped };
 }
 
+/** How a client that connects to the port ends: reset or closed (a hang fails the test). */
+function outcomeOfConnecting(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection(port, '127.0.0.1');
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    socket.on('close', () => resolve('closed'));
+    socket.resume();
+  });
+}
+
 async function fakeService(): Promise<FakeService> {
   const service = new FakeService({ services: ['ECHO1'], echo: true });
   await service.start();
@@ -57,7 +69,6 @@ describe('answers to the handshake', () => {
     [401, 'token-refused'],
     [403, 'token-refused'],
     [404, 'handshake-rejected'],
-    [429, 'handshake-rejected'],
   ])('stops on HTTP %i with the cause, and frees its port', async (status, kind) => {
     const service = await fakeService();
     service.answer = { kind: 'status', status, body: 'no' };
@@ -81,6 +92,11 @@ describe('answers to the handshake', () => {
       { kind: 'status', status: 503, body: 'busy' },
       { kind: 'handshake-rejected', status: 503 },
     ],
+    [
+      'HTTP 429',
+      { kind: 'status', status: 429, body: 'slow down' },
+      { kind: 'handshake-rejected', status: 429 },
+    ],
     ['no answer at all', { kind: 'silent' }, { kind: 'timeout', phase: 'handshake' }],
   ] as const)(
     'retries %s with backoff and the same client token, on the same port, until it connects',
@@ -98,13 +114,15 @@ describe('answers to the handshake', () => {
       for (const retry of retries) {
         expect(retry.kind === 'reconnecting' && retry.lastCause).toMatchObject(reason);
       }
-      // The listener is there all along; a client waits for the tunnel.
+      // The listener is there all along (the port stays ours), but while the tunnel is down
+      // a new client gets a fast end rather than a hang.
       expect(source.listenerInfo.map((l) => l.port)).toEqual([port]);
-      const early = await connect(port);
+      expect(await outcomeOfConnecting(port)).toMatch(/^(ECONNRESET|closed)$/);
       service.answer = { kind: 'accept' };
       await waitFor(() => source.snapshot().state.kind === 'connected', 5_000, 'connected');
-      expect((await echoRoundTrip(early, Buffer.from('at last'))).toString()).toBe('at last');
-      early.destroy();
+      const late = await connect(port);
+      expect((await echoRoundTrip(late, Buffer.from('at last'))).toString()).toBe('at last');
+      late.destroy();
       expect(new Set(service.handshakes.map((h) => h.clientToken)).size).toBe(1);
       expect(source.reconnects).toBe(0); // first connection: retries are not reconnects
     },
