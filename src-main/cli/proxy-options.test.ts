@@ -781,5 +781,19 @@ describe('parseProxyArgs: --settings-json and --export-default-settings', () => 
     expect(
       run(['-r', 'us-east-1', '-s', '1', '--settings-json', path]).config.tuning?.listenRetry,
     ).toEqual({ count: 5, delayMs: 2_500 });
+    // The same file serves a destination too.
+    expect(run(['-r', 'us-east-1', '-d', 'SSH1=22', '--settings-json', path]).config.mode).toBe(
+      'destination',
+    );
+  });
+
+  it('refuses a changed tcp.connection_retry_* for a destination, saying why', () => {
+    const path = file({ tcp: { connection_retry_count: '10' } });
+    expect(
+      run(['-r', 'us-east-1', '-s', '1', '--settings-json', path]).config.tuning?.listenRetry,
+    ).toEqual({ count: 10, delayMs: 2_500 });
+    expect(messageOf(['-r', 'us-east-1', '-d', 'SSH1=22', '--settings-json', path])).toMatch(
+      /tcp\.connection_retry_count .* no meaning for a destination here .* leave them out, or at 5 and 2500$/,
+    );
   });
 });

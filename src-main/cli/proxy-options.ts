@@ -611,6 +611,20 @@ function buildConfig(settings: Settings, cwd: string): { config: ProxyConfig; wa
       'websocket.subprotocol in --settings-json names an older version, but a destination takes the version the source offers; leave it at aws.iot.securetunneling-3.0',
     );
   }
+  const listenRetry = fine?.tuning.listenRetry;
+  if (
+    listenRetry &&
+    mode === 'destination' &&
+    (listenRetry.count !== DEFAULT_TUNING.listenRetry.count ||
+      listenRetry.delayMs !== DEFAULT_TUNING.listenRetry.delayMs)
+  ) {
+    // The reference also retries a destination's connect to its target with these; ours
+    // answers the source with a reset at once (its client may connect again), so a changed
+    // value would be ignored in silence.
+    throw new ConfigError(
+      `tcp.connection_retry_count and tcp.connection_retry_delay_ms in --settings-json have no meaning for a destination here (it does not retry connecting to its targets: the source's client gets a reset at once and may connect again); leave them out, or at ${DEFAULT_TUNING.listenRetry.count} and ${DEFAULT_TUNING.listenRetry.delayMs}`,
+    );
+  }
   if (typeSetting && mode === 'destination') {
     throw new ConfigError(
       '-y/--destination-client-type only applies to a source proxy (it names the version of the destination); a destination takes the version the source offers',
