@@ -29,7 +29,7 @@ function tempDir(): string {
 
 /**
  * Runs a source proxy at trace level against a port where nothing listens, until it has
- * tried to connect twice (so it has logged), then stops it; resolves with its pid and stderr.
+ * said it will try again twice (so it has logged), then stops it; resolves with its pid and stderr.
  */
 async function runProxy(
   nodeArgs: string[],
@@ -58,7 +58,7 @@ async function runProxy(
   await new Promise<void>((resolve) => {
     createInterface({ input: child.stderr! }).on('line', (line) => {
       stderr.push(line);
-      if (stderr.filter((l) => l.includes('reconnecting in')).length === 2) resolve();
+      if (stderr.filter((l) => /; attempt \d+ in /.test(l)).length === 2) resolve();
     });
     child.once('exit', () => resolve());
   });
