@@ -131,7 +131,8 @@ export function ConnectionsPanel({ sessionId }: { readonly sessionId: string }) 
             </p>
           ) : (
             <div
-              role="rowgroup"
+              // Only sizes the virtual list: the rows belong to the rowgroup above.
+              role="presentation"
               className="conn-table__body"
               style={{ height: virtualizer.getTotalSize() }}
             >
