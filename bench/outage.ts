@@ -10,8 +10,11 @@
  * the time from the service's return to the first passing round trip, and whether both
  * proxies were still running (a proxy that gave up counts as "never").
  */
-import net from 'node:net';
-import { startEchoServer, unusedPort } from '../src-main/core/test-support/local-servers.js';
+import {
+  echoOnce,
+  startEchoServer,
+  unusedPort,
+} from '../src-main/core/test-support/local-servers.js';
 import { startTunneldesk, type Proc } from '../src-main/core/test-support/processes.js';
 import { startOurProxies, type ProxyStarter } from './core.js';
 import { BUILD_HINT, findReference, referenceProxies } from './compare.js';
@@ -28,27 +31,6 @@ function startService(port: number): Proc {
     '--tunnel',
     `outage:${TOKENS.source}:${TOKENS.destination}:ECHO1`,
   ]);
-}
-
-/** One echo round trip through `port`, within a second. */
-function echoOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 1_000);
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-    socket.once('connect', () => socket.write('ping'));
-    let got = '';
-    socket.on('data', (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got === 'ping') done(true);
-    });
-  });
 }
 
 async function untilEcho(port: number, withinMs: number): Promise<boolean> {

@@ -14,6 +14,7 @@ import { DestinationAgent } from '../../core/destination/destination-agent.js';
 import { silentLogger } from '../../core/log/logger.js';
 import { TunnelService } from '../../core/service/tunnel-service.js';
 import {
+  echoOnce,
   startEchoServer,
   unusedPort,
   type RunningServer,
@@ -102,26 +103,6 @@ async function startGround(cases: readonly CompatCase[]): Promise<Ground> {
   return { service, echo, busy, busyPort, tokens };
 }
 
-function echoOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 1_000);
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-    socket.once('connect', () => socket.write('compat'));
-    let got = '';
-    socket.on('data', (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got === 'compat') done(true);
-    });
-  });
-}
-
 async function runCase(program: Program, c: CompatCase, ground: Ground): Promise<OutcomeClass> {
   const dir = mkdtempSync(join(tmpdir(), 'tunneldesk-compat-'));
   const port = await unusedPort();
@@ -190,7 +171,7 @@ async function runCase(program: Program, c: CompatCase, ground: Ground): Promise
         opened = true;
         windowEnd = Date.now() + EXIT_WINDOW_MS;
       }
-      if (c.traffic) traffic = await echoOnce(port);
+      if (c.traffic) traffic = await echoOnce(port, 'compat');
       if (!traffic) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     if (exit !== undefined) return `exit ${exit}`;

@@ -268,6 +268,30 @@ export async function echoRoundTrip(socket: net.Socket, data: Buffer): Promise<B
 }
 
 /** A port with nothing listening (bound, then released). */
+/**
+ * Whether `text` comes back through `port` (an echo behind it) within a second: false on a
+ * refused, reset or silent connection. For probes that poll until traffic flows.
+ */
+export function echoOnce(port: number, text = 'ping'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 1_000);
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+    socket.once('connect', () => socket.write(text));
+    let got = '';
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.toString();
+      if (got === text) done(true);
+    });
+  });
+}
+
 export async function unusedPort(): Promise<number> {
   const server = net.createServer();
   const port = await listen(server);
