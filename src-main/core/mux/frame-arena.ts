@@ -7,6 +7,7 @@
  * small tail of a large read (64 KiB is 64,512 + 1,024) stays in the slab, next to the
  * rest, so that the two leave together. */
 import { dataFrameSize, writeDataFrame, type DataFrameHeader } from '../protocol/data-frame.js';
+import { SlabPool } from '../protocol/slab-pool.js';
 import { MAX_PAYLOAD_BYTES, MAX_WEBSOCKET_MESSAGE_BYTES } from '../protocol/wire.js';
 
 /** Reads encoded in fewer bytes than this come from Node's buffer pool rather than a slab. */
@@ -29,20 +30,9 @@ const SLAB_BYTES = WEBSOCKET_HEADROOM_BYTES + MAX_WEBSOCKET_MESSAGE_BYTES;
  */
 const SPARE_SLABS = 16;
 
-class Slab {
-  used = 0;
-  /** Frame bytes cut from this slab and not yet released (queued, or being written). */
-  outstanding = 0;
-  /** No longer the slab new frames are cut from. */
-  retired = false;
-  constructor(readonly buffer: Buffer) {}
-}
-
 export class FrameArena {
-  private slab: Slab | undefined;
-  private readonly spare: Slab[] = [];
-  /** The slab of each buffer handed out, by its memory, to find it again on release. */
-  private readonly slabOf = new WeakMap<ArrayBufferLike, Slab>();
+  /** Slabs count the frame bytes cut from them and not yet released (queued, or being written). */
+  private readonly slabs = new SlabPool(SLAB_BYTES, SPARE_SLABS);
   /** First frames of reads: WEBSOCKET_HEADROOM_BYTES free bytes lie right before each. */
   private readonly withHeadroom = new WeakSet<Buffer>();
 
@@ -59,13 +49,8 @@ export class FrameArena {
    * buffer the arena did not make does nothing.
    */
   release(frames: Buffer): void {
-    const slab = this.slabOf.get(frames.buffer);
-    if (slab === undefined) return;
-    slab.outstanding -= frames.length;
-    if (slab.outstanding > 0) return;
-    if (slab.retired) this.recycle(slab);
-    // Nothing cut from the current slab is in use: start it again from the top.
-    else slab.used = 0;
+    const slab = this.slabs.find(frames);
+    if (slab !== undefined) this.slabs.release(slab, frames.length);
   }
 
   /**
@@ -87,15 +72,15 @@ export class FrameArena {
         writeDataFrame(frame, 0, header, piece);
         frames.push(frame);
       } else {
-        let slab = this.slab;
+        let slab = this.slabs.current;
         let room = start === 0 ? WEBSOCKET_HEADROOM_BYTES : 0;
         if (!slab || slab.used + room + size > SLAB_BYTES) {
-          slab = this.nextSlab();
+          slab = this.slabs.next();
           room = WEBSOCKET_HEADROOM_BYTES;
         }
         const at = slab.used + room;
         slab.used = writeDataFrame(slab.buffer, at, header, piece);
-        slab.outstanding += slab.used - at;
+        slab.held += slab.used - at;
         const frame = slab.buffer.subarray(at, slab.used);
         // The frames after the first stay adjacent to it, so that they leave as one message.
         if (room > 0) this.withHeadroom.add(frame);
@@ -103,26 +88,5 @@ export class FrameArena {
       }
       start = end;
     } while (start < payload.length);
-  }
-
-  private nextSlab(): Slab {
-    const old = this.slab;
-    if (old) {
-      old.retired = true;
-      if (old.outstanding === 0) this.recycle(old);
-    }
-    let slab = this.spare.pop();
-    if (!slab) {
-      slab = new Slab(Buffer.allocUnsafeSlow(SLAB_BYTES));
-      this.slabOf.set(slab.buffer.buffer, slab);
-    }
-    this.slab = slab;
-    return slab;
-  }
-
-  private recycle(slab: Slab): void {
-    slab.retired = false;
-    slab.used = 0;
-    if (this.spare.length < SPARE_SLABS) this.spare.push(slab);
   }
 }

@@ -13,6 +13,7 @@
  * and that costs more than the copy.
  */
 import { ProtocolError } from './errors.js';
+import { SlabPool, type Slab } from './slab-pool.js';
 import { LENGTH_PREFIX_BYTES, MAX_FRAME_BODY_BYTES } from './wire.js';
 
 /**
@@ -31,15 +32,6 @@ const SLAB_BYTES = 256 * 1024;
  */
 const SPARE_SLABS = 12;
 
-class Slab {
-  used = 0;
-  /** Frames (and a partial frame) cut from this slab and not yet released. */
-  holds = 0;
-  /** No longer the slab new frames are cut from. */
-  retired = false;
-  constructor(readonly buffer: Buffer) {}
-}
-
 export class FrameDecoder {
   /** Bytes of an incomplete frame carried over from earlier chunks (prefix included). */
   private partial: Buffer | undefined;
@@ -48,8 +40,8 @@ export class FrameDecoder {
   private partialSlab: Slab | undefined;
   /** A lone first byte of a length prefix split across chunks. */
   private prefixHigh = -1;
-  private slab: Slab | undefined;
-  private readonly spare: Slab[] = [];
+  /** Slabs count the frames (and the partial frame) cut from them and not yet released. */
+  private readonly slabs = new SlabPool(SLAB_BYTES, SPARE_SLABS);
 
   constructor(private readonly maxFrameBodyBytes: number = MAX_FRAME_BODY_BYTES) {}
 
@@ -74,7 +66,7 @@ export class FrameDecoder {
 
   /** Forgets any partial frame (after the WebSocket it belonged to is gone). */
   reset(): void {
-    if (this.partialSlab) this.unhold(this.partialSlab);
+    if (this.partialSlab) this.slabs.release(this.partialSlab, 1);
     this.partial = undefined;
     this.partialSlab = undefined;
     this.partialFilled = 0;
@@ -163,16 +155,10 @@ export class FrameDecoder {
 
   /** Takes `size` bytes at the end of the current slab (moving to another if they do not fit). */
   private cut(size: number): Slab {
-    let slab = this.slab;
-    if (!slab || slab.buffer.length - slab.used < size) {
-      if (slab) {
-        slab.retired = true;
-        if (slab.holds === 0) this.recycle(slab);
-      }
-      slab = this.slab = this.spare.pop() ?? new Slab(Buffer.allocUnsafe(SLAB_BYTES));
-    }
+    let slab = this.slabs.current;
+    if (!slab || slab.buffer.length - slab.used < size) slab = this.slabs.next();
     slab.used += size;
-    slab.holds++;
+    slab.held++;
     return slab;
   }
 
@@ -181,20 +167,7 @@ export class FrameDecoder {
     return () => {
       if (released) return;
       released = true;
-      this.unhold(slab);
+      this.slabs.release(slab, 1);
     };
-  }
-
-  private unhold(slab: Slab): void {
-    if (--slab.holds > 0) return;
-    if (slab.retired) this.recycle(slab);
-    // Nothing cut from the current slab is in use: start it again from the top.
-    else slab.used = 0;
-  }
-
-  private recycle(slab: Slab): void {
-    slab.retired = false;
-    slab.used = 0;
-    if (this.spare.length < SPARE_SLABS) this.spare.push(slab);
   }
 }
