@@ -71,26 +71,55 @@ describe('ConnectionList', () => {
 
   it('lists live ones first, newest first, then closing, then closed', () => {
     const page = list.page({ offset: 0, limit: 10 });
-    expect(page.rows.map((r) => r.key)).toEqual(['c6', 'c5', 'c3', 'c1', 'c4', 'c2']);
+    expect(page.rows.map((r) => r?.key)).toEqual(['c6', 'c5', 'c3', 'c1', 'c4', 'c2']);
     expect(page).toMatchObject({ at: 1_000, listed: 6, open: 5, matching: 6, offset: 0 });
     expect(page.rows[1]).toMatchObject({ serviceId: 'SSH1', bytesIn: 50, peer: '127.0.0.1:40005' });
   });
 
   it('returns one window of the list, and the last rows of a list that shrank', () => {
-    expect(list.page({ offset: 2, limit: 2 }).rows.map((r) => r.key)).toEqual(['c3', 'c1']);
+    expect(list.page({ offset: 2, limit: 2 }).rows.map((r) => r?.key)).toEqual(['c3', 'c1']);
     const past = list.page({ offset: 100, limit: 4 });
     expect(past.offset).toBe(2);
-    expect(past.rows.map((r) => r.key)).toEqual(['c3', 'c1', 'c4', 'c2']);
+    expect(past.rows.map((r) => r?.key)).toEqual(['c3', 'c1', 'c4', 'c2']);
   });
 
   it('filters by key, peer or state before paging, and counts what matched', () => {
     const closed = list.page({ filter: ' Closed ', offset: 0, limit: 10 });
-    expect(closed.rows.map((r) => r.key)).toEqual(['c2']);
+    expect(closed.rows.map((r) => r?.key)).toEqual(['c2']);
     expect(closed).toMatchObject({ matching: 1, listed: 6, open: 5 });
-    expect(list.page({ filter: '40003', offset: 0, limit: 10 }).rows.map((r) => r.key)).toEqual([
+    expect(list.page({ filter: '40003', offset: 0, limit: 10 }).rows.map((r) => r?.key)).toEqual([
       'c3',
     ]);
     expect(list.page({ filter: 'nothing', offset: 0, limit: 10 })).toMatchObject({
+      matching: 0,
+      offset: 0,
+      rows: [],
+    });
+  });
+
+  it('leaves out the rows the view holds from this same tick, and only those', () => {
+    const full = list.page({ offset: 0, limit: 6 });
+    const again = list.page({ offset: 1, limit: 4, held: { at: 1_000, offset: 0, count: 3 } });
+    expect(again.offset).toBe(1);
+    // Rows 1 and 2 are held (0-2); rows 3 and 4 are new to the view.
+    expect(again.rows).toEqual([null, null, full.rows[3], full.rows[4]]);
+    // Rows from another tick are not the same figures: all are sent.
+    const stale = list.page({ offset: 1, limit: 4, held: { at: 750, offset: 0, count: 3 } });
+    expect(stale.rows).toEqual(full.rows.slice(1, 5));
+    expect(stale.rows).not.toContain(null);
+  });
+
+  it('has nothing before the first sample, whatever the view says it holds', () => {
+    expect(
+      new ConnectionList(undefined).page({
+        offset: 0,
+        limit: 5,
+        held: { at: 0, offset: 0, count: 5 },
+      }),
+    ).toEqual({
+      at: 0,
+      listed: 0,
+      open: 0,
       matching: 0,
       offset: 0,
       rows: [],
@@ -148,10 +177,10 @@ describe("the app's connections request", () => {
     const page = app.connections({ sessionId: opened.id, offset: 5, limit: 10 });
     expect(page).toMatchObject({ listed: 30, open: 30, matching: 30, offset: 5 });
     expect(page.rows).toHaveLength(10);
-    expect(page.rows.every((r) => r.serviceId === 'HTTP1' && r.state === 'open')).toBe(true);
+    expect(page.rows.every((r) => r?.serviceId === 'HTTP1' && r.state === 'open')).toBe(true);
     const all = app.connections({ sessionId: opened.id, offset: 0, limit: 30 }).rows;
     expect(all.slice(5, 15)).toEqual(page.rows);
-    const opening = all.map((r) => r.openedAt);
+    const opening = all.map((r) => r!.openedAt);
     expect(opening).toEqual([...opening].sort((a, b) => b - a));
 
     const last = pushed.at(-1)!.sessions.find((s) => s.sessionId === opened.id)!;

@@ -74,13 +74,20 @@ export class ConnectionList {
     const matching = needle ? all.filter((row) => matches(row, needle)) : all;
     // A list that shrank under the view: show its last rows rather than nothing.
     const offset = Math.max(0, Math.min(query.offset, matching.length - query.limit));
+    const at = this.snapshot?.at ?? 0;
+    // The view's rows are this very list's (one tick, one filter): same order, same figures.
+    const held = this.snapshot && query.held?.at === at ? query.held : undefined;
+    const isHeld = (index: number) =>
+      held !== undefined && index >= held.offset && index < held.offset + held.count;
     return {
-      at: this.snapshot?.at ?? 0,
+      at,
       listed: all.length,
       open: this.open,
       matching: matching.length,
       offset,
-      rows: matching.slice(offset, offset + query.limit).map(toStats),
+      rows: matching
+        .slice(offset, offset + query.limit)
+        .map((row, i) => (isHeld(offset + i) ? null : toStats(row))),
     };
   }
 }

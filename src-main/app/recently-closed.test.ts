@@ -18,44 +18,38 @@ function conn(id: number, state: ConnectionStats['state'] = 'open'): ConnectionS
   };
 }
 
-const keys = (list: readonly ConnectionStats[] | undefined) => list?.map((c) => c.key);
+const keys = (list: readonly ConnectionStats[]) => list.map((c) => c.key);
 
 describe('the recently closed connections main keeps', () => {
   it('keeps a connection that left the snapshot as closed, with its last bytes and no rate', () => {
     const recent = new RecentlyClosed();
-    recent.follow(5_000, [{ serviceId: 'SSH1', connections: [conn(1), conn(2)] }]);
-    const out = recent.follow(6_000, [{ serviceId: 'SSH1', connections: [conn(2)] }]);
-    expect(out.get('SSH1')).toEqual([
-      conn(2),
+    recent.follow(5_000, [conn(1), conn(2)]);
+    recent.follow(6_000, [conn(2)]);
+    expect(recent.connections).toEqual([
       { ...conn(1), state: 'closed', bytesInPerSecond: 0, bytesOutPerSecond: 0, closedAt: 6_000 },
     ]);
     // Later samples keep it, with the time it closed.
-    const later = recent.follow(9_000, [{ serviceId: 'SSH1', connections: [] }]);
-    expect(keys(later.get('SSH1'))).toEqual(['SSH1/1/2', 'SSH1/1/1']);
-    expect(later.get('SSH1')?.map((c) => c.closedAt)).toEqual([9_000, 6_000]);
+    recent.follow(9_000, []);
+    expect(keys(recent.connections)).toEqual(['SSH1/1/2', 'SSH1/1/1']);
+    expect(recent.connections.map((c) => c.closedAt)).toEqual([9_000, 6_000]);
   });
 
-  it('keeps only the newest `limit` closed ones, under their own service', () => {
+  it('keeps only the newest `limit` closed ones', () => {
     const recent = new RecentlyClosed(3);
-    const all = Array.from({ length: 10 }, (_, i) => conn(i + 1));
-    recent.follow(1, [
-      { serviceId: 'SSH1', connections: all.slice(0, 5) },
-      { serviceId: 'HTTP1', connections: all.slice(5) },
-    ]);
-    const out = recent.follow(2, [
-      { serviceId: 'SSH1', connections: [] },
-      { serviceId: 'HTTP1', connections: [] },
-    ]);
-    expect(keys(out.get('HTTP1'))).toEqual(['SSH1/1/10', 'SSH1/1/9', 'SSH1/1/8']);
-    expect(out.get('SSH1')).toEqual([]);
+    recent.follow(
+      1,
+      Array.from({ length: 10 }, (_, i) => conn(i + 1)),
+    );
+    recent.follow(2, []);
+    expect(keys(recent.connections)).toEqual(['SSH1/1/10', 'SSH1/1/9', 'SSH1/1/8']);
   });
 
   it('takes a connection the core reports as closed once, at the time it first saw it', () => {
     const recent = new RecentlyClosed();
-    recent.follow(1, [{ serviceId: 'SSH1', connections: [conn(1)] }]);
-    recent.follow(2, [{ serviceId: 'SSH1', connections: [conn(1, 'closed')] }]);
-    const out = recent.follow(3, [{ serviceId: 'SSH1', connections: [conn(1, 'closed')] }]);
-    expect(out.get('SSH1')).toHaveLength(1);
-    expect(out.get('SSH1')?.[0]).toMatchObject({ state: 'closed', closedAt: 2 });
+    recent.follow(1, [conn(1)]);
+    recent.follow(2, [conn(1, 'closed')]);
+    recent.follow(3, [conn(1, 'closed')]);
+    expect(recent.connections).toHaveLength(1);
+    expect(recent.connections[0]).toMatchObject({ state: 'closed', closedAt: 2 });
   });
 });

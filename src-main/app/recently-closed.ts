@@ -4,66 +4,58 @@
  * remembers the last figures of each one seen, and keeps at most `limit` closed ones per
  * tunnel, newest first, so what main sends stays small however many came and went.
  */
+import type { ConnectionSnapshot } from '../core/stats/snapshot.js';
 import type { ConnectionStats } from '../ipc/contract.js';
+import { toStats } from './connections-page.js';
 
 /** Closed connections a tunnel's view keeps: enough to see what just happened. */
 export const RECENTLY_CLOSED_LIMIT = 20;
 
-interface Seen {
-  readonly serviceId: string;
-  readonly stats: ConnectionStats;
-}
+type Sampled = ConnectionSnapshot | ConnectionStats;
 
 export class RecentlyClosed {
-  /** Connections open at the last sample, by key. */
-  private open = new Map<string, Seen>();
+  /**
+   * Connections open at the last sample, by key: the sample's own objects, so following a
+   * thousand connections four times a second copies none of them; only one that closes
+   * becomes a row.
+   */
+  private open = new Map<string, Sampled>();
   /** Closed ones, newest first. */
-  private closed: Seen[] = [];
+  private closed: ConnectionStats[] = [];
 
   constructor(private readonly limit = RECENTLY_CLOSED_LIMIT) {}
 
   /** The kept closed connections, newest first. */
   get connections(): readonly ConnectionStats[] {
-    return this.closed.map((c) => c.stats);
+    return this.closed;
   }
 
   /**
-   * Takes the connections of one sample (by service) and returns them with the recently
-   * closed ones of each service added after its live ones. A connection missing from this
-   * sample that was in the last one has closed (at `now`).
+   * Takes the connections of one sample. A connection missing from this sample that was in
+   * the last one has closed (at `now`), as has one the core reports as closed.
    */
-  follow(
-    now: number,
-    services: readonly { readonly serviceId: string; readonly connections: ConnectionStats[] }[],
-  ): ReadonlyMap<string, ConnectionStats[]> {
-    const open = new Map<string, Seen>();
-    const closing = new Map<string, Seen>();
-    for (const { serviceId, connections } of services) {
-      for (const stats of connections) {
-        if (stats.state === 'closed') closing.set(stats.key, { serviceId, stats });
-        else open.set(stats.key, { serviceId, stats });
-      }
+  follow(now: number, connections: Iterable<Sampled>): void {
+    const open = new Map<string, Sampled>();
+    const closing: Sampled[] = [];
+    for (const connection of connections) {
+      if (connection.state === 'closed') closing.push(connection);
+      else open.set(connection.key, connection);
     }
-    for (const [key, seen] of this.open) {
-      if (!open.has(key) && !closing.has(key)) closing.set(key, seen);
+    for (const [key, connection] of this.open) {
+      if (!open.has(key)) closing.push(connection);
     }
     this.open = open;
-    const known = new Set(this.closed.map((c) => c.stats.key));
-    const justClosed = [...closing.values()]
-      .filter((c) => !known.has(c.stats.key))
-      .map((c) => ({ serviceId: c.serviceId, stats: closedAt(c.stats, now) }))
-      .sort((a, b) => b.stats.openedAt - a.stats.openedAt);
-    if (justClosed.length > 0) this.closed = justClosed.concat(this.closed).slice(0, this.limit);
-
-    const out = new Map<string, ConnectionStats[]>();
-    for (const { serviceId, connections } of services) {
-      out.set(
-        serviceId,
-        connections.filter((c) => c.state !== 'closed'),
-      );
+    if (closing.length === 0) return;
+    // Kept already, or both reported closed and gone from the last sample's open ones.
+    const seen = new Set(this.closed.map((c) => c.key));
+    const justClosed: ConnectionStats[] = [];
+    for (const connection of closing) {
+      if (seen.has(connection.key)) continue;
+      seen.add(connection.key);
+      justClosed.push(closedAt(toStats(connection), now));
     }
-    for (const { serviceId, stats } of this.closed) out.get(serviceId)?.push(stats);
-    return out;
+    justClosed.sort((a, b) => b.openedAt - a.openedAt);
+    if (justClosed.length > 0) this.closed = justClosed.concat(this.closed).slice(0, this.limit);
   }
 }
 

@@ -20,7 +20,7 @@ import type {
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
 import { sourceProxyFromConfig, type SourceProxyHandle } from '../lib/source.js';
-import { ConnectionList, toStats } from './connections-page.js';
+import { ConnectionList } from './connections-page.js';
 import { appErrorFrom } from './mapping-rules.js';
 import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
 import { RecentlyClosed } from './recently-closed.js';
@@ -272,10 +272,7 @@ export class Session {
     // The core forgets a connection once it closes; the view keeps the last ones, dimmed.
     this.recentlyClosed.follow(
       now,
-      services.map((service) => ({
-        serviceId: service.serviceId,
-        connections: service.connections.map(toStats),
-      })),
+      services.flatMap((service) => service.connections),
     );
     this.connectionList = new ConnectionList(
       snapshot,

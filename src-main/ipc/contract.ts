@@ -323,6 +323,19 @@ export const ConnectionsQuery = z.strictObject({
   filter: z.string().max(200).optional(),
   offset: z.number().int().min(0),
   limit: z.number().int().min(1).max(CONNECTIONS_PAGE_MAX),
+  /**
+   * The rows the view holds already, for this same filter, as main answered them at its tick
+   * `at`: rows `offset` to `offset + count - 1` of the list. While main's figures are still
+   * that tick's (a scroll asks several times between two ticks), it sends `null` in their
+   * place rather than the same rows again.
+   */
+  held: z
+    .strictObject({
+      at: z.number(),
+      offset: z.number().int().min(0),
+      count: z.number().int().min(0).max(CONNECTIONS_PAGE_MAX),
+    })
+    .optional(),
 });
 export type ConnectionsQuery = z.infer<typeof ConnectionsQuery>;
 
@@ -337,7 +350,8 @@ export const ConnectionsPage = z.strictObject({
   matching: z.number(),
   /** The first row's index in that list (the query's offset, or less when the list shrank). */
   offset: z.number(),
-  rows: z.array(ConnectionStats),
+  /** The rows from `offset`; `null` where the query's `held` rows stand, unchanged. */
+  rows: z.array(ConnectionStats.nullable()),
 });
 export type ConnectionsPage = z.infer<typeof ConnectionsPage>;
 

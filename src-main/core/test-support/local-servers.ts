@@ -85,7 +85,11 @@ export async function startHashServer(): Promise<RunningServer> {
     let expected = -1;
     let received = 0;
     let header = Buffer.alloc(0);
+    let answered = false;
     socket.on('data', (chunk: Buffer) => {
+      // A proxy that delivers more than was sent gets "too long", never a hash; what comes
+      // after the answer is ignored (the answer is out).
+      if (answered) return;
       // The client sends an 8-byte length first, so the server knows when to answer
       // (the tunnel protocol has no half-close).
       if (expected < 0) {
@@ -96,7 +100,9 @@ export async function startHashServer(): Promise<RunningServer> {
       }
       hash.update(chunk);
       received += chunk.length;
-      if (received >= expected) socket.end(hash.digest('hex'));
+      if (received < expected) return;
+      answered = true;
+      socket.end(received === expected ? hash.digest('hex') : `too long: ${received} bytes`);
     });
   });
   const port = await listen(server);

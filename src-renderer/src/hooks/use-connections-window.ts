@@ -2,12 +2,13 @@
  * Keeps the connections store's window for one tunnel filled while a view shows it: asks
  * main for the rows around the visible ones (`api.connections`) a stats tick after each
  * answer, and at once when the view scrolls past what it holds or the filter changes. One
- * request at a time: a change while one is out is asked for when it answers.
+ * request at a time: a change while one is out is asked for when it answers. Each request
+ * says which rows the view holds, and main leaves those out while its figures are the same.
  */
 import { useEffect, useRef } from 'react';
 import { CONNECTIONS_PAGE_MAX } from '../../../src-main/ipc/contract.js';
 import { useApi } from '../api/api-context';
-import { useConnectionsStore, type ConnectionWindow } from '../stores/connections-store';
+import { heldRows, useConnectionsStore, type ConnectionWindow } from '../stores/connections-store';
 
 /** main samples every 250 ms: asking more often would get the same figures. */
 export const POLL_MS = 250;
@@ -54,6 +55,7 @@ export function useConnectionsWindow(
     let stopped = false;
     let inFlight = false;
     let again = false;
+    let sendHeld = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fetch = () => {
       if (stopped) return;
@@ -65,11 +67,22 @@ export function useConnectionsWindow(
       // The next refresh is a tick after this answer: a scroll's fetch counts as one.
       clearTimeout(timer);
       const { filter: asked, first: from, last: to } = wanted.current;
+      const store = useConnectionsStore.getState();
+      // Rows held from main's current tick come back as null: a scroll between two ticks
+      // costs only the rows it brings into view.
+      const held = sendHeld ? heldRows(store.windows[sessionId], asked) : undefined;
       api
-        .connections({ sessionId, filter: asked || undefined, ...windowFor(from, to) })
-        .then(
-          (page) => !stopped && useConnectionsStore.getState().applyPage(sessionId, asked, page),
-        )
+        .connections({ sessionId, filter: asked || undefined, ...windowFor(from, to), held })
+        .then((page) => {
+          if (stopped) return;
+          if (!useConnectionsStore.getState().applyPage(sessionId, asked, page)) {
+            // The held rows moved on while the answer was out: ask once more, in full.
+            sendHeld = false;
+            again = true;
+          } else {
+            sendHeld = true;
+          }
+        })
         // A dropped transport shows its own banner; a closed tunnel has no rows to show.
         .catch(() => {})
         .finally(() => {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionsPage, ConnectionStats } from '../../../src-main/ipc/contract.js';
 import {
   connectionId,
+  heldRows,
   resetConnectionsStore,
   SPARK_SAMPLES,
   useConnectionsStore,
@@ -23,11 +24,11 @@ function connection(key: string, bytesIn = 0, rate = 0): ConnectionStats {
   };
 }
 
-function page(at: number, rows: ConnectionStats[], offset = 0): ConnectionsPage {
+function page(at: number, rows: (ConnectionStats | null)[], offset = 0): ConnectionsPage {
   return { at, listed: 1_000, open: 1_000, matching: 1_000, offset, rows };
 }
 
-const apply = (sessionId: string, at: number, rows: ConnectionStats[], offset = 0) =>
+const apply = (sessionId: string, at: number, rows: (ConnectionStats | null)[], offset = 0) =>
   useConnectionsStore.getState().applyPage(sessionId, '', page(at, rows, offset));
 const state = () => useConnectionsStore.getState();
 
@@ -50,6 +51,28 @@ describe('the connections store', () => {
     const rows = state().windows.s1!.rows;
     apply('s1', 1_250, [connection('HTTP1/1/1', 10)]);
     expect(state().windows.s1!.rows).toBe(rows);
+  });
+
+  it('takes the rows it holds where main sent null, from the same tick, and says what it holds', () => {
+    const [a, b, c] = ['HTTP1/1/1', 'HTTP1/1/2', 'HTTP1/1/3'].map((key) => connection(key, 7));
+    expect(apply('s1', 1_000, [a!, b!], 10)).toBe(true);
+    expect(heldRows(state().windows.s1, '')).toEqual({ at: 1_000, offset: 10, count: 2 });
+    expect(heldRows(state().windows.s1, 'other filter')).toBeUndefined();
+    const [heldB] = state().windows.s1!.rows.slice(1);
+    // Scrolled down one row within the same tick: row 11 is held, row 12 is new.
+    expect(apply('s1', 1_000, [null, c!], 11)).toBe(true);
+    const rows = state().windows.s1!.rows;
+    expect(rows.map((row) => row.key)).toEqual(['HTTP1/1/2', 'HTTP1/1/3']);
+    expect(rows[0]).toBe(heldB);
+    expect(state().windows.s1!.offset).toBe(11);
+  });
+
+  it('refuses a null it cannot fill (another tick, or outside what it holds) and keeps its window', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1')], 0);
+    const before = state().windows.s1;
+    expect(apply('s1', 1_250, [null], 0)).toBe(false);
+    expect(apply('s1', 1_000, [connection('HTTP1/1/1'), null], 0)).toBe(false);
+    expect(state().windows.s1).toBe(before);
   });
 
   it('keeps what main said of the whole list beside the window', () => {

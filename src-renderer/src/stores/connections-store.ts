@@ -47,7 +47,8 @@ interface ConnectionsData {
 }
 
 interface ConnectionsState extends ConnectionsData {
-  applyPage(sessionId: string, filter: string, page: ConnectionsPage): void;
+  /** Takes main's answer; false (and nothing changed) when it must be asked again in full. */
+  applyPage(sessionId: string, filter: string, page: ConnectionsPage): boolean;
   /** The view closed: its rows and sparklines go. */
   forget(sessionId: string): void;
 }
@@ -76,19 +77,42 @@ function sameRow(a: ConnectionRow, b: ConnectionRow): boolean {
   return CONNECTION_FIELDS.every((field) => a[field] === b[field]);
 }
 
-/** The page's rows, reusing the previous window's objects for rows that did not change. */
+/** What the view holds of a tunnel's list for this filter, to tell main (query's `held`). */
+export function heldRows(
+  window: ConnectionWindow | undefined,
+  filter: string,
+): { at: number; offset: number; count: number } | undefined {
+  if (!window || window.filter !== filter || window.rows.length === 0) return undefined;
+  return { at: window.at, offset: window.offset, count: window.rows.length };
+}
+
+/**
+ * The page's rows, reusing the previous window's objects for rows that did not change and
+ * taking the held ones where main sent `null`. Undefined when a `null` has no held row to
+ * stand for (the window changed while the page was on its way): ask again without `held`.
+ */
 export function foldWindow(
   sessionId: string,
   filter: string,
   previous: ConnectionWindow | undefined,
   page: ConnectionsPage,
-): ConnectionWindow {
+): ConnectionWindow | undefined {
   const old = new Map(previous?.rows.map((row) => [row.key, row]));
-  const rows = page.rows.map((stats) => {
+  const rows: ConnectionRow[] = [];
+  for (const [i, stats] of page.rows.entries()) {
+    if (stats === null) {
+      const heldRow =
+        previous?.filter === filter && previous.at === page.at
+          ? previous.rows[page.offset + i - previous.offset]
+          : undefined;
+      if (heldRow === undefined) return undefined;
+      rows.push(heldRow);
+      continue;
+    }
     const row: ConnectionRow = { ...stats, id: connectionId(sessionId, stats.key) };
     const before = old.get(stats.key);
-    return before && sameRow(before, row) ? before : row;
-  });
+    rows.push(before && sameRow(before, row) ? before : row);
+  }
   const sameRows =
     previous !== undefined &&
     previous.rows.length === rows.length &&
@@ -108,12 +132,13 @@ function sessionOf(id: string): string {
   return id.slice(0, id.indexOf(' '));
 }
 
-export const useConnectionsStore = create<ConnectionsState>()((set) => ({
+export const useConnectionsStore = create<ConnectionsState>()((set, get) => ({
   ...EMPTY,
 
-  applyPage: (sessionId, filter, page) =>
+  applyPage: (sessionId, filter, page) => {
+    const window = foldWindow(sessionId, filter, get().windows[sessionId], page);
+    if (window === undefined) return false;
     set((state) => {
-      const window = foldWindow(sessionId, filter, state.windows[sessionId], page);
       const last = state.sampledAt[sessionId];
       const sample = last === undefined || page.at - last >= SAMPLE_EVERY_MS - SAMPLE_SLACK_MS;
       const sparks: Record<string, Spark> = {};
@@ -137,7 +162,9 @@ export const useConnectionsStore = create<ConnectionsState>()((set) => ({
         sparks,
         sampledAt: sample ? { ...state.sampledAt, [sessionId]: page.at } : state.sampledAt,
       };
-    }),
+    });
+    return true;
+  },
 
   forget: (sessionId) =>
     set((state) => {
