@@ -4,7 +4,7 @@
  * share the multiplexer and the proxy session but never import each other.
  */
 import { describe, expect, it } from 'vitest';
-import { importsOf, isTestOnly, sourceFiles } from './test-support/import-graph.js';
+import { importsOf, isTestOnly, loadedWith, sourceFiles } from './test-support/import-graph.js';
 
 /** What each part of the product may import, besides itself and npm packages. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -87,6 +87,18 @@ describe('the architecture', () => {
     expect(outside).toEqual([]);
     // And the library does use them: the rule above is not vacuous.
     expect(importsOf('src-main/lib/source.ts').map(({ target }) => target)).toContain(roles[0]);
+  });
+
+  it('starts the app without the AWS SDK, which it loads on first use', () => {
+    for (const entry of ['src-main/cli/web-command.ts', 'src-main/electron/main.ts']) {
+      const { modules, packages } = loadedWith(entry);
+      // The walk does reach the app and its AWS access: the rule below is not vacuous.
+      expect(modules).toContain('src-main/app/aws-access.ts');
+      expect([...packages].filter((name) => name.startsWith('@aws-sdk/'))).toEqual([]);
+      expect(modules).not.toContain('src-main/aws/control-plane.ts');
+    }
+    // The CLI's cloud commands do load it, as they need it at once.
+    expect(loadedWith('src-main/cli/open-command.ts').packages).toContain('@aws-sdk/client-iot');
   });
 
   it('keeps Electron to the shell', () => {

@@ -4,7 +4,8 @@
  * connect. The tunnel requests, the saved tunnels and the tunnels' sessions share it, so
  * that a set of clients is made once and released once.
  */
-import { ClientCache, type AwsClients } from '../aws/clients.js';
+import type { AwsClients, ClientCache } from '../aws/clients.js';
+import { loadControlPlane, type ControlPlane } from '../aws/load-control-plane.js';
 import type { RetryOptions } from '../aws/retry.js';
 import type { AwsTarget } from '../aws/target.js';
 import { AppError, CREDENTIAL_ERROR_CODES, type AwsSource } from '../ipc/contract.js';
@@ -21,13 +22,22 @@ export interface AwsAccessOptions {
 }
 
 export class AwsAccess {
-  private readonly clients: ClientCache;
+  /** Made with the SDK's first use (see load-control-plane.ts). */
+  private clients: ClientCache | undefined;
 
-  constructor(private readonly options: AwsAccessOptions) {
-    this.clients = new ClientCache({
-      ...(options.retry === undefined ? {} : { retry: options.retry }),
-      ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-    });
+  constructor(private readonly options: AwsAccessOptions) {}
+
+  /** The SDK's calls (tunnels, things, identity), loaded on first use. */
+  controlPlane(): Promise<ControlPlane> {
+    return loadControlPlane();
+  }
+
+  private async cache(): Promise<ClientCache> {
+    const { ClientCache } = await loadControlPlane();
+    return (this.clients ??= new ClientCache({
+      ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
+      ...(this.options.userAgent === undefined ? {} : { userAgent: this.options.userAgent }),
+    }));
   }
 
   /** The SDK clients' target of a source. */
@@ -41,25 +51,32 @@ export class AwsAccess {
   }
 
   /** The clients of a target; their failures are the AWS layer's AwsErrors. */
-  clientsOf(target: AwsTarget): AwsClients {
-    return this.clients.get(target);
+  async clientsOf(target: AwsTarget): Promise<AwsClients> {
+    return (await this.cache()).get(target);
   }
 
-  /** Runs a request with a source's clients; its failures come back as AppErrors. */
-  async withClients<T>(source: AwsSource, run: (clients: AwsClients) => Promise<T>): Promise<T> {
+  /**
+   * Runs a request with a source's clients and the SDK's calls; its failures come back as
+   * AppErrors.
+   */
+  async withClients<T>(
+    source: AwsSource,
+    run: (clients: AwsClients, plane: ControlPlane) => Promise<T>,
+  ): Promise<T> {
     const target = await this.targetOf(source);
+    const cache = await this.cache();
+    const plane = await loadControlPlane();
     try {
-      return await asAppErrors(() => run(this.clients.get(target)));
+      return await asAppErrors(() => run(cache.get(target), plane));
     } catch (error) {
       // Credentials are read afresh next time (after `aws sso login`, say).
-      if (error instanceof AppError && CREDENTIAL_ERROR_CODES.has(error.code))
-        this.clients.evict(target);
+      if (error instanceof AppError && CREDENTIAL_ERROR_CODES.has(error.code)) cache.evict(target);
       throw error;
     }
   }
 
   /** Releases every client's connections (the app quits). */
   destroyAll(): void {
-    this.clients.destroyAll();
+    this.clients?.destroyAll();
   }
 }

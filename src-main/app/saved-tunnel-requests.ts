@@ -7,7 +7,6 @@
  * someone else's hands). The list says what can be reconnected; one click does it.
  */
 import { AwsError } from '../aws/errors.js';
-import * as tunnels from '../aws/tunnels.js';
 import type { Logger } from '../core/log/logger.js';
 import { AppError, type SavedTunnel, type SessionView } from '../ipc/contract.js';
 import type { AwsAccess } from './aws-access.js';
@@ -111,7 +110,10 @@ export class SavedTunnelRequests {
     let closed = lifetimeOver(record);
     if (!closed) {
       try {
-        const clients = this.options.aws.clientsOf(await this.options.aws.targetOf(record.source));
+        const clients = await this.options.aws.clientsOf(
+          await this.options.aws.targetOf(record.source),
+        );
+        const { tunnels } = await this.options.aws.controlPlane();
         closed = (await tunnels.describeTunnel(clients, record.tunnelId)).status === 'CLOSED';
       } catch (error) {
         if (error instanceof AwsError && error.code === 'not-found') closed = true;

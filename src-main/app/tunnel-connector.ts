@@ -5,7 +5,6 @@
  * with OpenTunnel, a saved tunnel reconnected and a new source token all come here.
  */
 import { randomUUID } from 'node:crypto';
-import * as tunnels from '../aws/tunnels.js';
 import type { Logger } from '../core/log/logger.js';
 import { AppError, type ServiceMapping } from '../ipc/contract.js';
 import type { AwsAccess } from './aws-access.js';
@@ -40,7 +39,8 @@ export class TunnelConnector {
    * decides about the tunnel).
    */
   async connect(facts: TunnelFacts, token: string, clientToken: string): Promise<SessionRecord> {
-    const clients = this.options.aws.clientsOf(facts.target);
+    const clients = await this.options.aws.clientsOf(facts.target);
+    const { tunnels } = await this.options.aws.controlPlane();
     const tunnel: AwsTunnel = {
       ...facts,
       ...(await this.options.aws.dataPlaneOf(facts.source)),
@@ -144,7 +144,8 @@ export class TunnelConnector {
     if (!tunnel.closeWithSession || tunnel.watch.status === 'CLOSED') return;
     tunnel.watch.markClosed();
     try {
-      await tunnels.closeTunnel(this.options.aws.clientsOf(tunnel.target), tunnel.tunnelId);
+      const { tunnels } = await this.options.aws.controlPlane();
+      await tunnels.closeTunnel(await this.options.aws.clientsOf(tunnel.target), tunnel.tunnelId);
     } catch (error) {
       this.options.logger.debug(`closing tunnel ${tunnel.tunnelId}: ${String(error)}`);
     }

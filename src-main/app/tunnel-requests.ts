@@ -11,10 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AwsClients } from '../aws/clients.js';
-import { getIdentity } from '../aws/identity.js';
+import type { ControlPlane } from '../aws/load-control-plane.js';
 import { listProfiles } from '../aws/profiles.js';
-import { describeThing, listThings } from '../aws/things.js';
-import * as tunnels from '../aws/tunnels.js';
 import type { Logger, SecretRedactor } from '../core/log/logger.js';
 import {
   AppError,
@@ -68,11 +66,11 @@ export class TunnelRequests {
   }
 
   getIdentity({ source }: HandlerInput<'getIdentity'>): Promise<RequestOutput<'getIdentity'>> {
-    return this.withClients(source, (clients) => getIdentity(clients));
+    return this.withClients(source, (clients, { getIdentity }) => getIdentity(clients));
   }
 
   listThings(input: HandlerInput<'listThings'>): Promise<RequestOutput<'listThings'>> {
-    return this.withClients(input.source, (clients) =>
+    return this.withClients(input.source, (clients, { listThings }) =>
       listThings(clients, {
         ...(input.namePrefix === undefined ? {} : { namePrefix: input.namePrefix }),
         ...(input.thingType === undefined ? {} : { thingType: input.thingType }),
@@ -84,7 +82,9 @@ export class TunnelRequests {
   }
 
   describeThing(input: HandlerInput<'describeThing'>): Promise<RequestOutput<'describeThing'>> {
-    return this.withClients(input.source, (clients) => describeThing(clients, input.thingName));
+    return this.withClients(input.source, (clients, { describeThing }) =>
+      describeThing(clients, input.thingName),
+    );
   }
 
   // ---- tunnels --------------------------------------------------------------------------
@@ -137,14 +137,14 @@ export class TunnelRequests {
   async describeTunnel(
     input: HandlerInput<'describeTunnel'>,
   ): Promise<RequestOutput<'describeTunnel'>> {
-    const details = await this.withClients(input.source, (clients) =>
+    const details = await this.withClients(input.source, (clients, { tunnels }) =>
       tunnels.describeTunnel(clients, input.tunnelId),
     );
     return { ...details, sessionId: this.sessionOf(input.source, details.tunnelId) };
   }
 
   async listTunnels(input: HandlerInput<'listTunnels'>): Promise<RequestOutput<'listTunnels'>> {
-    const page = await this.withClients(input.source, (clients) =>
+    const page = await this.withClients(input.source, (clients, { tunnels }) =>
       tunnels.listTunnels(clients, {
         ...(input.thingName === undefined ? {} : { thingName: input.thingName }),
         ...(input.includeClosed === undefined ? {} : { includeClosed: input.includeClosed }),
@@ -163,7 +163,7 @@ export class TunnelRequests {
 
   /** CloseTunnel; the app's session on it, if any, closes too. */
   async closeTunnel(input: HandlerInput<'closeTunnel'>): Promise<void> {
-    await this.withClients(input.source, (clients) =>
+    await this.withClients(input.source, (clients, { tunnels }) =>
       tunnels.closeTunnel(clients, input.tunnelId, { delete: input.delete ?? false }),
     );
     await this.options.records.forget(input.tunnelId, 'the tunnel was closed');
@@ -193,7 +193,7 @@ export class TunnelRequests {
     if (tunnel.watch.status === 'CLOSED') {
       throw new AppError('failed', 'the tunnel is closed: open a new one', 'sessionId');
     }
-    const token = await this.withClients(tunnel.source, (clients) =>
+    const token = await this.withClients(tunnel.source, (clients, { tunnels }) =>
       tunnels.rotateSourceToken(clients, tunnel.tunnelId),
     );
     this.options.redactor.add(token);
@@ -217,7 +217,8 @@ export class TunnelRequests {
   }): Promise<RequestOutput<'openTunnel'>> {
     const { aws, redactor, logger } = this.options;
     const target = await aws.targetOf(options.source);
-    const clients = aws.clientsOf(target);
+    const clients = await aws.clientsOf(target);
+    const { tunnels } = await aws.controlPlane();
     const opened = await asAppErrors(() =>
       tunnels.openTunnel(clients, {
         thingName: options.thingName,
@@ -275,7 +276,10 @@ export class TunnelRequests {
     };
   }
 
-  private withClients<T>(source: AwsSource, run: (clients: AwsClients) => Promise<T>): Promise<T> {
+  private withClients<T>(
+    source: AwsSource,
+    run: (clients: AwsClients, plane: ControlPlane) => Promise<T>,
+  ): Promise<T> {
     return this.options.aws.withClients(source, run);
   }
 

@@ -9,13 +9,8 @@
  */
 import { createCredentialChain, fromEnv, fromIni } from '@aws-sdk/credential-providers';
 
-/** The profile the chain reads when none is named: AWS_PROFILE, else "default". */
 /** A function the SDK clients call for credentials (and memoize until they expire). */
 export type CredentialProvider = ReturnType<typeof fromIni>;
-
-export function effectiveProfile(profile: string | undefined, env = process.env): string {
-  return profile ?? env.AWS_PROFILE ?? 'default';
-}
 
 /**
  * The credential provider for a profile, or for the default chain when none is named. The

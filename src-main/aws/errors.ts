@@ -12,8 +12,7 @@
  * - `network`: AWS (or the stand-in) could not be reached.
  * - `aws-failed`: anything else, with AWS's own message.
  */
-import { effectiveProfile } from './credentials.js';
-import { describeTarget, type AwsTarget } from './target.js';
+import { describeTarget, effectiveProfile, type AwsTarget } from './target.js';
 
 export type AwsErrorCode =
   | 'no-credentials'

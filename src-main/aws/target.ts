@@ -25,6 +25,11 @@ export type AwsTarget =
       readonly label: string;
     };
 
+/** The profile the chain reads when none is named: AWS_PROFILE, else "default". */
+export function effectiveProfile(profile: string | undefined, env = process.env): string {
+  return profile ?? env.AWS_PROFILE ?? 'default';
+}
+
 /** A key that tells targets apart, for caching their clients. */
 export function targetKey(target: AwsTarget): string {
   return target.kind === 'aws'

@@ -12,11 +12,10 @@
 import { randomUUID } from 'node:crypto';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { createClients, type AwsClients } from '../aws/clients.js';
-import { effectiveProfile } from '../aws/credentials.js';
 import { AwsError } from '../aws/errors.js';
 import { describeThing } from '../aws/things.js';
 import * as tunnels from '../aws/tunnels.js';
-import type { AwsTarget } from '../aws/target.js';
+import { effectiveProfile, type AwsTarget } from '../aws/target.js';
 import { Sandbox } from '../app/sandbox.js';
 import { parseRegionEndpoint } from '../core/config/endpoint.js';
 import {

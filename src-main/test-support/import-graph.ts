@@ -3,7 +3,7 @@
  * pre-processor finds every form of import): for the tests that hold the layer rules of
  * ARCHITECTURE.md and keep test code out of the product.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -31,12 +31,75 @@ export interface ImportEdge {
 /** What the module at `path` (with `text`, read from disk when absent) imports. */
 export function importsOf(path: string, text?: string): ImportEdge[] {
   const source = text ?? readFileSync(resolve(REPO_ROOT, path), 'utf8');
-  return ts.preProcessFile(source, true, true).importedFiles.map(({ fileName: specifier }) => ({
+  return ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map(({ fileName: specifier }) => edge(path, specifier));
+}
+
+function edge(path: string, specifier: string): ImportEdge {
+  return {
     specifier,
     target: specifier.startsWith('.')
       ? relative(REPO_ROOT, resolve(REPO_ROOT, dirname(path), specifier))
           .split(sep)
           .join('/')
       : null,
-  }));
+  };
+}
+
+/**
+ * What the module at `path` loads when it is loaded: its static imports and re-exports that
+ * carry a value (not `import type`, nor imports whose every name is a type), leaving out
+ * `import()` calls, which load later, if ever.
+ */
+export function loadedImportsOf(path: string, text?: string): ImportEdge[] {
+  const source = text ?? readFileSync(resolve(REPO_ROOT, path), 'utf8');
+  const file = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, false);
+  const specifiers: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (clause.name === undefined &&
+            clause.namedBindings !== undefined &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((element) => element.isTypeOnly)));
+      if (!typeOnly) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier !== undefined &&
+      !statement.isTypeOnly
+    ) {
+      specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    }
+  }
+  return specifiers.map((specifier) => edge(path, specifier));
+}
+
+/** The file an import's target names: `x.js` is compiled from `x.ts` unless it is JavaScript. */
+function sourceOf(target: string): string {
+  const candidates = [target.replace(/\.js$/, '.ts'), target.replace(/\.js$/, '.tsx'), target];
+  return candidates.find((path) => existsSync(resolve(REPO_ROOT, path))) ?? target;
+}
+
+/**
+ * Every module loading `entry` loads (root-relative paths of this repository's sources),
+ * following loadedImportsOf; packages are listed by specifier.
+ */
+export function loadedWith(entry: string): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (path: string): void => {
+    if (modules.has(path)) return;
+    modules.add(path);
+    for (const { specifier, target } of loadedImportsOf(path)) {
+      if (target === null) packages.add(specifier);
+      else visit(sourceOf(target));
+    }
+  };
+  visit(entry);
+  return { modules, packages };
 }

@@ -13,10 +13,13 @@ import { heldRows, useConnectionsStore, type ConnectionWindow } from '../stores/
 /** main samples every 250 ms: asking more often would get the same figures. */
 export const POLL_MS = 250;
 /**
- * Rows asked for above and below the visible ones, so a scroll finds them there. Each row
- * asked for costs about 200 bytes four times a second; a scroll past them asks at once.
+ * Rows asked for above and below the rendered ones (the visible rows and the virtualizer's
+ * overscan), so a scroll finds them there while it asks for more. Each row asked for costs
+ * about 200 bytes four times a second; a scroll past them asks at once, and that answer
+ * carries only the rows it brings in (the held ones come back as null), so a small margin
+ * is enough.
  */
-export const MARGIN_ROWS = 10;
+export const MARGIN_ROWS = 4;
 
 /** The rows to ask for, to show rows first..last (inclusive) with margins. */
 export function windowFor(first: number, last: number): { offset: number; limit: number } {

@@ -10,7 +10,11 @@ import {
   openClientConnections,
   type ClientConnections,
 } from '../../../../src-main/app/test-support/test-environment.js';
-import type { ConnectionsQuery, TunnelDeskApi } from '../../../../src-main/ipc/contract.js';
+import type {
+  ConnectionsPage,
+  ConnectionsQuery,
+  TunnelDeskApi,
+} from '../../../../src-main/ipc/contract.js';
 import { usePushEvents } from '../../hooks/use-push-events';
 import { useConnectionsStore } from '../../stores/connections-store';
 import '../../test-support/node-realm';
@@ -117,6 +121,51 @@ describe('the connections table', () => {
     await waitFor(() => expect(asked(spy.calls).at(-1)!.offset).toBeGreaterThan(60));
     const hundredth = app.connections({ sessionId, offset: 100, limit: 1 }).rows[0]!.key;
     await waitFor(() => expect(rowKeys()).toContain(hundredth));
+  });
+
+  it('gets back only the rows a scroll brings in while main is still on the same tick', async () => {
+    const sessionId = await tunnelWithConnections();
+    const answers: { query: ConnectionsQuery; page: ConnectionsPage }[] = [];
+    const recording = new Proxy(api, {
+      get(target, name: string) {
+        const value = target[name as keyof TunnelDeskApi] as unknown;
+        if (name !== 'connections') return value;
+        return async (query: ConnectionsQuery) => {
+          const page = await target.connections(query);
+          answers.push({ query: structuredClone(query), page: structuredClone(page) });
+          return page;
+        };
+      },
+    });
+    show(recording, sessionId);
+    await waitFor(() => expect(rowKeys().length).toBeGreaterThan(5));
+    const scroller = screen.getByLabelText('Connection rows');
+    // A few rows at a time, as a wheel does, until one answer came within main's tick.
+    await waitFor(
+      () => {
+        act(() => {
+          scroller.scrollTop = (scroller.scrollTop + 5 * 28) % (100 * 28);
+          fireEvent.scroll(scroller);
+        });
+        const delta = answers.find(
+          ({ query, page }) =>
+            query.held?.at === page.at && page.rows.includes(null) && page.rows.some(Boolean),
+        );
+        expect(delta).toBeDefined();
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // The rows shown are main's rows at those places, held ones and new ones alike.
+    await waitFor(() => {
+      const window = useConnectionsStore.getState().windows[sessionId]!;
+      const truth = app.connections({
+        sessionId,
+        offset: window.offset,
+        limit: window.rows.length,
+      });
+      expect(truth.at).toBe(window.at);
+      expect(window.rows.map((row) => row.key)).toEqual(truth.rows.map((row) => row!.key));
+    });
   });
 
   it('re-renders only the rows whose figures changed', async () => {
