@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|compare-profile DIR|outage [SECONDS ...]|compat [--record]|ui [--connections N] [--seconds S] [--baseline REF]]`: prints figures,
+ * `npm run bench -- [core|throughput|first-byte|connections|fairness|soak [MINUTES]|retained [CYCLES]|compare [--rounds N] [--mib N]|compare-profile DIR|outage [SECONDS ...]|compat [--record]|relay [--mib N] [--rounds N]|ui [--connections N] [--seconds S] [--baseline REF]]`: prints figures,
  * asserts nothing. The script compiles the benchmarks to dist-bench/ (tsconfig.bench.json: they use
  * test-support helpers, which the product build leaves out); the `tunneldesk` command they start
  * runs from the product build (`npm run build`; npm ci does it).
@@ -9,6 +9,7 @@ import { compareProfile } from './compare-profile.js';
 import { compat } from './compat.js';
 import { firstByte, manyConnections, throughput } from './core.js';
 import { fairness } from './fairness.js';
+import { relay } from './relay.js';
 import { outage } from './outage.js';
 import { retained } from './retained.js';
 import { soak } from './soak.js';
@@ -32,6 +33,8 @@ const suites: Record<string, () => Promise<void>> = {
   outage: () => outage(process.argv.slice(3)),
   // `compat [--record]`: the compatibility table, ours and the reference's side by side.
   compat: () => compat(process.argv.slice(3)),
+  // `relay --mib 400 --rounds 3`: a plain Node relay's CPU per GiB, with no tunnel protocol.
+  relay: () => relay(process.argv.slice(3)),
   // `ui --connections 1000 --seconds 20 --baseline DIR`: the UI in browser mode under load.
   ui: () => ui(process.argv.slice(3)),
   core: async () => {

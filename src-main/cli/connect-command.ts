@@ -6,10 +6,9 @@
  * bytes goes to stdout; every message goes to stderr, one line.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type net from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AwsError } from '../aws/errors.js';
 import { ConfigError } from '../core/config/proxy-config.js';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../core/log/logger.js';
 import { connectControl, controlPaths, takeLock, type ControlPaths } from './control-socket.js';
 import type { CommandIo } from './io.js';
+import { packageRoot } from './package-root.js';
 import {
   checkThingName,
   parseCommandArgs,
@@ -48,11 +48,9 @@ Options:
   --stdio                carry the connection over stdin/stdout (required)
 ${TARGET_HELP}`;
 
-/** bin/tunneldesk.js of this installation, found upwards from here (dist/ or sources). */
+/** bin/tunneldesk.js of this installation. */
 export function tunneldeskBin(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'bin/tunneldesk.js');
+  return join(packageRoot(), 'bin/tunneldesk.js');
 }
 
 /** The paths of the control socket for this thing, target and service. */

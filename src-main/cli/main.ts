@@ -9,15 +9,17 @@
  * collections on the data path (measured: about twice the CPU per GiB on upload).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../core/config/proxy-config.js';
 import type { CommandIo } from './io.js';
+import { packageRoot } from './package-root.js';
 import type { RunningService } from './service-command.js';
 import { versionText } from './version.js';
 
 function packageVersion(): string {
   try {
-    const url = new URL('../../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+    const file = join(packageRoot(), 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

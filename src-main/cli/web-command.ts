@@ -4,8 +4,7 @@
  * it in the default browser unless --no-open.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { TunnelDeskApp } from '../app/app.js';
 import { defaultSettingsFile, nodeLaunchDeps } from '../app/node-environment.js';
@@ -14,18 +13,8 @@ import { formatRecord, LogLevel, toLogLevel } from '../core/log/logger.js';
 import { keepRunningOnUncaught } from '../web/last-resort.js';
 import { WebServer } from '../web/web-server.js';
 import type { CommandIo } from './io.js';
+import { packageRoot } from './package-root.js';
 import type { RunningService } from './service-command.js';
-
-/** The package root (where package.json is), from dist/ or from the sources. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the package root');
-    dir = parent;
-  }
-  return dir;
-}
 
 function buildCommand(): Command {
   return new Command('tunneldesk web')

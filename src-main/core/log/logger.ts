@@ -49,7 +49,15 @@ export interface LogObserver {
   secret(value: string): void;
 }
 
-const observers = new Set<LogObserver>();
+/**
+ * The observers of this process, on the global object under a registered symbol rather than
+ * in this module: one process can hold two copies of this module (the bundled CLI in
+ * dist/cli and the compiled modules in dist/src-main, which a preload that watches the
+ * command imports), and both must see one set.
+ */
+const OBSERVERS = Symbol.for('tunneldesk.log-observers');
+const observers = ((globalThis as { [OBSERVERS]?: Set<LogObserver> })[OBSERVERS] ??=
+  new Set<LogObserver>());
 
 /** Registers an observer for every logger of this process; returns its remover. */
 export function addLogObserver(observer: LogObserver): () => void {
