@@ -109,6 +109,56 @@ describe('ConnectionList', () => {
     expect(stale.rows).not.toContain(null);
   });
 
+  it('sends, one tick later, only the held rows whose figures changed', () => {
+    const first = new ConnectionList({
+      at: 1_000,
+      services: [service('HTTP1', [connection('c1', 1), connection('c2', 2), connection('c3', 3)])],
+    });
+    const shown = first.page({ offset: 0, limit: 3 }); // a view asked: it holds c3, c2, c1
+    const moved = { ...connection('c2', 2), bytesIn: 999 };
+    const second = new ConnectionList({
+      at: 1_250,
+      services: [
+        service('HTTP1', [connection('c1', 1), moved, connection('c3', 3), connection('c4', 4)]),
+      ],
+    }).replacing(first);
+    const page = second.page({ offset: 0, limit: 4, held: { at: 1_000, offset: 0, count: 3 } });
+    expect(page.at).toBe(1_250);
+    // c4 is new at the top, so every held place now shows another connection: all sent.
+    expect(page.rows.map((r) => r?.key)).toEqual(['c4', 'c3', 'c2', 'c1']);
+    const third = new ConnectionList({
+      at: 1_500,
+      services: [
+        service('HTTP1', [connection('c1', 1), moved, connection('c3', 3), connection('c4', 4)]),
+      ],
+    }).replacing(second);
+    const held = second.page({ offset: 0, limit: 4 }); // the view now holds c4, c3, c2 (moved), c1
+    expect(held.rows).toHaveLength(4);
+    const next = third.page({ offset: 0, limit: 4, held: { at: 1_250, offset: 0, count: 4 } });
+    expect(next.rows).toEqual([null, null, null, null]);
+    // A tick the list does not remember: everything is sent.
+    expect(
+      third.page({ offset: 0, limit: 2, held: { at: 1_000, offset: 0, count: 2 } }).rows,
+    ).not.toContain(null);
+    expect(shown.rows).toHaveLength(3);
+  });
+
+  it('sends a held row whose figures changed since the tick before', () => {
+    const before = new ConnectionList({
+      at: 1_000,
+      services: [service('HTTP1', [connection('c1', 1), connection('c2', 2)])],
+    });
+    before.page({ offset: 0, limit: 2 });
+    const changed = { ...connection('c1', 1), bytesOut: 4_242 };
+    const after = new ConnectionList({
+      at: 1_250,
+      services: [service('HTTP1', [changed, connection('c2', 2)])],
+    }).replacing(before);
+    const page = after.page({ offset: 0, limit: 2, held: { at: 1_000, offset: 0, count: 2 } });
+    expect(page.rows[0]).toBeNull(); // c2, unchanged
+    expect(page.rows[1]).toMatchObject({ key: 'c1', bytesOut: 4_242 });
+  });
+
   it('has nothing before the first sample, whatever the view says it holds', () => {
     expect(
       new ConnectionList(undefined).page({

@@ -28,8 +28,12 @@ export function byRecency(a: Listed, b: Listed): number {
  * One snapshot's connections in list order. Sorted at most once per snapshot, however many
  * views ask, and only when one does: with no live view open nothing is sorted or copied.
  */
+type Row = ConnectionSnapshot | ConnectionStats;
+
 export class ConnectionList {
-  private sorted: readonly (ConnectionSnapshot | ConnectionStats)[] | undefined;
+  private sorted: readonly Row[] | undefined;
+  /** The list this one replaced, as a view may hold it: its tick and its order. */
+  private before: { readonly at: number; readonly rows: readonly Row[] } | undefined;
   readonly open: number;
 
   /**
@@ -46,6 +50,17 @@ export class ConnectionList {
       for (const connection of service.connections) if (connection.state !== 'closed') open++;
     }
     this.open = open;
+  }
+
+  /**
+   * Remembers the list of the tick before (only its order, if a view asked for it, and not
+   * what it remembered), so that a view still holding its rows gets only those that changed.
+   */
+  replacing(previous: ConnectionList): this {
+    if (previous.snapshot && previous.sorted) {
+      this.before = { at: previous.snapshot.at, rows: previous.sorted };
+    }
+    return this;
   }
 
   get listed(): number {
@@ -75,21 +90,56 @@ export class ConnectionList {
     // A list that shrank under the view: show its last rows rather than nothing.
     const offset = Math.max(0, Math.min(query.offset, matching.length - query.limit));
     const at = this.snapshot?.at ?? 0;
-    // The view's rows are this very list's (one tick, one filter): same order, same figures.
-    const held = this.snapshot && query.held?.at === at ? query.held : undefined;
-    const isHeld = (index: number) =>
-      held !== undefined && index >= held.offset && index < held.offset + held.count;
+    const held = this.snapshot ? query.held : undefined;
+    // The rows the view holds are this very list's (one tick, one filter), or the list's of
+    // the tick before, whose rows stand where they stood unless their figures changed.
+    const heldList =
+      held?.at === at
+        ? matching
+        : held !== undefined && held.at === this.before?.at
+          ? needle
+            ? this.before.rows.filter((row) => matches(row, needle))
+            : this.before.rows
+          : undefined;
     return {
       at,
       listed: all.length,
       open: this.open,
       matching: matching.length,
       offset,
-      rows: matching
-        .slice(offset, offset + query.limit)
-        .map((row, i) => (isHeld(offset + i) ? null : toStats(row))),
+      rows: matching.slice(offset, offset + query.limit).map((row, i) => {
+        const index = offset + i;
+        const stats = toStats(row);
+        if (!held || !heldList || index < held.offset || index >= held.offset + held.count) {
+          return stats;
+        }
+        const was = heldList[index];
+        return was === row || (was !== undefined && sameFigures(toStats(was), stats))
+          ? null
+          : stats;
+      }),
     };
   }
+}
+
+const FIGURES = [
+  'key',
+  'serviceId',
+  'streamId',
+  'connectionId',
+  'state',
+  'openedAt',
+  'closedAt',
+  'peer',
+  'bytesIn',
+  'bytesOut',
+  'bytesInPerSecond',
+  'bytesOutPerSecond',
+] as const satisfies readonly (keyof ConnectionStats)[];
+
+/** Whether a view holding `a` shows what `b` says: same connection, same figures. */
+function sameFigures(a: ConnectionStats, b: ConnectionStats): boolean {
+  return FIGURES.every((field) => a[field] === b[field]);
 }
 
 function matches(row: Listed, needle: string): boolean {

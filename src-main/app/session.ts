@@ -278,7 +278,7 @@ export class Session {
       snapshot,
       (id) => this.mappingIndex(id),
       this.recentlyClosed.connections,
-    );
+    ).replacing(this.connectionList);
     return {
       sessionId: this.options.id,
       latencyMs: snapshot.latencyMs ?? null,

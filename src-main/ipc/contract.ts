@@ -327,7 +327,8 @@ export const ConnectionsQuery = z.strictObject({
    * The rows the view holds already, for this same filter, as main answered them at its tick
    * `at`: rows `offset` to `offset + count - 1` of the list. While main's figures are still
    * that tick's (a scroll asks several times between two ticks), it sends `null` in their
-   * place rather than the same rows again.
+   * place rather than the same rows again; from the next tick, `null` where the row at that
+   * place is the same connection with the same figures.
    */
   held: z
     .strictObject({
@@ -350,7 +351,7 @@ export const ConnectionsPage = z.strictObject({
   matching: z.number(),
   /** The first row's index in that list (the query's offset, or less when the list shrank). */
   offset: z.number(),
-  /** The rows from `offset`; `null` where the query's `held` rows stand, unchanged. */
+  /** The rows from `offset`; `null` where the row the query's `held` has there is unchanged. */
   rows: z.array(ConnectionStats.nullable()),
 });
 export type ConnectionsPage = z.infer<typeof ConnectionsPage>;

@@ -71,14 +71,14 @@ export function useConnectionsWindow(
       clearTimeout(timer);
       const { filter: asked, first: from, last: to } = wanted.current;
       const store = useConnectionsStore.getState();
-      // Rows held from main's current tick come back as null: a scroll between two ticks
-      // costs only the rows it brings into view.
+      // Rows held that main still has as they are come back as null: a scroll between two
+      // ticks costs only the rows it brings into view, a refresh only the rows that changed.
       const held = sendHeld ? heldRows(store.windows[sessionId], asked) : undefined;
       api
         .connections({ sessionId, filter: asked || undefined, ...windowFor(from, to), held })
         .then((page) => {
           if (stopped) return;
-          if (!useConnectionsStore.getState().applyPage(sessionId, asked, page)) {
+          if (!useConnectionsStore.getState().applyPage(sessionId, asked, page, held?.at)) {
             // The held rows moved on while the answer was out: ask once more, in full.
             sendHeld = false;
             again = true;

@@ -28,8 +28,13 @@ function page(at: number, rows: (ConnectionStats | null)[], offset = 0): Connect
   return { at, listed: 1_000, open: 1_000, matching: 1_000, offset, rows };
 }
 
-const apply = (sessionId: string, at: number, rows: (ConnectionStats | null)[], offset = 0) =>
-  useConnectionsStore.getState().applyPage(sessionId, '', page(at, rows, offset));
+const apply = (
+  sessionId: string,
+  at: number,
+  rows: (ConnectionStats | null)[],
+  offset = 0,
+  heldAt?: number,
+) => useConnectionsStore.getState().applyPage(sessionId, '', page(at, rows, offset), heldAt);
 const state = () => useConnectionsStore.getState();
 
 describe('the connections store', () => {
@@ -60,18 +65,29 @@ describe('the connections store', () => {
     expect(heldRows(state().windows.s1, 'other filter')).toBeUndefined();
     const [heldB] = state().windows.s1!.rows.slice(1);
     // Scrolled down one row within the same tick: row 11 is held, row 12 is new.
-    expect(apply('s1', 1_000, [null, c!], 11)).toBe(true);
+    expect(apply('s1', 1_000, [null, c!], 11, 1_000)).toBe(true);
     const rows = state().windows.s1!.rows;
     expect(rows.map((row) => row.key)).toEqual(['HTTP1/1/2', 'HTTP1/1/3']);
     expect(rows[0]).toBe(heldB);
     expect(state().windows.s1!.offset).toBe(11);
   });
 
-  it('refuses a null it cannot fill (another tick, or outside what it holds) and keeps its window', () => {
+  it('takes a null of the next tick as its own unchanged row', () => {
+    apply('s1', 1_000, [connection('HTTP1/1/1', 5), connection('HTTP1/1/2', 5)], 0);
+    const [same] = state().windows.s1!.rows;
+    expect(apply('s1', 1_250, [null, connection('HTTP1/1/2', 9)], 0, 1_000)).toBe(true);
+    const window = state().windows.s1!;
+    expect(window.at).toBe(1_250);
+    expect(window.rows[0]).toBe(same);
+    expect(window.rows[1]!.bytesIn).toBe(9);
+  });
+
+  it('refuses a null it cannot fill (not the tick it holds, or outside it) and keeps its window', () => {
     apply('s1', 1_000, [connection('HTTP1/1/1')], 0);
     const before = state().windows.s1;
     expect(apply('s1', 1_250, [null], 0)).toBe(false);
-    expect(apply('s1', 1_000, [connection('HTTP1/1/1'), null], 0)).toBe(false);
+    expect(apply('s1', 1_250, [null], 0, 750)).toBe(false);
+    expect(apply('s1', 1_000, [connection('HTTP1/1/1'), null], 0, 1_000)).toBe(false);
     expect(state().windows.s1).toBe(before);
   });
 

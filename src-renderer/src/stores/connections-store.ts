@@ -47,8 +47,11 @@ interface ConnectionsData {
 }
 
 interface ConnectionsState extends ConnectionsData {
-  /** Takes main's answer; false (and nothing changed) when it must be asked again in full. */
-  applyPage(sessionId: string, filter: string, page: ConnectionsPage): boolean;
+  /**
+   * Takes main's answer to a query that said it held rows of tick `heldAt`; false (and
+   * nothing changed) when it must be asked again in full.
+   */
+  applyPage(sessionId: string, filter: string, page: ConnectionsPage, heldAt?: number): boolean;
   /** The view closed: its rows and sparklines go. */
   forget(sessionId: string): void;
 }
@@ -88,21 +91,23 @@ export function heldRows(
 
 /**
  * The page's rows, reusing the previous window's objects for rows that did not change and
- * taking the held ones where main sent `null`. Undefined when a `null` has no held row to
- * stand for (the window changed while the page was on its way): ask again without `held`.
+ * taking the held ones where main sent `null`. `heldAt`: the tick of the rows the query said
+ * it held. Undefined when a `null` has no held row to stand for (the window changed while
+ * the page was on its way): ask again without `held`.
  */
 export function foldWindow(
   sessionId: string,
   filter: string,
   previous: ConnectionWindow | undefined,
   page: ConnectionsPage,
+  heldAt?: number,
 ): ConnectionWindow | undefined {
   const old = new Map(previous?.rows.map((row) => [row.key, row]));
   const rows: ConnectionRow[] = [];
   for (const [i, stats] of page.rows.entries()) {
     if (stats === null) {
       const heldRow =
-        previous?.filter === filter && previous.at === page.at
+        previous?.filter === filter && previous.at === heldAt
           ? previous.rows[page.offset + i - previous.offset]
           : undefined;
       if (heldRow === undefined) return undefined;
@@ -135,8 +140,8 @@ function sessionOf(id: string): string {
 export const useConnectionsStore = create<ConnectionsState>()((set, get) => ({
   ...EMPTY,
 
-  applyPage: (sessionId, filter, page) => {
-    const window = foldWindow(sessionId, filter, get().windows[sessionId], page);
+  applyPage: (sessionId, filter, page, heldAt) => {
+    const window = foldWindow(sessionId, filter, get().windows[sessionId], page, heldAt);
     if (window === undefined) return false;
     set((state) => {
       const last = state.sampledAt[sessionId];
