@@ -41,7 +41,7 @@ export function displayProblem(platform = process.platform, env = process.env) {
 }
 
 function buildIfMissing() {
-  const built = ['out/main/main.js', 'out/renderer/index.html', 'dist/src-main/cli/main.js'];
+  const built = ['out/main/main.js', 'out/renderer/index.html', 'dist/cli/main.js'];
   if (built.every((file) => existsSync(join(root, file)))) return;
   console.log('TunnelDesk is not built yet: running `npm run build` first.');
   const npm = process.env.npm_execpath;
