@@ -4,7 +4,12 @@
  * what crosses to the renderer is what fits on its screen.
  */
 import type { ConnectionSnapshot, TunnelSnapshot } from '../core/stats/snapshot.js';
-import type { ConnectionsPage, ConnectionsQuery, ConnectionStats } from '../ipc/contract.js';
+import {
+  sameConnectionRow,
+  type ConnectionsPage,
+  type ConnectionsQuery,
+  type ConnectionStats,
+} from '../ipc/contract.js';
 
 const STATE_ORDER: Record<ConnectionStats['state'], number> = {
   connecting: 0,
@@ -24,11 +29,12 @@ export function byRecency(a: Listed, b: Listed): number {
   );
 }
 
+type Row = ConnectionSnapshot | ConnectionStats;
+
 /**
  * One snapshot's connections in list order. Sorted at most once per snapshot, however many
  * views ask, and only when one does: with no live view open nothing is sorted or copied.
  */
-type Row = ConnectionSnapshot | ConnectionStats;
 
 export class ConnectionList {
   private sorted: readonly Row[] | undefined;
@@ -114,32 +120,12 @@ export class ConnectionList {
           return stats;
         }
         const was = heldList[index];
-        return was === row || (was !== undefined && sameFigures(toStats(was), stats))
+        return was === row || (was !== undefined && sameConnectionRow(toStats(was), stats))
           ? null
           : stats;
       }),
     };
   }
-}
-
-const FIGURES = [
-  'key',
-  'serviceId',
-  'streamId',
-  'connectionId',
-  'state',
-  'openedAt',
-  'closedAt',
-  'peer',
-  'bytesIn',
-  'bytesOut',
-  'bytesInPerSecond',
-  'bytesOutPerSecond',
-] as const satisfies readonly (keyof ConnectionStats)[];
-
-/** Whether a view holding `a` shows what `b` says: same connection, same figures. */
-function sameFigures(a: ConnectionStats, b: ConnectionStats): boolean {
-  return FIGURES.every((field) => a[field] === b[field]);
 }
 
 function matches(row: Listed, needle: string): boolean {

@@ -285,6 +285,30 @@ export const ConnectionStats = z.strictObject({
 });
 export type ConnectionStats = z.infer<typeof ConnectionStats>;
 
+/** Every field of a connection's row: two rows equal in these show the same. */
+const CONNECTION_FIELDS = [
+  'key',
+  'serviceId',
+  'streamId',
+  'connectionId',
+  'state',
+  'openedAt',
+  'closedAt',
+  'peer',
+  'bytesIn',
+  'bytesOut',
+  'bytesInPerSecond',
+  'bytesOutPerSecond',
+] as const satisfies readonly (keyof ConnectionStats)[];
+
+/**
+ * Whether two rows are the same connection with the same figures: main leaves such a row
+ * out of a page (`null`), and the renderer keeps its old object for it (no re-render).
+ */
+export function sameConnectionRow(a: ConnectionStats, b: ConnectionStats): boolean {
+  return CONNECTION_FIELDS.every((field) => a[field] === b[field]);
+}
+
 /**
  * A service's figures. Its connections are not here: a thousand of them, four times a
  * second, to every view, cost more than the tunnel's own traffic; a view that lists them asks

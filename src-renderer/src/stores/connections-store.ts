@@ -8,7 +8,11 @@
  * row that leaves the window leaves nothing behind.
  */
 import { create } from 'zustand';
-import type { ConnectionsPage, ConnectionStats } from '../../../src-main/ipc/contract.js';
+import {
+  sameConnectionRow,
+  type ConnectionsPage,
+  type ConnectionStats,
+} from '../../../src-main/ipc/contract.js';
 import { pushSample } from '../lib/ring';
 
 /** Samples per connection sparkline: 30 s at one a second. */
@@ -62,24 +66,6 @@ export function connectionId(sessionId: string, key: string): string {
   return `${sessionId} ${key}`;
 }
 
-const CONNECTION_FIELDS = [
-  'state',
-  'bytesIn',
-  'bytesOut',
-  'bytesInPerSecond',
-  'bytesOutPerSecond',
-  'peer',
-  'streamId',
-  'connectionId',
-  'openedAt',
-  'closedAt',
-  'serviceId',
-] as const satisfies readonly (keyof ConnectionRow)[];
-
-function sameRow(a: ConnectionRow, b: ConnectionRow): boolean {
-  return CONNECTION_FIELDS.every((field) => a[field] === b[field]);
-}
-
 /** What the view holds of a tunnel's list for this filter, to tell main (query's `held`). */
 export function heldRows(
   window: ConnectionWindow | undefined,
@@ -116,7 +102,7 @@ export function foldWindow(
     }
     const row: ConnectionRow = { ...stats, id: connectionId(sessionId, stats.key) };
     const before = old.get(stats.key);
-    rows.push(before && sameRow(before, row) ? before : row);
+    rows.push(before && sameConnectionRow(before, row) ? before : row);
   }
   const sameRows =
     previous !== undefined &&
