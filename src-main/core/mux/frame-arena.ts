@@ -54,38 +54,50 @@ export class FrameArena {
   }
 
   /**
-   * Encodes `payload` as DATA frames of at most `maxPayload` payload bytes each and appends
-   * them to `frames`. The payload may be a view of a buffer reused after the call: the
-   * frames are copies.
+   * Encodes `prefix` (shorter than a frame's payload) then `payload` as DATA frames of at
+   * most `maxPayload` payload bytes each and appends them to `frames`. The payload may be a
+   * view of a buffer reused after the call: the frames are copies.
    */
-  encode(header: DataFrameHeader, payload: Uint8Array, maxPayload: number, frames: Buffer[]): void {
+  encode(
+    header: DataFrameHeader,
+    payload: Uint8Array,
+    maxPayload: number,
+    frames: Buffer[],
+    prefix?: Uint8Array,
+  ): void {
     const step = Math.max(1, Math.min(maxPayload, MAX_PAYLOAD_BYTES));
-    const small = dataFrameSize(header, Math.min(step, payload.length)) < SMALL_FRAME_BYTES;
-    // An empty read still becomes one (empty) frame, as before: callers never send one.
+    const total = (prefix?.length ?? 0) + payload.length;
+    const small = dataFrameSize(header, Math.min(step, total)) < SMALL_FRAME_BYTES;
+    // The first frame carries the prefix and the start of the payload.
+    let lead = prefix;
     let start = 0;
+    let firstOfRead = true;
+    // An empty read still becomes one (empty) frame, as before: callers never send one.
     do {
-      const end = Math.min(payload.length, start + step);
+      const end = Math.min(payload.length, start + Math.max(0, step - (lead?.length ?? 0)));
       const piece = payload.subarray(start, end);
-      const size = dataFrameSize(header, piece.length);
+      const size = dataFrameSize(header, (lead?.length ?? 0) + piece.length);
       if (small) {
         const frame = Buffer.allocUnsafe(size);
-        writeDataFrame(frame, 0, header, piece);
+        writeDataFrame(frame, 0, header, piece, lead);
         frames.push(frame);
       } else {
         let slab = this.slabs.current;
-        let room = start === 0 ? WEBSOCKET_HEADROOM_BYTES : 0;
+        let room = firstOfRead ? WEBSOCKET_HEADROOM_BYTES : 0;
         if (!slab || slab.used + room + size > SLAB_BYTES) {
           slab = this.slabs.next();
           room = WEBSOCKET_HEADROOM_BYTES;
         }
         const at = slab.used + room;
-        slab.used = writeDataFrame(slab.buffer, at, header, piece);
+        slab.used = writeDataFrame(slab.buffer, at, header, piece, lead);
         slab.held += slab.used - at;
         const frame = slab.buffer.subarray(at, slab.used);
         // The frames after the first stay adjacent to it, so that they leave as one message.
         if (room > 0) this.withHeadroom.add(frame);
         frames.push(frame);
       }
+      lead = undefined;
+      firstOfRead = false;
       start = end;
     } while (start < payload.length);
   }

@@ -37,6 +37,88 @@ function decodeAll(messages: Buffer[]) {
   return out;
 }
 
+/** Every frame's type and payload, in the order sent. */
+function framesSent(messages: Buffer[]) {
+  const decoder = new FrameDecoder();
+  const out: { type: number; payload: Buffer }[] = [];
+  for (const message of messages) {
+    decoder.push(message, (body) => {
+      const decoded = decodeFrameBody(body);
+      if (decoded.kind === 'message') {
+        out.push({ type: decoded.message.type, payload: Buffer.from(decoded.message.payload) });
+      }
+    });
+  }
+  return out;
+}
+
+/** A read's worth of bytes that differ from one read to the next. */
+function read(length: number, seed: number): Buffer {
+  return Buffer.from(Array.from({ length }, (_, i) => (i * 7 + seed * 31) & 0xff));
+}
+
+describe('TunnelWriter: reads that fill more than a frame', () => {
+  it('carries the short rest of a 64 KiB read into the next read of the turn: 3 frames, not 4', async () => {
+    const sink = recordingSink();
+    const writer = new TunnelWriter({ highWaterBytes: 1 << 24, lowWaterBytes: 1 << 20 });
+    writer.attach(sink);
+    const first = read(65_536, 1);
+    // The caller's read buffer is reused for the next read: the held rest must be a copy.
+    const reused = Buffer.from(first);
+    writer.sendData(flow, reused);
+    reused.fill(0);
+    const second = read(65_536, 2);
+    writer.sendData(flow, second);
+    await tick();
+    const frames = framesSent(sink.messages);
+    expect(frames.map((f) => f.payload.length)).toEqual([64_512, 64_512, 2_048]);
+    expect(Buffer.concat(frames.map((f) => f.payload)).equals(Buffer.concat([first, second]))).toBe(
+      true,
+    );
+  });
+
+  it('sends the rest at the end of the turn when no read follows, and a small read at once as it came', async () => {
+    const sink = recordingSink();
+    const writer = new TunnelWriter({ highWaterBytes: 1 << 24, lowWaterBytes: 1 << 20 });
+    writer.attach(sink);
+    writer.sendData(flow, read(65_536, 3));
+    await tick();
+    expect(framesSent(sink.messages).map((f) => f.payload.length)).toEqual([64_512, 1_024]);
+    writer.sendData(flow, read(50, 4));
+    await tick();
+    expect(framesSent(sink.messages).map((f) => f.payload.length)).toEqual([64_512, 1_024, 50]);
+  });
+
+  it("puts a connection's end after its held rest, and drops the rest of a connection the peer reset", async () => {
+    const sink = recordingSink();
+    const writer = new TunnelWriter({ highWaterBytes: 1 << 24, lowWaterBytes: 1 << 20 });
+    writer.attach(sink);
+    writer.sendData(flow, read(65_536, 5));
+    writer.sendConnectionEnd(
+      flow.channel,
+      header.streamId,
+      header.connectionId,
+      encodeFrame({
+        type: MessageType.CONNECTION_RESET,
+        streamId: 3,
+        serviceId: 'SSH1',
+        connectionId: 2,
+      }),
+    );
+    await tick();
+    expect(framesSent(sink.messages).map((f) => [f.type, f.payload.length])).toEqual([
+      [MessageType.DATA, 64_512],
+      [MessageType.DATA, 1_024],
+      [MessageType.CONNECTION_RESET, 0],
+    ]);
+    const other = { header: { ...header, connectionId: 9 }, channel: flow.channel };
+    writer.sendData(other, read(65_536, 6));
+    writer.discardFlow(other);
+    await tick();
+    expect(framesSent(sink.messages)).toHaveLength(3);
+  });
+});
+
 describe('TunnelWriter', () => {
   it('batches the frames of one turn into one WebSocket message', async () => {
     const sink = recordingSink();

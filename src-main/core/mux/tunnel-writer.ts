@@ -100,6 +100,15 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
   readonly window: DeliveryWindow;
   private readonly arena = new FrameArena();
   private readonly frames: Buffer[] = [];
+  /**
+   * The short last part of a connection's read that filled more than one frame, held until
+   * its next read in the same turn, or the turn's end: Node reads a socket it accepted 64 KiB
+   * at a time (one full payload and 1,024 bytes), and without this each read would cost two
+   * frames to encode, queue, decode and write (measured: about 0.3 CPU-s/GiB). Copied, as
+   * the read's buffer may be reused. Queued before any frame that must follow it. Fair
+   * order only.
+   */
+  private readonly tails = new Map<F, Buffer>();
   private readonly fair: boolean;
   /** Fair order on a sink that can ping. */
   private paced = false;
@@ -189,6 +198,7 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
    */
   sendStreamFrame(channel: object, frame: Buffer): void {
     if (!this.sink) return;
+    this.queueTails();
     this.scheduler.promoteChannel(channel);
     this.scheduler.pushControl(frame);
     this.queued();
@@ -201,6 +211,7 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
    */
   sendConnectionEnd(channel: object, streamId: number, connectionId: number, frame: Buffer): void {
     if (!this.sink) return;
+    this.queueTails();
     const flow = this.scheduler.findFlow(
       (candidate) =>
         candidate.channel === channel &&
@@ -218,7 +229,21 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
    */
   sendData(flow: F, payload: Uint8Array): boolean {
     if (!this.sink) return true;
-    this.arena.encode(flow.header, payload, this.framePayloadBytes(), this.frames);
+    const step = this.framePayloadBytes();
+    const tail = this.tails.get(flow);
+    if (tail !== undefined) this.tails.delete(flow);
+    const total = (tail?.length ?? 0) + payload.length;
+    // Bytes beyond the last whole frame of a read that fills more than one wait for the next
+    // (fair order only: arrival order sends everything in the order it came).
+    const keep = this.fair && total > step ? total % step : 0;
+    this.arena.encode(
+      flow.header,
+      payload.subarray(0, payload.length - keep),
+      step,
+      this.frames,
+      tail,
+    );
+    if (keep > 0) this.tails.set(flow, Buffer.from(payload.subarray(payload.length - keep)));
     let full = false;
     for (const frame of this.frames) if (!this.scheduler.push(flow, frame)) full = true;
     this.frames.length = 0;
@@ -238,13 +263,26 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
    * stale anyway. The multiplexer calls it when the peer resets a connection or stream.
    */
   discardFlow(flow: F): void {
+    this.tails.delete(flow);
     this.scheduler.discard(flow);
   }
 
   /** Sends what the scheduler and the window allow now (normally once per event-loop turn). */
   flush(): void {
     this.flushScheduled = false;
+    this.queueTails();
     this.pump();
+  }
+
+  /** Queues every held tail as its connection's next frame: no read came to join it. */
+  private queueTails(): void {
+    if (this.tails.size === 0) return;
+    for (const [flow, tail] of this.tails) {
+      this.arena.encode(flow.header, tail, MAX_PAYLOAD_BYTES, this.frames);
+      for (const frame of this.frames) this.scheduler.push(flow, frame);
+      this.frames.length = 0;
+    }
+    this.tails.clear();
   }
 
   private queued(): void {
@@ -421,6 +459,7 @@ export class TunnelWriter<F extends SendFlow = SendFlow> {
 
   private discard(): void {
     this.generation++;
+    this.tails.clear();
     this.scheduler.clear();
     this.parts.length = 0;
     this.messageBytes = 0;

@@ -79,16 +79,19 @@ export function dataFrameSize(header: DataFrameHeader, payloadLength: number): n
 }
 
 /**
- * Writes one DATA frame (length prefix and body) carrying `payload` into `target` at
- * `offset`, and returns the offset after it. The caller sizes `target` with dataFrameSize.
+ * Writes one DATA frame (length prefix and body) carrying `prefix` then `payload` (one
+ * payload field) into `target` at `offset`, and returns the offset after it. The caller
+ * sizes `target` with dataFrameSize.
  */
 export function writeDataFrame(
   target: Buffer,
   offset: number,
   header: DataFrameHeader,
   payload: Uint8Array,
+  prefix?: Uint8Array,
 ): number {
-  const bodySize = dataFrameBodySize(header, payload.length);
+  const payloadLength = (prefix?.length ?? 0) + payload.length;
+  const bodySize = dataFrameBodySize(header, payloadLength);
   if (bodySize > MAX_FRAME_BODY_BYTES) {
     throw new RangeError(
       `a tunnel frame body is at most ${MAX_FRAME_BODY_BYTES} bytes, got ${bodySize}`,
@@ -106,9 +109,13 @@ export function writeDataFrame(
     target[offset++] = TAG_IGNORABLE;
     target[offset++] = 1;
   }
-  if (payload.length > 0) {
+  if (payloadLength > 0) {
     target[offset++] = TAG_PAYLOAD;
-    offset = writeVarint(target, offset, payload.length);
+    offset = writeVarint(target, offset, payloadLength);
+    if (prefix !== undefined) {
+      target.set(prefix, offset);
+      offset += prefix.length;
+    }
     target.set(payload, offset);
     offset += payload.length;
   }
