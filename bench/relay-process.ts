@@ -15,17 +15,12 @@ const report = (): void => {
   process.stdout.write(`cpu ${(user + system) / 1e6}\n`);
 };
 
-function pipeInto(target: net.Socket): (chunk: Buffer) => boolean {
-  // Backpressure as a proxy must have it: stop reading while the other side is full.
-  return (chunk) => target.write(chunk);
-}
-
 if (mode === 'send') {
   const out = tls.connect({ host: '127.0.0.1', port: Number(second), rejectUnauthorized: false });
   const server = net.createServer({ noDelay: true }, (local) => {
-    const write = pipeInto(out);
+    // Backpressure as a proxy must have it: stop reading while the other side is full.
     local.on('data', (chunk: Buffer) => {
-      if (!write(chunk)) {
+      if (!out.write(chunk)) {
         local.pause();
         out.once('drain', () => local.resume());
       }
@@ -38,7 +33,6 @@ if (mode === 'send') {
 } else if (mode === 'receive') {
   const sink = net.connect({ host: '127.0.0.1', port: Number(second), noDelay: true });
   const buffer = Buffer.allocUnsafe(64_512);
-  const write = pipeInto(sink);
   const input: tls.TLSSocket = tls.connect({
     host: '127.0.0.1',
     port: Number(first),
@@ -47,7 +41,7 @@ if (mode === 'send') {
       buffer,
       callback: (length: number) => {
         // The buffer is reused for the next read: what the sink cannot take at once is copied.
-        if (!write(Buffer.from(buffer.subarray(0, length)))) {
+        if (!sink.write(Buffer.from(buffer.subarray(0, length)))) {
           input.pause();
           sink.once('drain', () => input.resume());
         }

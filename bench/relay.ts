@@ -15,11 +15,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { selfSignedCertificate } from '../src-main/core/service/certificate.js';
 import {
-  patternBlock,
   startCountingSink,
   unusedPort,
+  waitFor,
+  writePattern,
 } from '../src-main/core/test-support/local-servers.js';
-import { GiB, MiB } from './core.js';
+import { GiB, MiB, percentile } from './core.js';
 
 const RELAY = fileURLToPath(new URL('./relay-process.js', import.meta.url));
 
@@ -47,24 +48,6 @@ function startRelay(args: string[]): Relay {
   return { cpu, ready };
 }
 
-/** Writes `size` bytes of the pattern to `socket`, minding backpressure, then ends it. */
-function pump(socket: net.Socket, size: number): void {
-  const block = patternBlock();
-  let sent = 0;
-  const more = (): void => {
-    while (sent < size) {
-      const n = Math.min(block.length, size - sent);
-      sent += n;
-      if (!socket.write(block.subarray(0, n))) {
-        socket.once('drain', more);
-        return;
-      }
-    }
-    socket.end();
-  };
-  more();
-}
-
 /** A TLS server (the tunnel service's place) that reads and counts, or writes `size` bytes. */
 async function startTlsPeer(
   role: 'read' | 'write',
@@ -75,7 +58,7 @@ async function startTlsPeer(
   const server = tls.createServer({ cert, key }, (socket) => {
     socket.on('error', () => {});
     if (role === 'read') socket.on('data', (chunk: Buffer) => (received += chunk.length));
-    else pump(socket, size);
+    else writePattern(socket, size);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -94,9 +77,9 @@ async function sendOnce(size: number): Promise<{ cpu: number; seconds: number }>
     const started = performance.now();
     const local = net.connect({ host: '127.0.0.1', port: listen });
     local.on('error', () => {});
-    local.once('connect', () => pump(local, size));
+    local.once('connect', () => writePattern(local, size));
     const cpu = await relay.cpu;
-    while (peer.received() < size) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => peer.received() >= size, 30_000, 'the TLS peer to get every byte');
     return { cpu, seconds: (performance.now() - started) / 1000 };
   } finally {
     peer.close();
@@ -110,17 +93,12 @@ async function receiveOnce(size: number): Promise<{ cpu: number; seconds: number
   const relay = startRelay(['receive', String(peer.port), String(sink.port)]);
   try {
     const cpu = await relay.cpu;
-    while (sink.bytes() < size) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => sink.bytes() >= size, 30_000, 'the sink to get every byte');
     return { cpu, seconds: (performance.now() - started) / 1000 };
   } finally {
     peer.close();
     await sink.close();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export async function relay(args: string[]): Promise<void> {
@@ -148,6 +126,11 @@ export async function relay(args: string[]): Promise<void> {
       perGiB.push((cpu * GiB) / size);
       rates.push(size / 1e6 / seconds);
     }
+    const median = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        50,
+      );
     console.log(
       `${name.padEnd(42)} ${median(perGiB).toFixed(2)} CPU-s/GiB (${Math.min(...perGiB).toFixed(2)}-${Math.max(...perGiB).toFixed(2)}), ${median(rates).toFixed(0)} MB/s`,
     );

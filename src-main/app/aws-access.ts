@@ -32,9 +32,8 @@ export class AwsAccess {
     return loadControlPlane();
   }
 
-  private async cache(): Promise<ClientCache> {
-    const { ClientCache } = await loadControlPlane();
-    return (this.clients ??= new ClientCache({
+  private cacheOf(plane: ControlPlane): ClientCache {
+    return (this.clients ??= new plane.ClientCache({
       ...(this.options.retry === undefined ? {} : { retry: this.options.retry }),
       ...(this.options.userAgent === undefined ? {} : { userAgent: this.options.userAgent }),
     }));
@@ -52,7 +51,7 @@ export class AwsAccess {
 
   /** The clients of a target; their failures are the AWS layer's AwsErrors. */
   async clientsOf(target: AwsTarget): Promise<AwsClients> {
-    return (await this.cache()).get(target);
+    return this.cacheOf(await loadControlPlane()).get(target);
   }
 
   /**
@@ -64,8 +63,8 @@ export class AwsAccess {
     run: (clients: AwsClients, plane: ControlPlane) => Promise<T>,
   ): Promise<T> {
     const target = await this.targetOf(source);
-    const cache = await this.cache();
     const plane = await loadControlPlane();
+    const cache = this.cacheOf(plane);
     try {
       return await asAppErrors(() => run(cache.get(target), plane));
     } catch (error) {

@@ -110,28 +110,18 @@ describe('ConnectionList', () => {
   });
 
   it('sends, one tick later, only the held rows whose figures changed', () => {
-    const first = new ConnectionList({
-      at: 1_000,
-      services: [service('HTTP1', [connection('c1', 1), connection('c2', 2), connection('c3', 3)])],
-    });
+    const listAt = (at: number, connections: ConnectionSnapshot[]) =>
+      new ConnectionList({ at, services: [service('HTTP1', connections)] });
+    const first = listAt(1_000, [connection('c1', 1), connection('c2', 2), connection('c3', 3)]);
     const shown = first.page({ offset: 0, limit: 3 }); // a view asked: it holds c3, c2, c1
     const moved = { ...connection('c2', 2), bytesIn: 999 };
-    const second = new ConnectionList({
-      at: 1_250,
-      services: [
-        service('HTTP1', [connection('c1', 1), moved, connection('c3', 3), connection('c4', 4)]),
-      ],
-    }).replacing(first);
+    const later = [connection('c1', 1), moved, connection('c3', 3), connection('c4', 4)];
+    const second = listAt(1_250, later).replacing(first);
     const page = second.page({ offset: 0, limit: 4, held: { at: 1_000, offset: 0, count: 3 } });
     expect(page.at).toBe(1_250);
     // c4 is new at the top, so every held place now shows another connection: all sent.
     expect(page.rows.map((r) => r?.key)).toEqual(['c4', 'c3', 'c2', 'c1']);
-    const third = new ConnectionList({
-      at: 1_500,
-      services: [
-        service('HTTP1', [connection('c1', 1), moved, connection('c3', 3), connection('c4', 4)]),
-      ],
-    }).replacing(second);
+    const third = listAt(1_500, later).replacing(second);
     const held = second.page({ offset: 0, limit: 4 }); // the view now holds c4, c3, c2 (moved), c1
     expect(held.rows).toHaveLength(4);
     const next = third.page({ offset: 0, limit: 4, held: { at: 1_250, offset: 0, count: 4 } });

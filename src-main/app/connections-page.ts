@@ -115,14 +115,13 @@ export class ConnectionList {
       offset,
       rows: matching.slice(offset, offset + query.limit).map((row, i) => {
         const index = offset + i;
-        const stats = toStats(row);
         if (!held || !heldList || index < held.offset || index >= held.offset + held.count) {
-          return stats;
+          return toStats(row);
         }
         const was = heldList[index];
-        return was === row || (was !== undefined && sameConnectionRow(toStats(was), stats))
-          ? null
-          : stats;
+        if (was === row) return null;
+        const stats = toStats(row);
+        return was !== undefined && sameConnectionRow(toStats(was), stats) ? null : stats;
       }),
     };
   }

@@ -24,19 +24,6 @@ const header = { streamId: 3, connectionId: 2, serviceId: Buffer.from('SSH1') };
 const flow = { header, channel: {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-function decodeAll(messages: Buffer[]) {
-  const decoder = new FrameDecoder();
-  const out: { type: number; bytes: number }[] = [];
-  for (const message of messages) {
-    decoder.push(message, (body) => {
-      const decoded = decodeFrameBody(body);
-      if (decoded.kind === 'message')
-        out.push({ type: decoded.message.type, bytes: decoded.message.payload.length });
-    });
-  }
-  return out;
-}
-
 /** Every frame's type and payload, in the order sent. */
 function framesSent(messages: Buffer[]) {
   const decoder = new FrameDecoder();
@@ -50,6 +37,11 @@ function framesSent(messages: Buffer[]) {
     });
   }
   return out;
+}
+
+/** Every frame's type and payload size, in the order sent. */
+function decodeAll(messages: Buffer[]) {
+  return framesSent(messages).map(({ type, payload }) => ({ type, bytes: payload.length }));
 }
 
 /** A read's worth of bytes that differ from one read to the next. */

@@ -127,19 +127,7 @@ export async function startSourceOfBytes(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < size) {
-        const n = Math.min(block.length, size - sent);
-        sent += n;
-        if (!socket.write(block.subarray(0, n))) {
-          socket.once('drain', pump);
-          return;
-        }
-      }
-      socket.end();
-    };
-    pump();
+    writePattern(socket, size, block);
   });
   const port = await listen(server);
   return {
@@ -182,6 +170,23 @@ export async function startHttpServer(): Promise<RunningServer> {
 }
 
 /** 64 KiB of a fixed pseudo-random pattern. */
+/** Writes `size` bytes of the pattern to `socket`, minding backpressure, then ends it. */
+export function writePattern(socket: net.Socket, size: number, block = patternBlock()): void {
+  let sent = 0;
+  const more = (): void => {
+    while (sent < size) {
+      const n = Math.min(block.length, size - sent);
+      sent += n;
+      if (!socket.write(block.subarray(0, n))) {
+        socket.once('drain', more);
+        return;
+      }
+    }
+    socket.end();
+  };
+  more();
+}
+
 export function patternBlock(): Buffer {
   const block = Buffer.alloc(65_536);
   let x = 0x12345678;
