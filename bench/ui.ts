@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 /**
- * `npm run bench -- ui [--connections N] [--seconds S] [--baseline REF|DIR] [--profile]`: the UI under load.
+ * `npm run bench -- ui [--connections N] [--seconds S] [--starts N] [--starts-only] [--baseline REF|DIR] [--profile]`:
+ * the UI under load.
  *
  * Browser mode (`tunneldesk web`, a child process) with a sandbox tunnel holding N keep-alive
  * HTTP connections to the device page (default 1,000), each sending one request a second.
@@ -11,7 +12,9 @@
  * Performance.getMetrics TaskDuration) and JS heap; on the live view, frame times
  * (requestAnimationFrame deltas) and long tasks (PerformanceObserver) while the list scrolls
  * and updates; and the time from starting the process to an interactive home (the median of
- * three starts). With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
+ * N starts, 7 by default, alternating between the builds), beside the same for a floor: plain
+ * Node serving a page with nothing but the home's button, what Node and Chromium cost before
+ * any of the app (`--starts-only` measures the starts alone). With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
  * `git archive` to a temporary folder and built there with this checkout's node_modules) or
  * `--baseline DIR` (a built checkout) every figure is taken for both builds in the same run,
  * condition by condition, so a busy machine weighs on both sides alike.
@@ -33,6 +36,10 @@ interface Options {
   readonly connections: number;
   readonly seconds: number;
   readonly baseline: string | undefined;
+  /** Starts to time per build (the median is shown). */
+  readonly starts: number;
+  /** Time the starts and nothing else. */
+  readonly startsOnly: boolean;
   /** Profile the renderer while the list scrolls, and print its heaviest functions. */
   readonly profile: boolean;
 }
@@ -42,27 +49,32 @@ function parseOptions(argv: readonly string[]): Options {
   let seconds = 20;
   let baseline: string | undefined;
   let profile = false;
+  let starts = 7;
+  let startsOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if (flag === '--profile') {
-      profile = true;
+    if (flag === '--profile' || flag === '--starts-only') {
+      if (flag === '--profile') profile = true;
+      else startsOnly = true;
       continue;
     }
     if (flag === '--connections' && value && /^\d+$/.test(value) && Number(value) >= 1) {
       connections = Number(value);
     } else if (flag === '--seconds' && value && /^\d+$/.test(value) && Number(value) >= 2) {
       seconds = Number(value);
+    } else if (flag === '--starts' && value && /^\d+$/.test(value) && Number(value) >= 1) {
+      starts = Number(value);
     } else if (flag === '--baseline' && value) {
       baseline = value;
     } else {
       throw new Error(
-        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --baseline REF|DIR (a git ref to build, or a built checkout), --profile`,
+        `bench ui: cannot read "${flag ?? ''}${value ? ` ${value}` : ''}"; allowed: --connections N (>= 1), --seconds S (>= 2), --starts N (>= 1), --starts-only, --baseline REF|DIR (a git ref to build, or a built checkout), --profile`,
       );
     }
     i++;
   }
-  return { connections, seconds, baseline, profile };
+  return { connections, seconds, baseline, profile, starts, startsOnly };
 }
 
 /**
@@ -111,12 +123,30 @@ interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The floor of a start: plain Node serving a page with nothing but the home's button, found
+ * and timed as the app's is (its URL has the same form).
+ */
+const FLOOR_SERVER = `
+const http = require('node:http');
+const page = '<!doctype html><title>floor</title><button type="button">Start a sandbox tunnel</button>';
+const server = http.createServer((request, response) => {
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(page);
+});
+server.listen(0, '127.0.0.1', () =>
+  console.log('http://127.0.0.1:' + server.address().port + '/?secret=none'));
+`;
+const FLOOR = 'floor';
+
 async function startApp(dir: string): Promise<RunningApp> {
   const settings = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-ui-'));
   const startedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [join(dir, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0'],
+    dir === FLOOR
+      ? ['-e', FLOOR_SERVER]
+      : [join(dir, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0'],
     {
       env: { ...process.env, TUNNELDESK_SETTINGS_FILE: join(settings, 'settings.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -401,7 +431,11 @@ interface Side {
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined, digits = 1) => (x === undefined ? '-' : x.toFixed(digits));
 
-function print(sides: readonly Side[], conditions: readonly string[]): void {
+function print(
+  sides: readonly Side[],
+  conditions: readonly string[],
+  floor: readonly { total: number; page: number }[],
+): void {
   const rows: [string, (f: Figures) => string][] = [
     ['app CPU (of a core)', (f) => pct(f.appCpu)],
     ['UI messages/s (both ways)', (f) => num(f.messagesPerSecond)],
@@ -425,13 +459,23 @@ function print(sides: readonly Side[], conditions: readonly string[]): void {
     }
   }
   console.log(
-    '\ntime to an interactive home, ms (median of 3 starts; the page part: from the URL printed)',
+    `\ntime to an interactive home, ms (median of ${sides[0]!.starts.length} starts; the page part: from the URL printed)`,
   );
-  for (const side of sides) {
+  const startRows = [...sides, { name: 'floor', starts: floor }];
+  for (const side of startRows) {
     const totals = side.starts.map((s) => s.total);
     const pages = side.starts.map((s) => s.page);
     console.log(
       `  ${side.name.padEnd(14)} from start ${median(totals).toFixed(0).padStart(6)} (${totals.map((s) => s.toFixed(0)).join(', ')})   page ${median(pages).toFixed(0).padStart(6)} (${pages.map((s) => s.toFixed(0)).join(', ')})`,
+    );
+  }
+  console.log(
+    "  (floor: plain Node serving a page with nothing but the home's button, timed the same way)",
+  );
+  if (sides.length === 2) {
+    const total = (side: Side) => median(side.starts.map((s) => s.total));
+    console.log(
+      `  this build / baseline: ${(total(sides[1]!) / total(sides[0]!)).toFixed(2)}x; floor / baseline: ${(median(floor.map((s) => s.total)) / total(sides[0]!)).toFixed(2)}x`,
     );
   }
   for (const side of sides) {
@@ -460,8 +504,14 @@ export async function ui(argv: readonly string[]): Promise<void> {
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     // Starts alternate between the builds, so neither gets the quieter moments.
-    for (let round = 0; round < 3; round++) {
+    const floor: { total: number; page: number }[] = [];
+    for (let round = 0; round < options.starts; round++) {
       for (const side of sides) side.starts.push(await timeToInteractiveHome(side.dir, browser));
+      floor.push(await timeToInteractiveHome(FLOOR, browser));
+    }
+    if (options.startsOnly) {
+      print(sides, [], floor);
+      return;
     }
     for (const side of sides) {
       progress(`${side.name}: a sandbox tunnel with ${options.connections} connections`);
@@ -506,7 +556,7 @@ export async function ui(argv: readonly string[]): Promise<void> {
       );
       await page.close();
     }
-    print(sides, conditions);
+    print(sides, conditions, floor);
   } finally {
     for (const side of sides) {
       side.stopLoad?.();

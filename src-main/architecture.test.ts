@@ -90,7 +90,7 @@ describe('the architecture', () => {
   });
 
   it('starts the app without the AWS SDK, which it loads on first use', () => {
-    for (const entry of ['src-main/cli/web-command.ts', 'src-main/electron/main.ts']) {
+    for (const entry of ['src-main/web/web-app.ts', 'src-main/electron/main.ts']) {
       const { modules, packages } = loadedWith(entry);
       // The walk does reach the app and its AWS access: the rule below is not vacuous.
       expect(modules).toContain('src-main/app/aws-access.ts');
@@ -99,6 +99,16 @@ describe('the architecture', () => {
     }
     // The CLI's cloud commands do load it, as they need it at once.
     expect(loadedWith('src-main/cli/open-command.ts').packages).toContain('@aws-sdk/client-iot');
+  });
+
+  it('prints the URL of `tunneldesk web` before loading the app, the contract or the data path', () => {
+    const { modules, packages } = loadedWith('src-main/cli/web-command.ts');
+    expect(modules).toContain('src-main/web/web-server.ts');
+    expect(modules).not.toContain('src-main/app/app.ts');
+    expect(modules).not.toContain('src-main/ipc/contract.ts');
+    expect(
+      [...packages].filter((name) => ['zod', 'ws', 'protobufjs', 'serve-static'].includes(name)),
+    ).toEqual([]);
   });
 
   it('keeps Electron to the shell', () => {

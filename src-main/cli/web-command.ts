@@ -2,16 +2,19 @@
  * `tunneldesk web`: the desktop app in plain Node, its UI in the browser. Listens on
  * 127.0.0.1 only, prints the URL (with this run's secret) on a line of its own, and opens
  * it in the default browser unless --no-open.
+ *
+ * In that order, and only then loads the app (web/web-app.ts): the server needs nothing of
+ * it to serve the page, so the browser starts while Node loads the rest, and a page that
+ * connects sooner waits for it (web-server.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { TunnelDeskApp } from '../app/app.js';
-import { defaultSettingsFile, nodeLaunchDeps } from '../app/node-environment.js';
 import { ConfigError } from '../core/config/proxy-config.js';
-import { formatRecord, LogLevel, toLogLevel } from '../core/log/logger.js';
+import { LogLevel, toLogLevel, type Logger } from '../core/log/logger.js';
 import { keepRunningOnUncaught } from '../web/last-resort.js';
-import { WebServer } from '../web/web-server.js';
+import type { WebApp } from '../web/web-app.js';
+import { WebServer, type WebLog } from '../web/web-server.js';
 import type { CommandIo } from './io.js';
 import { packageRoot } from './package-root.js';
 import type { RunningService } from './service-command.js';
@@ -80,23 +83,21 @@ export async function runWebCommand(
       `the app's UI is not built (${rendererDir} is missing): run \`npm run build\` first`,
     );
   }
-  const app = new TunnelDeskApp({
-    runtime: 'web',
-    version: io.version,
-    settingsFile: io.env.TUNNELDESK_SETTINGS_FILE ?? defaultSettingsFile(io.env),
-    launch: nodeLaunchDeps(),
-    logTee: (record) => {
-      if (record.level <= printLevel) io.err(formatRecord(record));
+  // Until the app and its logger exist, the server and the last resort print to stderr.
+  const appLog: { logger?: Logger } = {};
+  const log: WebLog = {
+    error: (message) => {
+      if (appLog.logger) appLog.logger.error(message);
+      else if (LogLevel.Error <= printLevel) io.err(`[error] ${message}`);
     },
-  });
+  };
   // From here the process holds the operator's tunnels: nothing uncaught may end it.
-  const release = keepRunningOnUncaught(app.logger);
-  const server = new WebServer({ app, rendererDir, port });
+  const release = keepRunningOnUncaught(log);
+  const server = new WebServer({ rendererDir, port, log });
   let url: string;
   try {
     url = await server.start();
   } catch (error) {
-    await app.shutdown();
     release();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -111,14 +112,28 @@ export async function runWebCommand(
   );
   io.out(url);
   if (options.open) {
+    // The `open` package alone: the app's launchers load the contract, which can wait.
     try {
-      await nodeLaunchDeps().openExternal(url);
+      const { default: open } = await import('open');
+      await open(url);
     } catch (error) {
       io.err(
         `could not open the browser (${(error as Error).message}); open the URL above yourself`,
       );
     }
   }
+  let started: WebApp;
+  try {
+    const { startWebApp } = await import('../web/web-app.js');
+    started = startWebApp({ version: io.version, env: io.env, printLevel, err: io.err });
+  } catch (error) {
+    await server.close();
+    release();
+    throw error;
+  }
+  const { app, ipc } = started;
+  appLog.logger = started.logger.child('web');
+  server.attach(ipc);
   return {
     stop: async () => {
       await server.close();

@@ -80,8 +80,7 @@ export function createClient(
 
 // ---- browser mode's WebSocket frames ------------------------------------------------------------
 
-/** The path of browser mode's IPC WebSocket. */
-export const WEB_IPC_PATH = '/ipc';
+export { WEB_IPC_PATH } from './web-ipc-path.js';
 
 export const WebRequestFrame = z.strictObject({
   kind: z.literal('request'),

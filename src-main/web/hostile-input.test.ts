@@ -15,6 +15,7 @@ import { connect, echoRoundTrip, waitFor } from '../core/test-support/local-serv
 import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
 import { requests } from '../ipc/contract.js';
 import { rawExchange, rawGet } from './test-support/raw-http.js';
+import { WebIpc } from './web-ipc.js';
 import { WebServer } from './web-server.js';
 
 /** Lies beside the served folder: no path may reach it. */
@@ -82,7 +83,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'renderer', '.env'), `${OUTSIDE}\n`);
   writeFileSync(join(dir, 'outside.txt'), `${OUTSIDE}\n`);
   app = testApp().app;
-  server = new WebServer({ app, rendererDir: join(dir, 'renderer') });
+  server = new WebServer({ rendererDir: join(dir, 'renderer'), log: app.logger.child('web') });
+  server.attach(new WebIpc(app));
   await server.start();
   // The sandbox tunnel is opened as the page opens it: over the IPC WebSocket.
   const opened = await ipcAnswer(

@@ -10,10 +10,10 @@
  * restarts it, and the Electron shell has its own handling.
  */
 import type { EventEmitter } from 'node:events';
-import type { Logger } from '../core/log/logger.js';
+import type { WebLog } from './web-server.js';
 
 /** Logs uncaught exceptions and unhandled rejections instead of exiting; returns the remover. */
-export function keepRunningOnUncaught(log: Logger, target: EventEmitter = process): () => void {
+export function keepRunningOnUncaught(log: WebLog, target: EventEmitter = process): () => void {
   const describe = (error: unknown): string =>
     error instanceof Error ? (error.stack ?? error.message) : String(error);
   const onException = (error: unknown): void => {

@@ -13,6 +13,7 @@ import type { TunnelDeskApp } from '../app/app.js';
 import { testApp } from '../app/test-support/test-environment.js';
 import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
 import { requests } from '../ipc/contract.js';
+import { WebIpc } from './web-ipc.js';
 import { WebServer } from './web-server.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -20,7 +21,8 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function serve(): Promise<{
+/** The server over a small built renderer; `attach: false` leaves its IPC endpoint out. */
+async function serve({ attach = true } = {}): Promise<{
   server: WebServer;
   url: string;
   app: TunnelDeskApp;
@@ -31,7 +33,8 @@ async function serve(): Promise<{
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'index-Ab1_x.js'), SCRIPT);
   const { app } = testApp();
-  const server = new WebServer({ app, rendererDir: dir });
+  const server = new WebServer({ rendererDir: dir, log: app.logger.child('web') });
+  if (attach) server.attach(new WebIpc(app));
   const url = await server.start();
   cleanup.push(
     async () => rmSync(dir, { recursive: true, force: true }),
@@ -202,6 +205,46 @@ describe('WebServer', () => {
     });
     await until(() => frames.some((f) => f.kind === 'event' && f.channel === 'main:sessions'));
     await until(() => frames.some((f) => f.kind === 'event' && f.channel === 'main:stats'));
+  });
+
+  it('serves the page before the app is attached, and answers a page that connected meanwhile once it is', async () => {
+    const { server, app } = await serve({ attach: false });
+    const page = await request(server.port, '/', { cookie: cookieFor(server) });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('TunnelDesk');
+    // The upgrade waits (no answer yet); the request is sent as soon as the socket opens.
+    const opening = openSocket(server, {
+      cookie: cookieFor(server),
+      origin: `http://127.0.0.1:${server.port}`,
+    });
+    const early = await Promise.race([
+      opening,
+      new Promise((r) => setTimeout(() => r('waiting'), 200)),
+    ]);
+    expect(early).toBe('waiting');
+    server.attach(new WebIpc(app));
+    const ws = (await opening) as WebSocket;
+    cleanup.push(async () => ws.close());
+    const reply = new Promise<WebServerFrame>((resolve) =>
+      ws.once('message', (data) => resolve(WebServerFrame.parse(JSON.parse(data.toString())))),
+    );
+    ws.send(JSON.stringify({ kind: 'request', id: 1, channel: requests.getAppInfo.channel }));
+    expect(await reply).toMatchObject({ kind: 'reply', id: 1, reply: { ok: true } });
+  });
+
+  it('drops a page that is waiting for the app when the server closes', async () => {
+    const { server } = await serve({ attach: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WEB_IPC_PATH}`, {
+      headers: { cookie: cookieFor(server), origin: `http://127.0.0.1:${server.port}` },
+    });
+    const outcome = new Promise<string>((resolve) => {
+      ws.once('open', () => resolve('opened'));
+      ws.once('error', (error) => resolve(error.message));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await server.close();
+    // The connection ended without an answer to its upgrade.
+    expect(await outcome).toMatch(/socket hang up/);
   });
 
   it('closes a socket that sends a malformed frame', async () => {

@@ -1,34 +1,42 @@
 /**
  * Browser mode: the app in plain Node with its UI in a browser. Serves the built renderer
- * and carries the IPC contract over a WebSocket (/ipc), on 127.0.0.1 only, behind a
- * per-run secret (see web-auth.ts). The renderer cannot tell this from Electron's preload.
+ * and hands the WebSocket at /ipc to the IPC endpoint (web-ipc.ts), on 127.0.0.1 only,
+ * behind a per-run secret (see web-auth.ts). The renderer cannot tell this from Electron's
+ * preload.
  *
- * One process carries every tunnel of the operator, so no request, upgrade, IPC message or
- * event push may end it: each is handled inside a guard that logs what went wrong and
- * answers (500, or a closed socket) instead of throwing. Files are served by serve-static,
- * which answers a malformed, NUL-carrying or traversing path with 400/403/404 itself.
+ * The server loads little (no app, no contract): `tunneldesk web` listens and prints its
+ * URL first, and attaches the endpoint once the app is built, while the browser starts. A
+ * page that connects before then waits for it.
+ *
+ * One process carries every tunnel of the operator, so no request or upgrade may end it:
+ * each is handled inside a guard that logs what went wrong and answers (500, or a closed
+ * socket) instead of throwing. Files are served by serve-static, which answers a malformed,
+ * NUL-carrying or traversing path with 400/403/404 itself.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { basename } from 'node:path';
-import serveStatic from 'serve-static';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { TunnelDeskApp } from '../app/app.js';
+import type serveStatic from 'serve-static';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
-import { dispatch, failure } from '../app/dispatch.js';
-import type { Logger } from '../core/log/logger.js';
-import { WEB_IPC_PATH, WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
-import { AppError, events, type EventName, type Reply } from '../ipc/contract.js';
+import { WEB_IPC_PATH } from '../ipc/web-ipc-path.js';
 import { CompressedAssets } from './compressed-assets.js';
 import { newSecret, requestTarget, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
 
-/** Live figures are dropped for a browser this far behind; the next snapshot replaces them. */
-const MAX_BUFFERED_FOR_STATS = 4 * 1024 * 1024;
+/** Where the server reports what went wrong (the app's logger once there is one). */
+export interface WebLog {
+  error(message: string): void;
+}
+
+/** What takes over an authenticated upgrade to /ipc (web-ipc.ts). */
+export interface IpcEndpoint {
+  accept(request: http.IncomingMessage, socket: Socket, head: Buffer): void;
+  close(): void;
+}
 
 export interface WebServerOptions {
-  readonly app: TunnelDeskApp;
   /** The built renderer (out/renderer). */
   readonly rendererDir: string;
+  readonly log: WebLog;
   /** 0 (default) picks a free port. */
   readonly port?: number;
   readonly secret?: string;
@@ -36,29 +44,24 @@ export interface WebServerOptions {
 
 export class WebServer {
   private readonly server = http.createServer();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
   private readonly sockets = new Set<Socket>();
-  private readonly clients = new Set<WebSocket>();
-  private readonly files: serveStatic.RequestHandler<http.ServerResponse>;
+  /** serve-static, loaded once the server listens (see staticFiles()). */
+  private files: Promise<serveStatic.RequestHandler<http.ServerResponse>> | undefined;
   private readonly assets: CompressedAssets;
-  private readonly log: Logger;
+  private readonly log: WebLog;
   private auth: WebAuth | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private ipc: IpcEndpoint | undefined;
+  /** Upgrades that arrived (authenticated) before the endpoint was attached. */
+  private readonly waiting = new Set<{
+    request: http.IncomingMessage;
+    socket: Socket;
+    head: Buffer;
+  }>();
   readonly secret: string;
 
   constructor(private readonly options: WebServerOptions) {
     this.secret = options.secret ?? newSecret();
-    this.log = options.app.logger.child('web');
-    this.files = serveStatic(options.rendererDir, {
-      index: 'index.html',
-      // The app is one page with hash routes: a folder or an unknown path is a 404.
-      redirect: false,
-      // Every refusal (400 malformed, 403 traversal, 404) reaches serveError().
-      fallthrough: false,
-      dotfiles: 'ignore',
-      cacheControl: false,
-      setHeaders: securityHeaders,
-    });
+    this.log = options.log;
     this.assets = new CompressedAssets(options.rendererDir, securityHeaders);
     this.server.on('request', (request, response) => this.onRequest(request, response));
     this.server.on('upgrade', (request, socket: Socket, head) =>
@@ -83,8 +86,9 @@ export class WebServer {
       );
     });
     const port = (this.server.address() as AddressInfo).port;
+    // Loaded now, while the browser starts, rather than before the URL is printed.
+    void this.staticFiles();
     this.auth = new WebAuth(this.secret, `127.0.0.1:${port}`);
-    this.unsubscribe = this.options.app.subscribe((name, payload) => this.broadcast(name, payload));
     return `${this.auth.origin}/?${SECRET_QUERY_PARAM}=${this.secret}`;
   }
 
@@ -92,9 +96,16 @@ export class WebServer {
     return (this.server.address() as AddressInfo | null)?.port ?? 0;
   }
 
+  /** Hands /ipc to the endpoint, with the pages that connected while it was loading. */
+  attach(ipc: IpcEndpoint): void {
+    this.ipc = ipc;
+    for (const { request, socket, head } of this.waiting) this.accept(request, socket, head);
+    this.waiting.clear();
+  }
+
   async close(): Promise<void> {
-    this.unsubscribe?.();
-    for (const client of this.clients) client.terminate();
+    this.ipc?.close();
+    this.waiting.clear();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -103,7 +114,7 @@ export class WebServer {
     try {
       this.handleRequest(request, response);
     } catch (error) {
-      this.log.error(`request failed: ${describe(error)}`);
+      this.log.error(`request failed: ${describeError(error)}`);
       if (!response.headersSent) plain(response, 500, 'Internal Server Error');
       else response.destroy();
     }
@@ -141,12 +152,33 @@ export class WebServer {
     }
     this.assets
       .serve(request, response)
-      .then((served) => {
-        if (!served) {
-          this.files(request, response, (error?: unknown) => this.serveError(response, error));
-        }
+      .then(async (served) => {
+        if (served) return;
+        const files = await this.staticFiles();
+        files(request, response, (error?: unknown) => this.serveError(response, error));
       })
       .catch((error: unknown) => this.serveError(response, error));
+  }
+
+  /**
+   * Everything CompressedAssets does not answer (the page itself, a refusal, a browser
+   * that takes no compression). serve-static and its MIME tables take a good part of the
+   * server's start, so they load after the server listens.
+   */
+  private staticFiles(): Promise<serveStatic.RequestHandler<http.ServerResponse>> {
+    this.files ??= import('serve-static').then(({ default: serveStatic }) =>
+      serveStatic(this.options.rendererDir, {
+        index: 'index.html',
+        // The app is one page with hash routes: a folder or an unknown path is a 404.
+        redirect: false,
+        // Every refusal (400 malformed, 403 traversal, 404) reaches serveError().
+        fallthrough: false,
+        dotfiles: 'ignore',
+        cacheControl: false,
+        setHeaders: securityHeaders,
+      }),
+    );
+    return this.files;
   }
 
   /** serve-static's refusals (400, 403, 404 and so on) as plain text; anything else is ours. */
@@ -156,7 +188,7 @@ export class WebServer {
       plain(response, status, http.STATUS_CODES[status] ?? 'Refused');
       return;
     }
-    this.log.error(`serving a file failed: ${describe(error)}`);
+    this.log.error(`serving a file failed: ${describeError(error)}`);
     if (!response.headersSent) plain(response, 500, 'Internal Server Error');
     else response.destroy();
   }
@@ -173,66 +205,25 @@ export class WebServer {
         );
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.onClient(ws));
+      if (this.ipc) this.accept(request, socket, head);
+      else {
+        const upgrade = { request, socket, head };
+        this.waiting.add(upgrade);
+        socket.once('close', () => this.waiting.delete(upgrade));
+      }
     } catch (error) {
-      this.log.error(`WebSocket upgrade failed: ${describe(error)}`);
+      this.log.error(`WebSocket upgrade failed: ${describeError(error)}`);
       socket.destroy();
     }
   }
 
-  private onClient(ws: WebSocket): void {
-    this.clients.add(ws);
-    ws.on('close', () => this.clients.delete(ws));
-    ws.on('error', () => {});
-    ws.on('message', (data, isBinary) => {
-      try {
-        this.onMessage(ws, data, isBinary);
-      } catch (error) {
-        this.log.error(`IPC message failed: ${describe(error)}`);
-        ws.close(1011, 'internal error');
-      }
-    });
-  }
-
-  private onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
-    if (isBinary) return ws.close(1003, 'text frames only');
-    let frame: WebRequestFrame;
+  private accept(request: http.IncomingMessage, socket: Socket, head: Buffer): void {
     try {
-      frame = WebRequestFrame.parse(JSON.parse(data.toString()));
-    } catch {
-      return ws.close(1008, 'malformed request frame');
-    }
-    dispatch(this.options.app, frame.channel, frame.input, this.log)
-      .catch((error: unknown): Reply => {
-        // dispatch() answers every failure with a Reply; this is for a bug in it.
-        this.log.error(`${frame.channel} failed: ${describe(error)}`);
-        return failure(new AppError('failed', 'internal error'));
-      })
-      .then((reply) => this.send(ws, { kind: 'reply', id: frame.id, reply }))
-      .catch((error: unknown) => {
-        // A reply that cannot be sent (not serialisable, say): the renderer's call times out.
-        this.log.error(`cannot send the reply to ${frame.channel}: ${describe(error)}`);
-      });
-  }
-
-  /** Called from the app's timers (live figures) and handlers: it must never throw there. */
-  private broadcast(name: EventName, payload: unknown): void {
-    // No page open: nothing to serialise.
-    if (this.clients.size === 0) return;
-    try {
-      const frame: WebServerFrame = { kind: 'event', channel: events[name].channel, payload };
-      const text = JSON.stringify(frame);
-      for (const client of this.clients) {
-        if (name === 'stats' && client.bufferedAmount > MAX_BUFFERED_FOR_STATS) continue;
-        if (client.readyState === client.OPEN) client.send(text);
-      }
+      this.ipc!.accept(request, socket, head);
     } catch (error) {
-      this.log.error(`cannot push ${name} to the browser: ${describe(error)}`);
+      this.log.error(`WebSocket upgrade failed: ${describeError(error)}`);
+      socket.destroy();
     }
-  }
-
-  private send(ws: WebSocket, frame: WebServerFrame): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
 }
 
@@ -257,6 +248,6 @@ function plain(response: http.ServerResponse, status: number, text: string): voi
   response.end(`${text}\n`);
 }
 
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -2,7 +2,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectApi } from './bridge/select-bridge';
-import { App } from './components/shell/App';
+import { AppWithStores } from './components/shell/App';
+import { connectStores } from './hooks/use-push-events';
 import { useConnectionStore } from './stores/connection-store';
 import './styles/tokens.css';
 import './styles/base.css';
@@ -16,9 +17,12 @@ import './styles/dialog.css';
 import './styles/devices.css';
 
 const api = connectApi((status) => useConnectionStore.getState().setTransport(status));
+// Ask for the first state now rather than after React's first commit (where App's effect
+// would): the WebSocket's handshake and main's answers travel while React renders.
+connectStores(api);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={api} />
+    <AppWithStores api={api} />
   </StrictMode>,
 );

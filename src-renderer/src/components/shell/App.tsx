@@ -6,6 +6,14 @@ import { Shell } from './Shell';
 
 export function App({ api }: { readonly api: TunnelDeskApi }) {
   usePushEvents(api);
+  return <AppWithStores api={api} />;
+}
+
+/**
+ * The root for a caller that wired the stores itself (main.tsx does it before React's first
+ * render, so main's answers are on their way while React renders).
+ */
+export function AppWithStores({ api }: { readonly api: TunnelDeskApi }) {
   return (
     <ApiContext value={api}>
       <Shell />
