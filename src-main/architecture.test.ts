@@ -101,6 +101,23 @@ describe('the architecture', () => {
     expect(loadedWith('src-main/cli/open-command.ts').packages).toContain('@aws-sdk/client-iot');
   });
 
+  it('starts the app without the data path, which loads with the first tunnel', () => {
+    for (const entry of ['src-main/web/web-app.ts', 'src-main/electron/main.ts']) {
+      const { modules, packages } = loadedWith(entry);
+      expect(modules).toContain('src-main/app/session.ts');
+      expect(modules).toContain('src-main/app/sandbox.ts');
+      for (const path of [
+        'src-main/lib/source.ts',
+        'src-main/lib/destination.ts',
+        'src-main/core/mux/tunnel-mux.ts',
+        'src-main/core/service/tunnel-service.ts',
+      ]) {
+        expect(modules).not.toContain(path);
+      }
+      expect([...packages].filter((name) => name.startsWith('protobufjs'))).toEqual([]);
+    }
+  });
+
   it('prints the URL of `tunneldesk web` before loading the app, the contract or the data path', () => {
     const { modules, packages } = loadedWith('src-main/cli/web-command.ts');
     expect(modules).toContain('src-main/web/web-server.ts');

@@ -13,10 +13,10 @@ import type { AddressInfo } from 'node:net';
 import type { AwsTarget } from '../aws/target.js';
 import type { DestinationTarget } from '../core/config/proxy-config.js';
 import { LogLevel, type Logger, type SecretRedactor } from '../core/log/logger.js';
-import { selfSignedCertificate, type TlsMaterial } from '../core/service/certificate.js';
+import type { TlsMaterial } from '../core/service/certificate.js';
 import type { TunnelNotice } from '../core/service/management/tunnel-registry.js';
-import { TunnelService } from '../core/service/tunnel-service.js';
-import { destinationProxyFromConfig, type DestinationProxyHandle } from '../lib/destination.js';
+import type { TunnelService } from '../core/service/tunnel-service.js';
+import type { DestinationProxyHandle } from '../lib/destination.js';
 import { startDevicePage, type DevicePage } from './device-page.js';
 
 /** Where the sandbox device's SSH services go. */
@@ -94,6 +94,11 @@ export class Sandbox {
     // Once closed (the app is quitting), nothing may start a service whose port nobody closes.
     if (this.closed) return Promise.reject(new Error('the sandbox is closed: the app is quitting'));
     this.starting ??= (async () => {
+      // The service's code loads with the first sandbox tunnel, not with the app.
+      const [{ selfSignedCertificate }, { TunnelService }] = await Promise.all([
+        import('../core/service/certificate.js'),
+        import('../core/service/tunnel-service.js'),
+      ]);
       // Our own certificate, so that the SDK clients can trust exactly it.
       const material = await selfSignedCertificate();
       const service = new TunnelService({
@@ -143,6 +148,7 @@ export class Sandbox {
     }
     const clientToken = randomUUID();
     this.redactor.add(clientToken);
+    const { destinationProxyFromConfig } = await import('../lib/destination.js');
     const agent = destinationProxyFromConfig(
       {
         mode: 'destination',

@@ -19,7 +19,7 @@ import type {
   SessionView,
 } from '../ipc/contract.js';
 import { AppError, HISTORY_POINTS } from '../ipc/contract.js';
-import { sourceProxyFromConfig, type SourceProxyHandle } from '../lib/source.js';
+import type { SourceProxyHandle, sourceProxyFromConfig } from '../lib/source.js';
 import { ConnectionList } from './connections-page.js';
 import { appErrorFrom } from './mapping-rules.js';
 import { firstNonLocalAddress, notLocalMessage } from './port-probe.js';
@@ -91,11 +91,14 @@ export class Session {
   /** The connections of the last sample, sorted when a view first asks. */
   private connectionList = new ConnectionList(undefined);
 
-  private constructor(private readonly options: SessionOptions) {
+  private constructor(
+    private readonly options: SessionOptions,
+    makeProxy: typeof sourceProxyFromConfig,
+  ) {
     this.mappings = [...options.mappings];
     // The library's source proxy, made from the rows' configuration (each row has its own
     // bind address, which the library's options do not carry).
-    this.proxy = sourceProxyFromConfig(options.config, {
+    this.proxy = makeProxy(options.config, {
       logger: options.logger,
       pingIntervalMs: options.pingIntervalMs,
       // A person is watching: a TLS failure or a name that never resolved is said at once.
@@ -124,7 +127,9 @@ export class Session {
 
   /** Binds the ports and connects; a port in use rejects and leaves nothing open. */
   static async open(options: SessionOptions): Promise<Session> {
-    const session = new Session(options);
+    // The data path loads with the first tunnel, not with the app (see web-app.ts).
+    const { sourceProxyFromConfig } = await import('../lib/source.js');
+    const session = new Session(options, sourceProxyFromConfig);
     try {
       await session.proxy.begin();
     } catch (error) {
