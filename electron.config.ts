@@ -41,6 +41,35 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Builds src-renderer/src/bridge/early-socket.ts as an entry of its own and puts its script
+ * tag before the app's in index.html: module scripts run in document order, each as soon as
+ * it is loaded, so this small one opens browser mode's WebSocket while the app's code is
+ * still loading (see the module for why).
+ */
+function earlySocketFirst(): Plugin {
+  return {
+    name: 'tunneldesk-early-socket',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const chunk = Object.values(context.bundle ?? {}).find(
+          (output) => output.type === 'chunk' && output.isEntry && output.name === EARLY_SOCKET,
+        );
+        const appScript = html.indexOf('<script type="module"');
+        if (!chunk || appScript === -1) {
+          throw new Error(`${EARLY_SOCKET}: the entry or the app's script tag is missing`);
+        }
+        const tag = `<script type="module" crossorigin src="./${chunk.fileName}"></script>\n    `;
+        return html.slice(0, appScript) + tag + html.slice(appScript);
+      },
+    },
+  };
+}
+
+const EARLY_SOCKET = 'early-socket';
+
 export default defineConfig({
   main: {
     build: {
@@ -59,12 +88,17 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [react(), precompress()],
+    plugins: [react(), precompress(), earlySocketFirst()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       // electron-vite leaves bundles unminified; browser mode fetches them over HTTP.
       minify: true,
-      rollupOptions: { input: resolve(root, 'src-renderer/index.html') },
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'src-renderer/index.html'),
+          [EARLY_SOCKET]: resolve(root, 'src-renderer/src/bridge/early-socket.ts'),
+        },
+      },
     },
   },
 });

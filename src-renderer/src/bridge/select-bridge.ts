@@ -14,13 +14,24 @@ declare global {
   }
 }
 
+/** The socket early-socket.ts opened, if it did; the slot is marked taken either way. */
+function takeEarlySocket(): WebSocket | undefined {
+  const socket = window.tunneldeskEarlySocket ?? undefined;
+  window.tunneldeskEarlySocket = null;
+  return socket;
+}
+
 export function selectBridge(onStatus: (status: TransportStatus) => void): TunnelDeskBridge {
   if (window.tunneldeskBridge) {
     // IPC to our own main process has no connection that could drop.
     onStatus({ kind: 'open' });
     return window.tunneldeskBridge;
   }
-  return webBridge({ onStatus });
+  const early = takeEarlySocket();
+  return webBridge({
+    onStatus,
+    ...(early ? { createSocket: () => early } : {}),
+  });
 }
 
 export function connectApi(onStatus: (status: TransportStatus) => void): TunnelDeskApi {

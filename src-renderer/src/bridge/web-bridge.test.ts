@@ -63,6 +63,37 @@ describe('webBridge', () => {
     expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'open']);
   });
 
+  it('takes over a socket that opened before it (early-socket.ts) and sends at once', async () => {
+    const early = new FakeSocket('ws://127.0.0.1:9/ipc');
+    early.open();
+    const statuses: TransportStatus[] = [];
+    const api = createClient(
+      webBridge({
+        createSocket: () => early as unknown as WebSocket,
+        onStatus: (status) => statuses.push(status),
+      }),
+    );
+    expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'open']);
+    const info = api.getAppInfo();
+    expect(early.sent).toEqual([{ kind: 'request', id: 1, channel: 'renderer:get-app-info' }]);
+    early.receive({ kind: 'reply', id: 1, reply: { ok: true, value: appInfo } });
+    await expect(info).resolves.toEqual(appInfo);
+  });
+
+  it('says the connection dropped when the socket it takes over has closed already', async () => {
+    const early = new FakeSocket('ws://127.0.0.1:9/ipc');
+    early.drop();
+    const statuses: TransportStatus[] = [];
+    const api = createClient(
+      webBridge({
+        createSocket: () => early as unknown as WebSocket,
+        onStatus: (status) => statuses.push(status),
+      }),
+    );
+    expect(statuses.at(-1)).toEqual({ kind: 'disconnected', reason: 'the connection dropped' });
+    await expect(api.getAppInfo()).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
   it('resolves a request with no output, whose answer JSON carries without a value', async () => {
     const { api, socket } = setup();
     socket.open();

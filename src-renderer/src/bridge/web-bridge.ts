@@ -7,12 +7,12 @@
  */
 import {
   bridgeFrom,
-  WEB_IPC_PATH,
   WebServerFrame,
   type TunnelDeskBridge,
   type WebRequestFrame,
 } from '../../../src-main/ipc/bridge.js';
 import { AppError, type Reply } from '../../../src-main/ipc/contract.js';
+import { defaultIpcUrl } from './ipc-url';
 
 export type TransportStatus =
   | { readonly kind: 'connecting' }
@@ -27,14 +27,13 @@ export interface WebBridgeOptions {
   readonly onStatus?: (status: TransportStatus) => void;
 }
 
-/** WebSocket.OPEN, without needing the global (tests inject their own socket). */
+/** WebSocket.OPEN and CLOSED, without needing the global (tests inject their own socket). */
 const OPEN = 1;
+const CLOSED = 3;
 
 export const DISCONNECTED_MESSAGE = 'disconnected from TunnelDesk';
 
-export function defaultIpcUrl(location: Pick<Location, 'protocol' | 'host'>): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_IPC_PATH}`;
-}
+export { defaultIpcUrl } from './ipc-url';
 
 /**
  * JSON has no `undefined`: the answer to a request with no output (closeSession,
@@ -66,10 +65,11 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   const report = (status: TransportStatus) => options.onStatus?.(status);
   report({ kind: 'connecting' });
 
-  socket.addEventListener('open', () => {
+  const opened = () => {
     report({ kind: 'open' });
     for (const frame of queue.splice(0)) socket.send(frame);
-  });
+  };
+  socket.addEventListener('open', opened);
 
   socket.addEventListener('message', (event: MessageEvent) => {
     if (typeof event.data !== 'string') return;
@@ -105,6 +105,9 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
     ),
   );
   // An 'error' is always followed by 'close'; the close carries the better reason.
+  // A socket opened before this bridge (early-socket.ts) may be open, or gone, already.
+  if (socket.readyState === OPEN) opened();
+  else if (socket.readyState === CLOSED) shut('the connection dropped');
 
   const invoke = (channel: string, input: unknown): Promise<unknown> => {
     if (closed !== undefined) {
