@@ -6,8 +6,8 @@
  * - nothing scrolls sideways (the page, a table, a scrolling panel) and no button's label is
  *   cut short ("Op…"); below 1200 px the sidebar shows icons only;
  * - axe-core finds no serious or critical violation (contrast differs between the themes);
- * - and over the whole walk, the console has no error or warning, no exception is uncaught
- *   and none of the app's requests fails.
+ * - and over the whole walk, the console has no error or warning, no exception is uncaught,
+ *   none of the app's requests fails and nothing breaks the Content-Security-Policy.
  *
  * The live view is checked further: the plot spans the tunnel's own lifetime with round y
  * ticks, its legend shows the latest rates, the connections list takes most of a 900 px
@@ -33,7 +33,7 @@ for (const view of VIEWS) {
     }, testInfo) => {
       // One walk through eight screens with an axe scan at each, on a shared machine.
       test.setTimeout(300_000);
-      const heard = listenToConsole(page);
+      const heard = await listenToConsole(page);
       // What the first load said, before the listeners were on: load it again with them.
       await page.reload();
       const layout: string[] = [];
@@ -78,9 +78,20 @@ for (const view of VIEWS) {
   });
 }
 
-/** Console errors and warnings, uncaught exceptions and failed requests, by screen. */
-function listenToConsole(page: Page): { screen: string; readonly lines: string[] } {
+/**
+ * Console errors and warnings, uncaught exceptions, failed requests and Content-Security-Policy
+ * violations, by screen (from the next load on).
+ */
+async function listenToConsole(page: Page): Promise<{ screen: string; readonly lines: string[] }> {
   const heard = { screen: 'start', lines: [] as string[] };
+  // A violation is not always a console message (a `new Function` that the page catches, say).
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `CSP violation: ${event.violatedDirective} (${event.blockedURI}) at ${event.sourceFile}:${event.lineNumber}`,
+      ),
+    ),
+  );
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const where = message.location();

@@ -7,6 +7,7 @@
  * This module imports nothing from Electron, Node or the UI, so both sides can load it.
  * Channel names say their direction: `renderer:` requests, `main:` events.
  */
+import './zod-setup.js';
 import { z } from 'zod';
 
 // ---- shared shapes --------------------------------------------------------------------------
