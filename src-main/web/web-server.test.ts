@@ -325,6 +325,23 @@ describe("WebServer's assets", () => {
     expect(zlib.gunzipSync(gz.body).toString()).toBe('from the build, gz');
   });
 
+  it('sends the page for / and /index.html as the file is now (a rebuild names new assets), HEAD without a body', async () => {
+    const { server, dir } = await serve();
+    const cookie = { cookie: cookieFor(server) };
+    const first = await request(server.port, '/', cookie);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.body).toBe('<!doctype html><title>TunnelDesk</title>');
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>TunnelDesk, rebuilt</title>');
+    const again = await request(server.port, '/index.html', cookie);
+    expect(again.body).toBe('<!doctype html><title>TunnelDesk, rebuilt</title>');
+    const head = await rawRequest(server.port, '/', cookie, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(Number(head.headers['content-length'])).toBe(again.body.length);
+    expect(head.body.length).toBe(0);
+  });
+
   it('leaves missing and odd paths to the static server: 404 and 403, nothing compressed', async () => {
     const { server } = await serve();
     const headers = { cookie: cookieFor(server), 'accept-encoding': 'br, gzip' };

@@ -10,16 +10,18 @@
  *
  * One process carries every tunnel of the operator, so no request or upgrade may end it:
  * each is handled inside a guard that logs what went wrong and answers (500, or a closed
- * socket) instead of throwing. Files are served by serve-static, which answers a malformed,
- * NUL-carrying or traversing path with 400/403/404 itself.
+ * socket) instead of throwing. The page and the compressed scripts and styles are sent by
+ * page-file.ts and compressed-assets.ts; everything else by serve-static, which answers a
+ * malformed, NUL-carrying or traversing path with 400/403/404 itself.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type serveStatic from 'serve-static';
 import { CONTENT_SECURITY_POLICY } from '../app/content-security-policy.js';
 import { WEB_IPC_PATH } from '../ipc/web-ipc-path.js';
 import { CompressedAssets } from './compressed-assets.js';
+import { PageFile } from './page-file.js';
 import { newSecret, requestTarget, SECRET_QUERY_PARAM, WebAuth } from './web-auth.js';
 
 /** Where the server reports what went wrong (the app's logger once there is one). */
@@ -47,6 +49,7 @@ export class WebServer {
   private readonly sockets = new Set<Socket>();
   /** serve-static, loaded once the server listens (see staticFiles()). */
   private files: Promise<serveStatic.RequestHandler<http.ServerResponse>> | undefined;
+  private readonly page: PageFile;
   private readonly assets: CompressedAssets;
   private readonly log: WebLog;
   private auth: WebAuth | undefined;
@@ -62,6 +65,7 @@ export class WebServer {
   constructor(private readonly options: WebServerOptions) {
     this.secret = options.secret ?? newSecret();
     this.log = options.log;
+    this.page = new PageFile(join(options.rendererDir, 'index.html'), securityHeaders);
     this.assets = new CompressedAssets(options.rendererDir, securityHeaders);
     this.server.on('request', (request, response) => this.onRequest(request, response));
     this.server.on('upgrade', (request, socket: Socket, head) =>
@@ -150,8 +154,9 @@ export class WebServer {
       response.end();
       return;
     }
-    this.assets
+    this.page
       .serve(request, response)
+      .then(async (served) => served || (await this.assets.serve(request, response)))
       .then(async (served) => {
         if (served) return;
         const files = await this.staticFiles();
