@@ -47,7 +47,7 @@ export interface WebServerOptions {
 export class WebServer {
   private readonly server = http.createServer();
   private readonly sockets = new Set<Socket>();
-  /** serve-static, loaded once the server listens (see staticFiles()). */
+  /** serve-static, loaded when first needed (see staticFiles()). */
   private files: Promise<serveStatic.RequestHandler<http.ServerResponse>> | undefined;
   private readonly page: PageFile;
   private readonly assets: CompressedAssets;
@@ -90,8 +90,6 @@ export class WebServer {
       );
     });
     const port = (this.server.address() as AddressInfo).port;
-    // Loaded now, while the browser starts, rather than before the URL is printed.
-    void this.staticFiles();
     this.auth = new WebAuth(this.secret, `127.0.0.1:${port}`);
     return `${this.auth.origin}/?${SECRET_QUERY_PARAM}=${this.secret}`;
   }
@@ -166,9 +164,10 @@ export class WebServer {
   }
 
   /**
-   * Everything CompressedAssets does not answer (the page itself, a refusal, a browser
-   * that takes no compression). serve-static and its MIME tables take a good part of the
-   * server's start, so they load after the server listens.
+   * Everything the page and the compressed assets do not answer: a refusal (400, 403,
+   * 404), a browser that takes no compression. A page load needs none of it, so
+   * serve-static and its MIME tables (a good part of the server's start) load on the first
+   * such request.
    */
   private staticFiles(): Promise<serveStatic.RequestHandler<http.ServerResponse>> {
     this.files ??= import('serve-static').then(({ default: serveStatic }) =>
