@@ -33,6 +33,7 @@ import {
   MiB,
   echoMany,
   firstByteTimes,
+  median,
   percentile,
   sleepsOf,
   startOurProxies,
@@ -373,12 +374,6 @@ async function round(
     );
   return lines;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 function format(value: number): string {
   if (Math.abs(value) >= 100) return value.toFixed(0);

@@ -20,7 +20,7 @@ import {
   waitFor,
   writePattern,
 } from '../src-main/core/test-support/local-servers.js';
-import { GiB, MiB, percentile } from './core.js';
+import { GiB, median, MiB } from './core.js';
 
 const RELAY = fileURLToPath(new URL('./relay-process.js', import.meta.url));
 
@@ -126,11 +126,6 @@ export async function relay(args: string[]): Promise<void> {
       perGiB.push((cpu * GiB) / size);
       rates.push(size / 1e6 / seconds);
     }
-    const median = (values: number[]) =>
-      percentile(
-        [...values].sort((a, b) => a - b),
-        50,
-      );
     console.log(
       `${name.padEnd(42)} ${median(perGiB).toFixed(2)} CPU-s/GiB (${Math.min(...perGiB).toFixed(2)}-${Math.max(...perGiB).toFixed(2)}), ${median(rates).toFixed(0)} MB/s`,
     );

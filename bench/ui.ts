@@ -28,6 +28,7 @@ import { createInterface } from 'node:readline';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { chromiumLaunchOptions } from '../e2e/browser.js';
+import { median } from './core.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLOCK_TICKS = 100;
@@ -414,11 +415,6 @@ async function timeToInteractiveHome(
     await page.close();
     await app.stop();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 interface Side {

@@ -150,31 +150,12 @@ describe('ConnectionList', () => {
   });
 
   it('has nothing before the first sample, whatever the view says it holds', () => {
-    expect(
-      new ConnectionList(undefined).page({
-        offset: 0,
-        limit: 5,
-        held: { at: 0, offset: 0, count: 5 },
-      }),
-    ).toEqual({
-      at: 0,
-      listed: 0,
-      open: 0,
-      matching: 0,
-      offset: 0,
-      rows: [],
-    });
-  });
-
-  it('has nothing before the first sample', () => {
-    expect(new ConnectionList(undefined).page({ offset: 0, limit: 5 })).toEqual({
-      at: 0,
-      listed: 0,
-      open: 0,
-      matching: 0,
-      offset: 0,
-      rows: [],
-    });
+    const nothing = { at: 0, listed: 0, open: 0, matching: 0, offset: 0, rows: [] };
+    const list = new ConnectionList(undefined);
+    expect(list.page({ offset: 0, limit: 5 })).toEqual(nothing);
+    expect(list.page({ offset: 0, limit: 5, held: { at: 0, offset: 0, count: 5 } })).toEqual(
+      nothing,
+    );
   });
 });
 

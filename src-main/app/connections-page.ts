@@ -35,7 +35,6 @@ type Row = ConnectionSnapshot | ConnectionStats;
  * One snapshot's connections in list order. Sorted at most once per snapshot, however many
  * views ask, and only when one does: with no live view open nothing is sorted or copied.
  */
-
 export class ConnectionList {
   private sorted: readonly Row[] | undefined;
   /** The list this one replaced, as a view may hold it: its tick and its order. */

@@ -18,6 +18,7 @@ import {
   startHashServer,
   waitFor,
   connect,
+  lengthHeader,
   type Closable,
 } from '../core/test-support/local-servers.js';
 import { startV1Device } from '../core/test-support/v1-device.js';
@@ -97,9 +98,7 @@ describe('tunneldesk open and a V1 device', () => {
     await waitFor(() => opened.out.length > 0, 20_000, 'the ports');
     const { services } = JSON.parse(opened.out[0]!) as { services: { port: number }[] };
     const socket = await connect(services[0]!.port);
-    const header = Buffer.alloc(8);
-    header.writeBigUInt64BE(4n);
-    socket.write(Buffer.concat([header, Buffer.from('ping')]));
+    socket.write(Buffer.concat([lengthHeader(4), Buffer.from('ping')]));
     await waitFor(
       () => opened.err.some((line) => line.includes('speaks protocol V1')),
       20_000,

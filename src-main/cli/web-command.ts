@@ -132,7 +132,7 @@ export async function runWebCommand(
     throw error;
   }
   const { app, ipc } = started;
-  appLog.logger = started.logger.child('web');
+  appLog.logger = app.logger.child('web');
   server.attach(ipc);
   return {
     stop: async () => {

@@ -5,7 +5,7 @@
  */
 import { TunnelDeskApp } from '../app/app.js';
 import { defaultSettingsFile, nodeLaunchDeps } from '../app/node-environment.js';
-import { formatRecord, type LogLevel, type Logger } from '../core/log/logger.js';
+import { formatRecord, type LogLevel } from '../core/log/logger.js';
 import { WebIpc } from './web-ipc.js';
 
 export interface WebAppOptions {
@@ -19,7 +19,6 @@ export interface WebAppOptions {
 export interface WebApp {
   readonly app: TunnelDeskApp;
   readonly ipc: WebIpc;
-  readonly logger: Logger;
 }
 
 export function startWebApp(options: WebAppOptions): WebApp {
@@ -32,5 +31,5 @@ export function startWebApp(options: WebAppOptions): WebApp {
       if (record.level <= options.printLevel) options.err(formatRecord(record));
     },
   });
-  return { app, ipc: new WebIpc(app), logger: app.logger };
+  return { app, ipc: new WebIpc(app) };
 }

@@ -24,16 +24,16 @@ const header = { streamId: 3, connectionId: 2, serviceId: Buffer.from('SSH1') };
 const flow = { header, channel: {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Every frame's type and payload, in the order sent. */
+/** Every frame's type, connection and payload, in the order sent. */
 function framesSent(messages: Buffer[]) {
   const decoder = new FrameDecoder();
-  const out: { type: number; payload: Buffer }[] = [];
+  const out: { type: number; connectionId: number; payload: Buffer }[] = [];
   for (const message of messages) {
     decoder.push(message, (body) => {
       const decoded = decodeFrameBody(body);
-      if (decoded.kind === 'message') {
-        out.push({ type: decoded.message.type, payload: Buffer.from(decoded.message.payload) });
-      }
+      if (decoded.kind !== 'message') return;
+      const { type, connectionId, payload } = decoded.message;
+      out.push({ type, connectionId, payload: Buffer.from(payload) });
     });
   }
   return out;
@@ -227,21 +227,11 @@ function pacedSink() {
 
 /** Each DATA frame's connection id and size, and each control frame's type, in order. */
 function framesOf(messages: Buffer[]) {
-  const decoder = new FrameDecoder();
-  const out: string[] = [];
-  for (const message of messages) {
-    decoder.push(message, (body) => {
-      const decoded = decodeFrameBody(body);
-      if (decoded.kind !== 'message') return;
-      const m = decoded.message;
-      out.push(
-        m.type === MessageType.DATA
-          ? `c${m.connectionId}:${m.payload.length}`
-          : `${MessageType[m.type]}:${m.connectionId}`,
-      );
-    });
-  }
-  return out;
+  return framesSent(messages).map(({ type, connectionId, payload }) =>
+    type === MessageType.DATA
+      ? `c${connectionId}:${payload.length}`
+      : `${MessageType[type]}:${connectionId}`,
+  );
 }
 
 const channel = {};

@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, readAll, startHashServer, type RunningServer } from './local-servers.js';
-
-function announced(length: number): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeBigUInt64BE(BigInt(length));
-  return header;
-}
+import {
+  connect,
+  lengthHeader,
+  readAll,
+  startHashServer,
+  type RunningServer,
+} from './local-servers.js';
 
 describe('the hash server', () => {
   let server: RunningServer | undefined;
@@ -21,7 +21,7 @@ describe('the hash server', () => {
     server = await startHashServer();
     const socket = await connect(server.port);
     const body = Buffer.from('exactly these bytes');
-    socket.write(Buffer.concat([announced(body.length), body]));
+    socket.write(Buffer.concat([lengthHeader(body.length), body]));
     const answer = (await readAll(socket)).toString();
     expect(answer).toBe(createHash('sha256').update(body).digest('hex'));
   });
@@ -29,13 +29,13 @@ describe('the hash server', () => {
   it('answers "too long" when more arrives than was announced, and survives what follows', async () => {
     server = await startHashServer();
     const socket = await connect(server.port);
-    socket.write(Buffer.concat([announced(4), Buffer.from('four and more')]));
+    socket.write(Buffer.concat([lengthHeader(4), Buffer.from('four and more')]));
     // Bytes after the answer went out: the server ignores them instead of failing.
     socket.write('still more');
     // (The two writes may arrive as one read.)
     expect((await readAll(socket)).toString()).toMatch(/^too long: (13|23) bytes$/);
     const next = await connect(server.port);
-    next.write(Buffer.concat([announced(2), Buffer.from('ok')]));
+    next.write(Buffer.concat([lengthHeader(2), Buffer.from('ok')]));
     expect((await readAll(next)).toString()).toHaveLength(64);
   });
 });

@@ -215,13 +215,18 @@ export async function connect(port: number): Promise<net.Socket> {
   return socket;
 }
 
+/** The 8-byte length the hash server reads before the bytes it hashes. */
+export function lengthHeader(size: number): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeBigUInt64BE(BigInt(size));
+  return header;
+}
+
 /** Sends `size` pattern bytes (after an 8-byte length) and resolves with the hash the server answers. */
 export async function sendAndHash(port: number, size: number): Promise<string> {
   const socket = await connect(port);
   const answer = readAll(socket);
-  const header = Buffer.alloc(8);
-  header.writeBigUInt64BE(BigInt(size));
-  socket.write(header);
+  socket.write(lengthHeader(size));
   const block = patternBlock();
   for (let sent = 0; sent < size;) {
     const n = Math.min(block.length, size - sent);

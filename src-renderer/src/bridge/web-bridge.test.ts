@@ -27,12 +27,20 @@ class FakeSocket extends EventTarget {
   }
 }
 
-function setup() {
+/**
+ * A bridge over a FakeSocket; `before` runs on the socket before the bridge takes it (one
+ * that opened, or closed, first: early-socket.ts).
+ */
+function setup(before?: (socket: FakeSocket) => void) {
   let socket: FakeSocket | undefined;
   const statuses: TransportStatus[] = [];
   const bridge = webBridge({
     url: 'ws://127.0.0.1:9/ipc',
-    createSocket: (url) => (socket = new FakeSocket(url)) as unknown as WebSocket,
+    createSocket: (url) => {
+      socket = new FakeSocket(url);
+      before?.(socket);
+      return socket as unknown as WebSocket;
+    },
     onStatus: (status) => statuses.push(status),
   });
   return { api: createClient(bridge), socket: socket!, statuses };
@@ -64,15 +72,7 @@ describe('webBridge', () => {
   });
 
   it('takes over a socket that opened before it (early-socket.ts) and sends at once', async () => {
-    const early = new FakeSocket('ws://127.0.0.1:9/ipc');
-    early.open();
-    const statuses: TransportStatus[] = [];
-    const api = createClient(
-      webBridge({
-        createSocket: () => early as unknown as WebSocket,
-        onStatus: (status) => statuses.push(status),
-      }),
-    );
+    const { api, socket: early, statuses } = setup((socket) => socket.open());
     expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'open']);
     const info = api.getAppInfo();
     expect(early.sent).toEqual([{ kind: 'request', id: 1, channel: 'renderer:get-app-info' }]);
@@ -81,15 +81,7 @@ describe('webBridge', () => {
   });
 
   it('says the connection dropped when the socket it takes over has closed already', async () => {
-    const early = new FakeSocket('ws://127.0.0.1:9/ipc');
-    early.drop();
-    const statuses: TransportStatus[] = [];
-    const api = createClient(
-      webBridge({
-        createSocket: () => early as unknown as WebSocket,
-        onStatus: (status) => statuses.push(status),
-      }),
-    );
+    const { api, statuses } = setup((socket) => socket.drop());
     expect(statuses.at(-1)).toEqual({ kind: 'disconnected', reason: 'the connection dropped' });
     await expect(api.getAppInfo()).rejects.toMatchObject({ code: 'disconnected' });
   });
