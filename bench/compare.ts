@@ -6,7 +6,10 @@
  * of the same `tunneldesk service` (TLS on loopback), in alternating rounds (ours, theirs,
  * ours, theirs, ...). Figures per round: upload and download of one stream (hash checked),
  * accept to first echoed byte over 200 connections, 1,000 simultaneous 16 KiB echo
- * connections; CPU-s/GiB and peak RSS (VmHWM) of the source and of the destination process.
+ * connections; CPU-s/GiB and peak RSS (VmHWM) of the source and of the destination process;
+ * for the transfers also the service's and this process's (the load's) CPU-s/GiB, the cores
+ * the round kept busy and the proxies' share of that CPU (what bounds the throughput's gain
+ * when the round is bound by the CPU).
  * Prints per figure each side's median and range and the ratio ours/theirs. A round that
  * aborts (a proxy exits), stalls past a timeout, breaks a stream or loses connections is
  * counted and shown.
@@ -315,6 +318,18 @@ async function round(
       record(results, `${name} (MB/s)`, size / 1e6 / t.seconds);
       record(results, `${name}: source CPU (s/GiB)`, (t.sourceCpu * GiB) / size);
       record(results, `${name}: destination CPU (s/GiB)`, (t.destinationCpu * GiB) / size);
+      // The rest of the round's CPU: the same programs for both sides. With them, whether the
+      // round was bound by the CPU (cores busy near the machine's count) and what share of it
+      // the proxies are: throughput can grow by no more than what they give back.
+      record(results, `${name}: service CPU (s/GiB)`, (t.serviceCpu * GiB) / size);
+      record(results, `${name}: load CPU (s/GiB)`, (t.loadCpu * GiB) / size);
+      const all = t.sourceCpu + t.destinationCpu + t.serviceCpu + t.loadCpu;
+      record(results, `${name}: cores busy`, all / t.seconds);
+      record(
+        results,
+        `${name}: proxies' share of CPU (%)`,
+        (100 * (t.sourceCpu + t.destinationCpu)) / all,
+      );
       // Wake-ups per MiB: the work per byte grows with them when the CPU is shared.
       record(results, `${name}: source wake-ups (per MiB)`, (t.sourceSleeps * MiB) / size);
       record(

@@ -59,6 +59,8 @@ export interface Setup {
   ports: Record<string, number>;
   source: Measured;
   destination: Measured;
+  /** The tunnel service both proxies connect to (ours, in its own process, either way). */
+  service: { cpuSeconds(): number };
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startTunnel(
   const { source, destination } = proxies;
   return {
     ...proxies,
+    service,
     async stop() {
       await Promise.all([source.stop(), destination.stop()]);
       await service.stop();
@@ -125,7 +128,10 @@ export async function startTunnel(
   };
 }
 
-/** Seconds taken by `work`, and CPU seconds each proxy spent meanwhile. */
+/**
+ * Seconds taken by `work`, and CPU seconds spent meanwhile by each proxy, by the service and
+ * by this process (`loadCpu`: the benchmark's own ends, which send, hash or echo the bytes).
+ */
 export async function timed<T>(
   setup: Setup,
   work: () => Promise<T>,
@@ -134,19 +140,29 @@ export async function timed<T>(
   seconds: number;
   sourceCpu: number;
   destinationCpu: number;
+  serviceCpu: number;
+  loadCpu: number;
   sourceSleeps: number;
   destinationSleeps: number;
 }> {
-  const cpu = [setup.source.cpuSeconds(), setup.destination.cpuSeconds()] as const;
+  const cpu = [
+    setup.source.cpuSeconds(),
+    setup.destination.cpuSeconds(),
+    setup.service.cpuSeconds(),
+  ] as const;
   const sleeps = [setup.source.sleeps(), setup.destination.sleeps()] as const;
+  const load = process.cpuUsage();
   const start = performance.now();
   const result = await work();
   const seconds = (performance.now() - start) / 1000;
+  const loadUsage = process.cpuUsage(load);
   return {
     result,
     seconds,
     sourceCpu: setup.source.cpuSeconds() - cpu[0],
     destinationCpu: setup.destination.cpuSeconds() - cpu[1],
+    serviceCpu: setup.service.cpuSeconds() - cpu[2],
+    loadCpu: (loadUsage.user + loadUsage.system) / 1e6,
     sourceSleeps: setup.source.sleeps() - sleeps[0],
     destinationSleeps: setup.destination.sleeps() - sleeps[1],
   };

@@ -12,15 +12,26 @@
  * Performance.getMetrics TaskDuration) and JS heap; on the live view, frame times
  * (requestAnimationFrame deltas) and long tasks (PerformanceObserver) while the list scrolls
  * and updates; and the time from starting the process to an interactive home (the median of
- * N starts, 7 by default, alternating between the builds), beside the same for a floor: plain
- * Node serving a page with nothing but the home's button, what Node and Chromium cost before
- * any of the app (`--starts-only` measures the starts alone). With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
+ * N starts, 7 by default, alternating between the builds), beside the same for two floors:
+ * plain Node serving a page with nothing but the home's button, what Node and Chromium cost
+ * before any of the app, and the same button made by React, what React adds (`--starts-only`
+ * measures the starts alone). Each start's page phases (its HTML, scripts in, scripts run,
+ * the IPC socket open, main's first message, first paint, interactive) are printed too. With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
  * `git archive` to a temporary folder and built there with this checkout's node_modules) or
  * `--baseline DIR` (a built checkout) every figure is taken for both builds in the same run,
  * condition by condition, so a busy machine weighs on both sides alike.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -125,29 +136,60 @@ interface RunningApp {
 }
 
 /**
- * The floor of a start: plain Node serving a page with nothing but the home's button, found
- * and timed as the app's is (its URL has the same form).
+ * The floors of a start: plain Node serving a page with nothing but the home's button, found
+ * and timed as the app's is (its URL has the same form). The React floor's page makes that
+ * button with React (production build, minified; `reactFloorScript`): what React alone costs
+ * a page, before any of the app, its contract or its state.
  */
 const FLOOR_SERVER = `
 const http = require('node:http');
-const page = '<!doctype html><title>floor</title><button type="button">Start a sandbox tunnel</button>';
+const script = process.argv[1] ? require('node:fs').readFileSync(process.argv[1]) : undefined;
+const page = script
+  ? '<!doctype html><title>floor</title><script type="module" src="/floor.js"></script>'
+  : '<!doctype html><title>floor</title><button type="button">Start a sandbox tunnel</button>';
 const server = http.createServer((request, response) => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  response.end(page);
+  const isScript = script && request.url === '/floor.js';
+  response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html; charset=utf-8' });
+  response.end(isScript ? script : page);
 });
 server.listen(0, '127.0.0.1', () =>
   console.log('http://127.0.0.1:' + server.address().port + '/?secret=none'));
 `;
 const FLOOR = 'floor';
+const REACT_FLOOR_ENTRY = `
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+const root = document.body.appendChild(document.createElement('div'));
+createRoot(root).render(createElement('button', { type: 'button' }, 'Start a sandbox tunnel'));
+`;
 
-async function startApp(dir: string): Promise<RunningApp> {
+/** Bundles the React floor's script (React and react-dom as the app's build has them). */
+async function reactFloorScript(): Promise<string> {
+  const dir = join(ROOT, 'dist-bench', 'react-floor');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'entry.mjs'), REACT_FLOOR_ENTRY);
+  const { build } = await import('rolldown');
+  await build({
+    input: join(dir, 'entry.mjs'),
+    logLevel: 'warn',
+    transform: { define: { 'process.env.NODE_ENV': '"production"' } },
+    output: { file: join(dir, 'floor.js'), format: 'esm', minify: true },
+  });
+  return join(dir, 'floor.js');
+}
+
+/** What a start runs: a build of the app, or a floor's server (with its script, if any). */
+type Starter = string | { readonly floor: string | undefined };
+
+async function startApp(starter: Starter): Promise<RunningApp> {
+  const dir = typeof starter === 'string' ? starter : FLOOR;
   const settings = mkdtempSync(join(tmpdir(), 'tunneldesk-bench-ui-'));
   const startedAt = performance.now();
   const child = spawn(
     process.execPath,
-    dir === FLOOR
-      ? ['-e', FLOOR_SERVER]
-      : [join(dir, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0'],
+    typeof starter === 'string'
+      ? [join(starter, 'bin', 'tunneldesk.js'), 'web', '--no-open', '--port', '0']
+      : ['-e', FLOOR_SERVER, ...(starter.floor ? [starter.floor] : [])],
     {
       env: { ...process.env, TUNNELDESK_SETTINGS_FILE: join(settings, 'settings.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -385,32 +427,111 @@ function heaviest(profile: {
     .map(([name, ms]) => `${ms.toFixed(0).padStart(7)}  ${name}`);
 }
 
+/** One start: from spawn and from the URL to the interactive home, and the page's phases. */
+interface Start {
+  readonly total: number;
+  readonly page: number;
+  readonly phases: PagePhases;
+}
+
+/**
+ * Where a start's page spent its time, in ms from the navigation's start (the page's own
+ * clock), read after the home is interactive: when the page's HTML had arrived, when the
+ * first of its scripts (and styles) was asked for and when the last had arrived, when they had run (DOMContentLoaded), when the IPC socket opened and brought
+ * its first message, the first paint, and the interactive home. A phase the page has not
+ * (the floor has no scripts and no socket) is undefined.
+ */
+interface PagePhases {
+  readonly html?: number;
+  readonly scriptsAsked?: number;
+  readonly scripts?: number;
+  readonly ran?: number;
+  readonly socketOpen?: number;
+  readonly firstMessage?: number;
+  readonly paint?: number;
+  readonly interactive?: number;
+}
+
+const PHASES: readonly [keyof PagePhases, string][] = [
+  ['html', 'page HTML in'],
+  ['scriptsAsked', 'first script asked for'],
+  ['scripts', 'scripts in'],
+  ['ran', 'scripts run (DOMContentLoaded)'],
+  ['socketOpen', 'IPC socket open'],
+  ['firstMessage', "main's first message"],
+  ['paint', 'first paint'],
+  ['interactive', 'interactive home'],
+];
+
+/**
+ * Notes when the page's WebSocket opens and first hears from main. Runs before the page's
+ * own scripts (an init script); it only listens, so the socket works as it does without it.
+ */
+function watchSockets(): void {
+  const marks: Record<string, number> = {};
+  (window as unknown as { __startMarks: Record<string, number> }).__startMarks = marks;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args: ConstructorParameters<typeof Native>) {
+      super(...args);
+      this.addEventListener('open', () => (marks.socketOpen ??= performance.now()));
+      this.addEventListener('message', () => (marks.firstMessage ??= performance.now()));
+    }
+  };
+}
+
+function readPhases(): PagePhases {
+  const navigation = performance.getEntriesByType('navigation')[0] as
+    PerformanceNavigationTiming | undefined;
+  const resources = performance
+    .getEntriesByType('resource')
+    .filter((entry) => /\.(js|css)$/.test(new URL(entry.name).pathname));
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const marks = (window as unknown as { __startMarks?: Record<string, number> }).__startMarks;
+  return {
+    html: navigation?.responseEnd,
+    scriptsAsked: resources.length
+      ? Math.min(...resources.map((entry) => entry.startTime))
+      : undefined,
+    scripts: resources.length
+      ? Math.max(...resources.map((entry) => (entry as PerformanceResourceTiming).responseEnd))
+      : undefined,
+    ran: resources.length ? navigation?.domContentLoadedEventEnd : undefined,
+    socketOpen: marks?.socketOpen,
+    firstMessage: marks?.firstMessage,
+    paint: paint?.startTime,
+  };
+}
+
 /** Milliseconds from spawning the process to the home screen's first enabled button. */
-async function timeToInteractiveHome(
-  dir: string,
-  browser: Browser,
-): Promise<{ total: number; page: number }> {
-  const app = await startApp(dir);
+async function timeToInteractiveHome(starter: Starter, browser: Browser): Promise<Start> {
+  const app = await startApp(starter);
   const page = await browser.newPage();
   page.setDefaultTimeout(60_000);
   try {
-    progress(`start to home: ${dir}`);
+    progress(`start to home: ${typeof starter === 'string' ? starter : FLOOR}`);
+    await page.addInitScript(watchSockets);
     // One check, polled every frame from the moment the page commits: no more waiting of
     // the harness's own (for the load event, then a locator, then the check) than needed.
     await page.goto(app.url, { waitUntil: 'commit' });
-    await page.waitForFunction(
+    const inPage = await page.waitForFunction(
       () =>
         [...document.querySelectorAll('button')].some(
           (button) =>
             /Start a sandbox tunnel/.test(button.textContent ?? '') &&
             !button.disabled &&
             button.checkVisibility(),
-        ),
+        ) && performance.now(),
       undefined,
       { polling: 'raf', timeout: 30_000 },
     );
     const interactive = performance.now();
-    return { total: interactive - app.startedAt, page: interactive - app.readyAt };
+    const at = await inPage.jsonValue();
+    const phases: PagePhases = {
+      ...(await page.evaluate(readPhases)),
+      ...(typeof at === 'number' ? { interactive: at } : {}),
+    };
+    return { total: interactive - app.startedAt, page: interactive - app.readyAt, phases };
   } finally {
     await page.close();
     await app.stop();
@@ -425,7 +546,14 @@ interface Side {
   stopLoad?: () => void;
   readonly results: Record<string, Figures>;
   profile?: string[];
-  readonly starts: { total: number; page: number }[];
+  readonly starts: Start[];
+}
+
+/** A floor's starts (see FLOOR_SERVER). */
+interface Floor {
+  readonly name: string;
+  readonly script: string | undefined;
+  readonly starts: Start[];
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
@@ -434,7 +562,7 @@ const num = (x: number | undefined, digits = 1) => (x === undefined ? '-' : x.to
 function print(
   sides: readonly Side[],
   conditions: readonly string[],
-  floor: readonly { total: number; page: number }[],
+  floors: readonly Floor[],
 ): void {
   const rows: [string, (f: Figures) => string][] = [
     ['app CPU (of a core)', (f) => pct(f.appCpu)],
@@ -461,7 +589,7 @@ function print(
   console.log(
     `\ntime to an interactive home, ms (median of ${sides[0]!.starts.length} starts; the page part: from the URL printed)`,
   );
-  const startRows = [...sides, { name: 'floor', starts: floor }];
+  const startRows = [...sides, ...floors];
   for (const side of startRows) {
     const totals = side.starts.map((s) => s.total);
     const pages = side.starts.map((s) => s.page);
@@ -470,13 +598,31 @@ function print(
     );
   }
   console.log(
-    "  (floor: plain Node serving a page with nothing but the home's button, timed the same way)",
+    "  (floor: plain Node serving a page with nothing but the home's button, timed the same way;\n" +
+      '   React floor: the same button made by React, production build, minified)',
   );
+  const total = (starts: readonly Start[]) => median(starts.map((s) => s.total));
   if (sides.length === 2) {
-    const total = (side: Side) => median(side.starts.map((s) => s.total));
-    console.log(
-      `  this build / baseline: ${(total(sides[1]!) / total(sides[0]!)).toFixed(2)}x; floor / baseline: ${(median(floor.map((s) => s.total)) / total(sides[0]!)).toFixed(2)}x`,
-    );
+    const ratios = [
+      `this build / baseline: ${(total(sides[1]!.starts) / total(sides[0]!.starts)).toFixed(2)}x`,
+      ...floors.map(
+        (f) => `${f.name} / baseline: ${(total(f.starts) / total(sides[0]!.starts)).toFixed(2)}x`,
+      ),
+    ];
+    console.log(`  ${ratios.join('; ')}`);
+  }
+  console.log(
+    "\nwhere the page's time went, ms from the navigation's start (medians; '-': the page has no such phase)",
+  );
+  console.log(`  ${'phase'.padEnd(32)}${startRows.map((s) => s.name.padStart(12)).join('')}`);
+  for (const [phase, label] of PHASES) {
+    const cells = startRows.map((side) => {
+      const values = side.starts.flatMap((s) =>
+        s.phases[phase] === undefined ? [] : [s.phases[phase]],
+      );
+      return (values.length ? median(values).toFixed(0) : '-').padStart(12);
+    });
+    console.log(`  ${label.padEnd(32)}${cells.join('')}`);
   }
   for (const side of sides) {
     if (!side.profile) continue;
@@ -504,13 +650,19 @@ export async function ui(argv: readonly string[]): Promise<void> {
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     // Starts alternate between the builds, so neither gets the quieter moments.
-    const floor: { total: number; page: number }[] = [];
+    const reactScript = await reactFloorScript();
+    const floors: Floor[] = [
+      { name: 'floor', script: undefined, starts: [] },
+      { name: 'React floor', script: reactScript, starts: [] },
+    ];
     for (let round = 0; round < options.starts; round++) {
       for (const side of sides) side.starts.push(await timeToInteractiveHome(side.dir, browser));
-      floor.push(await timeToInteractiveHome(FLOOR, browser));
+      for (const floor of floors) {
+        floor.starts.push(await timeToInteractiveHome({ floor: floor.script }, browser));
+      }
     }
     if (options.startsOnly) {
-      print(sides, [], floor);
+      print(sides, [], floors);
       return;
     }
     for (const side of sides) {
@@ -556,7 +708,7 @@ export async function ui(argv: readonly string[]): Promise<void> {
       );
       await page.close();
     }
-    print(sides, conditions, floor);
+    print(sides, conditions, floors);
   } finally {
     for (const side of sides) {
       side.stopLoad?.();
