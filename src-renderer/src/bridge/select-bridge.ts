@@ -5,6 +5,7 @@
  */
 import { createClient, type TunnelDeskBridge } from '../../../src-main/ipc/bridge.js';
 import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
+import type { EarlyStart } from './early-socket';
 import { webBridge, type TransportStatus } from './web-bridge';
 
 declare global {
@@ -14,11 +15,11 @@ declare global {
   }
 }
 
-/** The socket early-socket.ts opened, if it did; the slot is marked taken either way. */
-function takeEarlySocket(): WebSocket | undefined {
-  const socket = window.tunneldeskEarlySocket ?? undefined;
-  window.tunneldeskEarlySocket = null;
-  return socket;
+/** What early-socket.ts started, if it did; the slot is marked taken either way. */
+function takeEarlyStart(): EarlyStart | undefined {
+  const early = window.tunneldeskEarly ?? undefined;
+  window.tunneldeskEarly = null;
+  return early;
 }
 
 export function selectBridge(onStatus: (status: TransportStatus) => void): TunnelDeskBridge {
@@ -27,11 +28,8 @@ export function selectBridge(onStatus: (status: TransportStatus) => void): Tunne
     onStatus({ kind: 'open' });
     return window.tunneldeskBridge;
   }
-  const early = takeEarlySocket();
-  return webBridge({
-    onStatus,
-    ...(early ? { createSocket: () => early } : {}),
-  });
+  const early = takeEarlyStart();
+  return webBridge({ onStatus, ...(early ? { early } : {}) });
 }
 
 export function connectApi(onStatus: (status: TransportStatus) => void): TunnelDeskApi {

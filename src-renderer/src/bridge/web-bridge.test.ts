@@ -157,3 +157,77 @@ describe('webBridge', () => {
     expect(socket.sent).toEqual([]);
   });
 });
+
+describe('webBridge taking over what early-socket.ts started', () => {
+  const info = { kind: 'request', id: 1, channel: 'renderer:get-app-info' } as const;
+  const list = { kind: 'request', id: 2, channel: 'renderer:list-sessions' } as const;
+  const entry = { seq: 1, time: 1, level: 4, scope: 'app', message: 'hi' };
+
+  /** An early start whose socket opened and sent its two requests; `messages` came since. */
+  function takeOver(messages: unknown[]) {
+    const socket = new FakeSocket('ws://127.0.0.1:9/ipc');
+    socket.open();
+    socket.send(JSON.stringify(info));
+    socket.send(JSON.stringify(list));
+    let stopped = false;
+    const bridge = webBridge({
+      early: {
+        socket: socket as unknown as WebSocket,
+        requests: [info, list].map(({ id, channel }) => ({ id, channel })),
+        messages: messages.map((m) => JSON.stringify(m)),
+        stop: () => (stopped = true),
+      },
+    });
+    return { api: createClient(bridge), socket, stopped: () => stopped };
+  }
+
+  it("answers the app's first requests on those channels with what main said meanwhile, without asking again", async () => {
+    const { api, socket, stopped } = takeOver([
+      { kind: 'reply', id: 2, reply: { ok: true, value: [] } },
+      { kind: 'reply', id: 1, reply: { ok: true, value: appInfo } },
+    ]);
+    expect(stopped()).toBe(true);
+    await expect(api.getAppInfo()).resolves.toEqual(appInfo);
+    await expect(api.listSessions()).resolves.toEqual([]);
+    expect(socket.sent).toEqual([info, list]);
+    // Once taken, an answer is not given twice: the next request asks, with an id of its own.
+    const again = api.getAppInfo();
+    expect(socket.sent.at(-1)).toEqual({ ...info, id: 3 });
+    socket.receive({
+      kind: 'reply',
+      id: 3,
+      reply: { ok: true, value: { ...appInfo, version: '2' } },
+    });
+    await expect(again).resolves.toMatchObject({ version: '2' });
+  });
+
+  it('settles them with an answer that comes after the takeover', async () => {
+    const { api, socket } = takeOver([]);
+    const sessions = api.listSessions();
+    socket.receive({ kind: 'reply', id: 2, reply: { ok: true, value: [] } });
+    await expect(sessions).resolves.toEqual([]);
+    expect(socket.sent).toEqual([info, list]);
+  });
+
+  it('fails them as any request when the socket drops before main answered', async () => {
+    const { api, socket } = takeOver([]);
+    socket.drop('server stopped');
+    await expect(api.getAppInfo()).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
+  it('gives the events that came before anyone listened, in order, to the first listener of their channel', async () => {
+    const { api, socket } = takeOver([
+      { kind: 'event', channel: 'main:logs', payload: [entry] },
+      { kind: 'event', channel: 'main:logs', payload: [entry, entry] },
+    ]);
+    const first: number[] = [];
+    const second: number[] = [];
+    api.onLogs((entries) => first.push(entries.length));
+    api.onLogs((entries) => second.push(entries.length));
+    expect(first).toEqual([]); // after the subscription returns, as a later event would come
+    await Promise.resolve();
+    socket.receive({ kind: 'event', channel: 'main:logs', payload: [entry, entry, entry] });
+    expect(first).toEqual([1, 2, 3]);
+    expect(second).toEqual([3]);
+  });
+});

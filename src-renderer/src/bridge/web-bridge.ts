@@ -4,6 +4,11 @@
  * Requests made before the socket opens wait in a queue; when the socket closes, every
  * pending request fails with code `disconnected` and later ones fail at once, because the
  * app's state can no longer be trusted to be current. The UI shows the status.
+ *
+ * Taking over what early-socket.ts started, it settles the requests that script sent with
+ * the answers main gave meanwhile (or gives later): the first request of the app on each of
+ * those channels gets that answer instead of asking again. Events that came before the app
+ * listened go, in order, to the first listener of their channel.
  */
 import {
   bridgeFrom,
@@ -12,6 +17,7 @@ import {
   type WebRequestFrame,
 } from '../../../src-main/ipc/bridge.js';
 import { AppError, type Reply } from '../../../src-main/ipc/contract.js';
+import type { EarlyStart } from './early-socket';
 import { defaultIpcUrl } from './ipc-url';
 
 export type TransportStatus =
@@ -24,6 +30,8 @@ export interface WebBridgeOptions {
   readonly url?: string;
   /** Injected by tests; the browser's WebSocket otherwise. */
   readonly createSocket?: (url: string) => WebSocket;
+  /** What early-socket.ts started: its socket is used instead of a new one. */
+  readonly early?: EarlyStart;
   readonly onStatus?: (status: TransportStatus) => void;
 }
 
@@ -55,12 +63,28 @@ interface Pending {
 
 export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   const url = options.url ?? defaultIpcUrl(window.location);
-  const socket = (options.createSocket ?? ((target) => new WebSocket(target)))(url);
+  const early = options.early;
+  const socket =
+    early?.socket ?? (options.createSocket ?? ((target) => new WebSocket(target)))(url);
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  /** Events that came before anyone listened (early-socket.ts kept them), by channel. */
+  const unheard = new Map<string, unknown[]>();
+  /** Answers to early-socket.ts's requests, by channel, for the app's first ask. */
+  const prefetched = new Map<string, Promise<Reply>>();
   let nextId = 1;
   let closed: string | undefined;
+
+  for (const { id, channel } of early?.requests ?? []) {
+    prefetched.set(
+      channel,
+      new Promise<Reply>((resolve, reject) => pending.set(id, { resolve, reject })),
+    );
+    // Taken only by a request that asks for it; never an unhandled rejection meanwhile.
+    prefetched.get(channel)!.catch(() => {});
+    nextId = Math.max(nextId, id + 1);
+  }
 
   const report = (status: TransportStatus) => options.onStatus?.(status);
   report({ kind: 'connecting' });
@@ -71,11 +95,11 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   };
   socket.addEventListener('open', opened);
 
-  socket.addEventListener('message', (event: MessageEvent) => {
-    if (typeof event.data !== 'string') return;
+  const onMessage = (data: unknown, kept = false) => {
+    if (typeof data !== 'string') return;
     let frame: WebServerFrame;
     try {
-      const parsed = WebServerFrame.safeParse(withVoidValue(JSON.parse(event.data)));
+      const parsed = WebServerFrame.safeParse(withVoidValue(JSON.parse(data)));
       if (!parsed.success) return;
       frame = parsed.data;
     } catch {
@@ -87,8 +111,19 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
       waiter?.resolve(frame.reply);
       return;
     }
+    if (kept) {
+      const waiting = unheard.get(frame.channel);
+      if (waiting) waiting.push(frame.payload);
+      else unheard.set(frame.channel, [frame.payload]);
+      return;
+    }
     for (const listener of listeners.get(frame.channel) ?? []) listener(frame.payload);
-  });
+  };
+  socket.addEventListener('message', (event: MessageEvent) => onMessage(event.data));
+  if (early) {
+    early.stop();
+    for (const message of early.messages) onMessage(message, true);
+  }
 
   const shut = (reason: string) => {
     if (closed !== undefined) return;
@@ -110,6 +145,11 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   else if (socket.readyState === CLOSED) shut('the connection dropped');
 
   const invoke = (channel: string, input: unknown): Promise<unknown> => {
+    const answer = input === undefined ? prefetched.get(channel) : undefined;
+    if (answer) {
+      prefetched.delete(channel);
+      return answer;
+    }
     if (closed !== undefined) {
       return Promise.reject(new AppError('disconnected', `${DISCONNECTED_MESSAGE}: ${closed}`));
     }
@@ -127,6 +167,14 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
     let set = listeners.get(channel);
     if (!set) listeners.set(channel, (set = new Set()));
     set.add(listener);
+    const missed = unheard.get(channel);
+    if (missed) {
+      unheard.delete(channel);
+      // After the caller's subscription returns, as any later event would come.
+      queueMicrotask(() => {
+        for (const payload of missed) if (set.has(listener)) listener(payload);
+      });
+    }
     return () => {
       set.delete(listener);
     };
