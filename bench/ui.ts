@@ -16,8 +16,9 @@
  * plain Node serving a page with nothing but the home's button, what Node and Chromium cost
  * before any of the app, and the same button made by React, what React adds (`--starts-only`
  * measures the starts alone). Each start's page phases (its HTML, scripts in, scripts run,
- * the IPC socket open, main's first message, first paint, interactive) are printed too. With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with
- * `git archive` to a temporary folder and built there with this checkout's node_modules) or
+ * the IPC socket open, main's first message, first paint, interactive) are printed too.
+ * With `--baseline REF` (a git ref, e.g. `main`: its tree is exported with `git archive` to
+ * a temporary folder and built there with this checkout's node_modules) or
  * `--baseline DIR` (a built checkout) every figure is taken for both builds in the same run,
  * condition by condition, so a busy machine weighs on both sides alike.
  */
@@ -437,9 +438,10 @@ interface Start {
 /**
  * Where a start's page spent its time, in ms from the navigation's start (the page's own
  * clock), read after the home is interactive: when the page's HTML had arrived, when the
- * first of its scripts (and styles) was asked for and when the last had arrived, when they had run (DOMContentLoaded), when the IPC socket opened and brought
- * its first message, the first paint, and the interactive home. A phase the page has not
- * (the floor has no scripts and no socket) is undefined.
+ * first of its scripts (and styles) was asked for and when the last had arrived, when they
+ * had run (DOMContentLoaded), when the IPC socket opened and brought its first message, the
+ * first paint, and the interactive home. A phase the page has not (the floor has no scripts
+ * and no socket) is undefined.
  */
 interface PagePhases {
   readonly html?: number;

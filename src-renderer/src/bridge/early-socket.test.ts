@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { requests } from '../../../src-main/ipc/contract.js';
-import type { TunnelDeskApi } from '../../../src-main/ipc/contract.js';
+import { requests, type TunnelDeskApi } from '../../../src-main/ipc/contract.js';
 import { connectStores } from '../hooks/use-push-events';
 import { defaultIpcUrl } from './ipc-url';
 

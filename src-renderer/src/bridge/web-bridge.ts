@@ -77,12 +77,10 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   let closed: string | undefined;
 
   for (const { id, channel } of early?.requests ?? []) {
-    prefetched.set(
-      channel,
-      new Promise<Reply>((resolve, reject) => pending.set(id, { resolve, reject })),
-    );
+    const answer = new Promise<Reply>((resolve, reject) => pending.set(id, { resolve, reject }));
     // Taken only by a request that asks for it; never an unhandled rejection meanwhile.
-    prefetched.get(channel)!.catch(() => {});
+    answer.catch(() => {});
+    prefetched.set(channel, answer);
     nextId = Math.max(nextId, id + 1);
   }
 
