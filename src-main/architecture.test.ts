@@ -128,6 +128,26 @@ describe('the architecture', () => {
     ).toEqual([]);
   });
 
+  it("starts the renderer without zod: main checks what it sends, and the source picker's check loads with its view", () => {
+    const { modules, packages } = loadedWith('src-renderer/src/main.tsx');
+    // The walk does reach the transports, the client and the home: the rule is not vacuous.
+    for (const path of [
+      'src-renderer/src/bridge/web-bridge.ts',
+      'src-main/ipc/bridge.ts',
+      'src-main/ipc/app-error.ts',
+      'src-renderer/src/components/tunnels/TunnelsHome.tsx',
+      // It once brought the contract's schemas for the source picker's check.
+      'src-renderer/src/lib/aws-source.ts',
+    ]) {
+      expect(modules).toContain(path);
+    }
+    expect(packages).toContain('react');
+    expect(packages).not.toContain('zod');
+    for (const path of ['src-main/ipc/contract.ts', 'src-main/ipc/web-frames.ts']) {
+      expect(modules).not.toContain(path);
+    }
+  });
+
   it('keeps Electron to the shell', () => {
     const outside = productFiles
       .filter((path) => !path.startsWith('src-main/electron/'))

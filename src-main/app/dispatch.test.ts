@@ -1,14 +1,15 @@
 /**
  * The one entry of requests into main: unknown channels and malformed payloads are refused
  * with a message naming the field, before any handler runs; handler failures come back as
- * values, never as exceptions across the transport.
+ * values, never as exceptions across the transport; an answer or an event that breaks the
+ * contract never leaves main (the renderer does not check again).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TunnelService } from '../core/service/tunnel-service.js';
 import { waitFor } from '../core/test-support/local-servers.js';
-import { requests } from '../ipc/contract.js';
+import { requests, type RequestHandlers } from '../ipc/contract.js';
 import type { TunnelDeskApp } from './app.js';
-import { dispatch } from './dispatch.js';
+import { checkEvent, dispatch } from './dispatch.js';
 import { testApp } from './test-support/test-environment.js';
 
 const cleanup: { close?: () => Promise<void>; shutdown?: () => Promise<void> }[] = [];
@@ -115,5 +116,43 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'invalid-input', field: 'target.region' },
     });
+  });
+
+  it("answers a handler's value that breaks the contract as a failure, never the value, and logs it", async () => {
+    const the = app();
+    const handlers = {
+      getAppInfo: () => ({ version: '1.0.0', runtime: 'web', platform: 'linux', extra: 1 }),
+    } as unknown as RequestHandlers;
+    const reply = await dispatch(handlers, requests.getAppInfo.channel, undefined, the.logger);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'failed' } });
+    if (reply.ok) return;
+    expect(reply.error.message).toMatch(
+      /^main answered renderer:get-app-info with a malformed value: /,
+    );
+    expect(JSON.stringify(reply)).not.toContain('"extra":1');
+    expect(the.getLogs().map((entry) => entry.message)).toContainEqual(
+      expect.stringMatching(/^renderer:get-app-info answered a malformed value: /),
+    );
+  });
+
+  it('passes the events that match the contract, and drops and logs one that does not', () => {
+    const the = app();
+    expect(checkEvent('logs', [], the.logger)).toBe(true);
+    expect(
+      checkEvent(
+        'logs',
+        [{ seq: 1, time: 2, level: 4, scope: 'app', message: 'fine' }],
+        the.logger,
+      ),
+    ).toBe(true);
+    expect(
+      checkEvent('logs', [{ seq: 1, time: 2, level: 9, scope: 'app', message: 'x' }], the.logger),
+    ).toBe(false);
+    expect(checkEvent('stats', { at: 'now', sessions: [] }, the.logger)).toBe(false);
+    const logged = the.getLogs().map((entry) => entry.message);
+    expect(logged).toContainEqual(
+      expect.stringMatching(/^dropped a malformed logs event: \[0\]\.level: /),
+    );
+    expect(logged).toContainEqual(expect.stringMatching(/^dropped a malformed stats event: at: /));
   });
 });

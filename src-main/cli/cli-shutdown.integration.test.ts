@@ -32,7 +32,7 @@ import {
 import { RawPeer } from '../core/test-support/raw-peer.js';
 import { captureSecret } from '../core/test-support/log-capture.mjs';
 import { debugLogger, plainDestinationConfig, token } from '../core/test-support/tunnel-harness.js';
-import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
+import { WEB_IPC_PATH, WebServerFrame } from '../ipc/web-frames.js';
 import { requests, SessionView } from '../ipc/contract.js';
 
 const cleanup: Closable[] = [];

@@ -8,6 +8,7 @@ import type { TunnelDeskApp } from '../app/app.js';
 import type { Logger } from '../core/log/logger.js';
 import { events, requests } from '../ipc/contract.js';
 import { handleIpcRequest, shouldSendEvent, type TrustedWindow } from './ipc-policy.js';
+import { checkEvent } from '../app/dispatch.js';
 
 /**
  * Handles every request channel of the contract. `trusted` is asked on every request, so
@@ -29,11 +30,15 @@ export function registerRequestHandlers(
   };
 }
 
-/** Sends the app's events to the window, if it shows the app. Returns the unsubscribe function. */
+/**
+ * Sends the app's events to the window, if it shows the app, each checked against the
+ * contract first (`checkEvent`). Returns the unsubscribe function.
+ */
 export function forwardAppEvents(
   app: TunnelDeskApp,
   window: () => BrowserWindow | undefined,
   appUrl: string,
+  log: Logger,
 ): () => void {
   return app.subscribe((name, payload) => {
     const target = window();
@@ -47,7 +52,7 @@ export function forwardAppEvents(
           minimized: target.isMinimized(),
           url: target.webContents.getURL(),
         };
-    if (!shouldSendEvent(name, state, appUrl)) return;
+    if (!shouldSendEvent(name, state, appUrl) || !checkEvent(name, payload, log)) return;
     target.webContents.send(events[name].channel, payload);
   });
 }

@@ -108,7 +108,7 @@ async function start(): Promise<void> {
         : undefined,
     log,
   );
-  forwardAppEvents(tunnelDesk, () => mainWindow, paths.appUrl);
+  forwardAppEvents(tunnelDesk, () => mainWindow, paths.appUrl, log);
 
   // Tunnels belong to the window the operator sees: closing it quits (and closes them),
   // on macOS too, rather than leaving ports open behind a Dock icon.

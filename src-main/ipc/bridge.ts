@@ -3,21 +3,22 @@
  * through contextBridge, browser mode over a WebSocket), and the client the renderer builds
  * on it. A bridge answers every request with a Reply (errors are values: an Error object
  * does not survive contextBridge with its fields); the client unwraps replies into values or
- * thrown AppErrors and validates every output and event against the contract.
+ * thrown AppErrors.
+ *
+ * No schema here, and no zod: the renderer loads this module at start. What main sends was
+ * checked against the contract before it left (app/dispatch.ts), so the client takes it as
+ * it comes; main is the side that distrusts, never the renderer.
  */
-import { z } from 'zod';
+import { AppError } from './app-error.js';
 import {
-  AppError,
+  EVENT_CHANNELS,
   eventMethodName,
-  events,
-  Reply,
-  requests,
+  REQUEST_CHANNELS,
   type EventMethodName,
   type EventName,
-  type RequestInput,
   type RequestName,
-  type TunnelDeskApi,
-} from './contract.js';
+} from './contract-values.js';
+import type { Reply, RequestInput, TunnelDeskApi } from './contract.js';
 
 /** What a transport provides: one named function per request and per event. */
 export type TunnelDeskBridge = {
@@ -32,66 +33,30 @@ export function bridgeFrom(
   listen: (channel: string, listener: (payload: unknown) => void) => () => void,
 ): TunnelDeskBridge {
   const bridge: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(requests)) {
-    bridge[name] = (input: unknown) => invoke(spec.channel, input);
+  for (const [name, channel] of Object.entries(REQUEST_CHANNELS)) {
+    bridge[name] = (input: unknown) => invoke(channel, input);
   }
-  for (const [name, spec] of Object.entries(events)) {
+  for (const [name, channel] of Object.entries(EVENT_CHANNELS)) {
     bridge[eventMethodName(name as EventName)] = (listener: (payload: unknown) => void) =>
-      listen(spec.channel, listener);
+      listen(channel, listener);
   }
   return bridge as TunnelDeskBridge;
 }
 
-/** The renderer's API over a bridge: values or AppErrors, every payload checked. */
-export function createClient(
-  bridge: TunnelDeskBridge,
-  onInvalidEvent: (name: EventName, error: string) => void = () => {},
-): TunnelDeskApi {
+/** The renderer's API over a bridge: values, or AppErrors thrown. */
+export function createClient(bridge: TunnelDeskBridge): TunnelDeskApi {
   const api: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(requests) as [
-    RequestName,
-    (typeof requests)[RequestName],
-  ][]) {
+  for (const name of Object.keys(REQUEST_CHANNELS) as RequestName[]) {
+    const call = bridge[name] as (input: unknown) => Promise<Reply>;
     api[name] = async (input: unknown) => {
-      const call = bridge[name] as (input: unknown) => Promise<unknown>;
-      const reply = Reply.parse(await call(input));
+      const reply = await call(input);
       if (!reply.ok) throw AppError.fromShape(reply.error);
-      const output = (spec.output as z.ZodType).safeParse(reply.value);
-      if (!output.success) {
-        throw new AppError(
-          'failed',
-          `main answered ${spec.channel} with a malformed value: ${output.error.message}`,
-        );
-      }
-      return output.data;
+      return reply.value;
     };
   }
-  for (const [name, spec] of Object.entries(events) as [EventName, (typeof events)[EventName]][]) {
+  for (const name of Object.keys(EVENT_CHANNELS) as EventName[]) {
     const method = eventMethodName(name);
-    api[method] = (listener: (payload: unknown) => void) =>
-      (bridge[method] as (l: (payload: unknown) => void) => () => void)((payload) => {
-        const parsed = (spec.payload as z.ZodType).safeParse(payload);
-        if (parsed.success) listener(parsed.data);
-        else onInvalidEvent(name, parsed.error.message);
-      });
+    api[method] = bridge[method];
   }
   return api as TunnelDeskApi;
 }
-
-// ---- browser mode's WebSocket frames ------------------------------------------------------------
-
-export { WEB_IPC_PATH } from './web-ipc-path.js';
-
-export const WebRequestFrame = z.strictObject({
-  kind: z.literal('request'),
-  id: z.number().int().nonnegative(),
-  channel: z.string().max(100),
-  input: z.unknown().optional(),
-});
-export type WebRequestFrame = z.infer<typeof WebRequestFrame>;
-
-export const WebServerFrame = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('reply'), id: z.number(), reply: Reply }),
-  z.strictObject({ kind: z.literal('event'), channel: z.string(), payload: z.unknown() }),
-]);
-export type WebServerFrame = z.infer<typeof WebServerFrame>;

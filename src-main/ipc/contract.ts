@@ -1,14 +1,39 @@
 /**
  * The one IPC contract between the renderer and main: every request the renderer invokes
  * and every event main pushes, with a runtime schema for each payload. The Electron preload
- * and the browser-mode bridge are two transports of this contract; main validates every
- * request here before a handler sees it, and the renderer validates every event.
+ * and the browser-mode bridge are two transports of this contract. Main checks both
+ * directions here (app/dispatch.ts): every request before a handler sees it, every answer
+ * and event before it leaves. The renderer trusts what main sends and loads none of these
+ * schemas: only the contract's types, and the values without a schema (contract-values.ts,
+ * app-error.ts), which this module re-exports for main.
  *
  * This module imports nothing from Electron, Node or the UI, so both sides can load it.
  * Channel names say their direction: `renderer:` requests, `main:` events.
  */
 import './zod-setup.js';
 import { z } from 'zod';
+import { APP_ERROR_CODES, type AppErrorShape as AppErrorShapeType } from './app-error.js';
+import {
+  CONNECTIONS_PAGE_MAX,
+  EVENT_CHANNELS,
+  REQUEST_CHANNELS,
+  type EventMethodName,
+  type EventName,
+  type RequestName,
+} from './contract-values.js';
+
+export { AppError, CREDENTIAL_ERROR_CODES, type AppErrorFacts } from './app-error.js';
+export {
+  CONNECTIONS_PAGE_MAX,
+  EVENT_CHANNELS,
+  eventMethodName,
+  HISTORY_POINTS,
+  REQUEST_CHANNELS,
+  sameConnectionRow,
+  type EventMethodName,
+  type EventName,
+  type RequestName,
+} from './contract-values.js';
 
 // ---- shared shapes --------------------------------------------------------------------------
 
@@ -286,30 +311,6 @@ export const ConnectionStats = z.strictObject({
 });
 export type ConnectionStats = z.infer<typeof ConnectionStats>;
 
-/** Every field of a connection's row: two rows equal in these show the same. */
-const CONNECTION_FIELDS = [
-  'key',
-  'serviceId',
-  'streamId',
-  'connectionId',
-  'state',
-  'openedAt',
-  'closedAt',
-  'peer',
-  'bytesIn',
-  'bytesOut',
-  'bytesInPerSecond',
-  'bytesOutPerSecond',
-] as const satisfies readonly (keyof ConnectionStats)[];
-
-/**
- * Whether two rows are the same connection with the same figures: main leaves such a row
- * out of a page (`null`), and the renderer keeps its old object for it (no re-render).
- */
-export function sameConnectionRow(a: ConnectionStats, b: ConnectionStats): boolean {
-  return CONNECTION_FIELDS.every((field) => a[field] === b[field]);
-}
-
 /**
  * A service's figures. Its connections are not here: a thousand of them, four times a
  * second, to every view, cost more than the tunnel's own traffic; a view that lists them asks
@@ -333,9 +334,6 @@ export const SessionStats = z.strictObject({
   ...Rates,
 });
 export type SessionStats = z.infer<typeof SessionStats>;
-
-/** The most rows one `connections` request returns: a screenful and its margins. */
-export const CONNECTIONS_PAGE_MAX = 200;
 
 /**
  * A window of a tunnel's connections, in the order the live view lists them: live ones
@@ -388,9 +386,6 @@ export const HistoryPoint = z.strictObject({
   bytesOutPerSecond: z.number(),
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
-
-/** Points of tunnel history main keeps and the renderer shows: one a second, ten minutes. */
-export const HISTORY_POINTS = 600;
 
 export const LogEntry = z.strictObject({
   seq: z.number(),
@@ -535,10 +530,14 @@ const Empty = z.void();
 
 /** Every request: its channel, the input main accepts, and the output the renderer gets. */
 export const requests = {
-  getAppInfo: { channel: 'renderer:get-app-info', input: Empty, output: AppInfo },
-  listSessions: { channel: 'renderer:list-sessions', input: Empty, output: z.array(SessionView) },
+  getAppInfo: { channel: REQUEST_CHANNELS.getAppInfo, input: Empty, output: AppInfo },
+  listSessions: {
+    channel: REQUEST_CHANNELS.listSessions,
+    input: Empty,
+    output: z.array(SessionView),
+  },
   openSandbox: {
-    channel: 'renderer:open-sandbox',
+    channel: REQUEST_CHANNELS.openSandbox,
     input: z.strictObject({
       deviceName: z.string().min(1).max(128).optional(),
       services: z.array(ServiceMapping).min(1).max(3),
@@ -546,7 +545,7 @@ export const requests = {
     output: SessionView,
   },
   connectWithToken: {
-    channel: 'renderer:connect-with-token',
+    channel: REQUEST_CHANNELS.connectWithToken,
     input: z.strictObject({
       name: z.string().max(128).optional(),
       /** Secret: kept in main, never sent back. */
@@ -565,7 +564,7 @@ export const requests = {
   },
   /** The form's CA file or folder, checked as typed: how many certificates it holds. */
   checkCaPath: {
-    channel: 'renderer:check-ca-path',
+    channel: REQUEST_CHANNELS.checkCaPath,
     input: z.strictObject({ path: z.string().max(4096) }),
     output: z.discriminatedUnion('ok', [
       z.strictObject({ ok: z.literal(true), certificates: z.number() }),
@@ -577,33 +576,33 @@ export const requests = {
    * Browser mode has none (`unsupported`): its form takes the path as text.
    */
   pickCaPath: {
-    channel: 'renderer:pick-ca-path',
+    channel: REQUEST_CHANNELS.pickCaPath,
     input: z.strictObject({ kind: z.enum(['file', 'folder']) }),
     output: z.strictObject({ path: z.string().nullable() }),
   },
   closeSession: {
-    channel: 'renderer:close-session',
+    channel: REQUEST_CHANNELS.closeSession,
     input: z.strictObject({ sessionId: SessionId }),
     output: Empty,
   },
   forgetSession: {
-    channel: 'renderer:forget-session',
+    channel: REQUEST_CHANNELS.forgetSession,
     input: z.strictObject({ sessionId: SessionId }),
     output: Empty,
   },
   /** "Clear closed" on the tunnels home: forgets every closed session, says how many. */
   forgetClosedSessions: {
-    channel: 'renderer:forget-closed-sessions',
+    channel: REQUEST_CHANNELS.forgetClosedSessions,
     input: Empty,
     output: z.strictObject({ forgotten: z.number() }),
   },
   reconnectNow: {
-    channel: 'renderer:reconnect-now',
+    channel: REQUEST_CHANNELS.reconnectNow,
     input: z.strictObject({ sessionId: SessionId }),
     output: Empty,
   },
   checkMapping: {
-    channel: 'renderer:check-mapping',
+    channel: REQUEST_CHANNELS.checkMapping,
     input: z.strictObject({
       serviceId: z.string().max(200),
       port: z.string().max(20),
@@ -618,7 +617,7 @@ export const requests = {
   },
   /** The connect form's Region or Endpoint, checked as typed by the CLI's own rules. */
   checkTarget: {
-    channel: 'renderer:check-target',
+    channel: REQUEST_CHANNELS.checkTarget,
     input: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('region'), region: z.string().max(300) }),
       z.strictObject({ kind: z.literal('endpoint'), endpoint: z.string().max(300) }),
@@ -629,22 +628,22 @@ export const requests = {
     ]),
   },
   updateMapping: {
-    channel: 'renderer:update-mapping',
+    channel: REQUEST_CHANNELS.updateMapping,
     input: z.strictObject({ sessionId: SessionId, mapping: ServiceMapping }),
     output: ListenerView,
   },
   parseMappingFile: {
-    channel: 'renderer:parse-mapping-file',
+    channel: REQUEST_CHANNELS.parseMappingFile,
     input: z.strictObject({ fileName: z.string().max(300), text: z.string().max(1_000_000) }),
     output: z.array(ServiceMapping),
   },
   exportMappingFile: {
-    channel: 'renderer:export-mapping-file',
+    channel: REQUEST_CHANNELS.exportMappingFile,
     input: z.strictObject({ sessionId: SessionId }),
     output: z.strictObject({ fileName: z.string(), text: z.string() }),
   },
   openInBrowser: {
-    channel: 'renderer:open-in-browser',
+    channel: REQUEST_CHANNELS.openInBrowser,
     input: z.strictObject({
       sessionId: SessionId,
       serviceId: ServiceId,
@@ -657,46 +656,46 @@ export const requests = {
     output: z.strictObject({ url: z.string(), openedBy: z.enum(['app', 'renderer']) }),
   },
   openSsh: {
-    channel: 'renderer:open-ssh',
+    channel: REQUEST_CHANNELS.openSsh,
     input: z.strictObject({ sessionId: SessionId, serviceId: ServiceId, user: z.string().max(64) }),
     output: z.strictObject({ command: z.string(), terminal: z.string() }),
   },
   getSshCommand: {
-    channel: 'renderer:get-ssh-command',
+    channel: REQUEST_CHANNELS.getSshCommand,
     input: z.strictObject({ sessionId: SessionId, serviceId: ServiceId, user: z.string().max(64) }),
     output: z.strictObject({ command: z.string() }),
   },
   /** The rows a connections list shows; a live view asks again every stats tick. */
   connections: {
-    channel: 'renderer:connections',
+    channel: REQUEST_CHANNELS.connections,
     input: ConnectionsQuery,
     output: ConnectionsPage,
   },
   getHistory: {
-    channel: 'renderer:get-history',
+    channel: REQUEST_CHANNELS.getHistory,
     input: z.strictObject({ sessionId: SessionId }),
     output: z.array(HistoryPoint),
   },
-  getLogs: { channel: 'renderer:get-logs', input: Empty, output: z.array(LogEntry) },
-  getSettings: { channel: 'renderer:get-settings', input: Empty, output: Settings },
+  getLogs: { channel: REQUEST_CHANNELS.getLogs, input: Empty, output: z.array(LogEntry) },
+  getSettings: { channel: REQUEST_CHANNELS.getSettings, input: Empty, output: Settings },
   updateSettings: {
-    channel: 'renderer:update-settings',
+    channel: REQUEST_CHANNELS.updateSettings,
     input: Settings.partial(),
     output: Settings,
   },
   // ---- AWS: profiles, things, tunnels (AWS or the sandbox, through the same API) ----------
   listProfiles: {
-    channel: 'renderer:list-profiles',
+    channel: REQUEST_CHANNELS.listProfiles,
     input: Empty,
     output: z.array(ProfileInfo),
   },
   getIdentity: {
-    channel: 'renderer:get-identity',
+    channel: REQUEST_CHANNELS.getIdentity,
     input: z.strictObject({ source: AwsSource }),
     output: CallerIdentity,
   },
   listThings: {
-    channel: 'renderer:list-things',
+    channel: REQUEST_CHANNELS.listThings,
     input: z.strictObject({
       source: AwsSource,
       namePrefix: z.string().max(128).optional(),
@@ -710,18 +709,18 @@ export const requests = {
     output: z.strictObject({ things: z.array(ThingInfo), nextToken: z.string().nullable() }),
   },
   describeThing: {
-    channel: 'renderer:describe-thing',
+    channel: REQUEST_CHANNELS.describeThing,
     input: z.strictObject({ source: AwsSource, thingName: ThingName }),
     output: ThingInfo,
   },
   /** The ~/.ssh/config block that reaches a thing through `tunneldesk connect --stdio`. */
   getSshConfig: {
-    channel: 'renderer:get-ssh-config',
+    channel: REQUEST_CHANNELS.getSshConfig,
     input: z.strictObject({ source: AwsSource, thingName: ThingName }),
     output: z.strictObject({ config: z.string() }),
   },
   getServiceDefaults: {
-    channel: 'renderer:get-service-defaults',
+    channel: REQUEST_CHANNELS.getServiceDefaults,
     input: z.strictObject({
       thingName: ThingName,
       thingTypeName: z.string().max(128).nullable().optional(),
@@ -729,7 +728,7 @@ export const requests = {
     output: z.array(ServiceMapping),
   },
   openTunnel: {
-    channel: 'renderer:open-tunnel',
+    channel: REQUEST_CHANNELS.openTunnel,
     input: z.strictObject({
       source: AwsSource,
       thingName: ThingName,
@@ -754,12 +753,12 @@ export const requests = {
     }),
   },
   describeTunnel: {
-    channel: 'renderer:describe-tunnel',
+    channel: REQUEST_CHANNELS.describeTunnel,
     input: z.strictObject({ source: AwsSource, tunnelId: TunnelId }),
     output: TunnelDetails,
   },
   listTunnels: {
-    channel: 'renderer:list-tunnels',
+    channel: REQUEST_CHANNELS.listTunnels,
     input: z.strictObject({
       source: AwsSource,
       thingName: ThingName.optional(),
@@ -771,7 +770,7 @@ export const requests = {
     output: z.strictObject({ tunnels: z.array(TunnelSummary), nextToken: z.string().nullable() }),
   },
   closeTunnel: {
-    channel: 'renderer:close-tunnel',
+    channel: REQUEST_CHANNELS.closeTunnel,
     input: z.strictObject({
       source: AwsSource,
       tunnelId: TunnelId,
@@ -781,13 +780,13 @@ export const requests = {
     output: Empty,
   },
   rotateSourceToken: {
-    channel: 'renderer:rotate-source-token',
+    channel: REQUEST_CHANNELS.rotateSourceToken,
     input: z.strictObject({ sessionId: SessionId }),
     output: SessionView,
   },
   // ---- tunnels kept across a restart (the OS keychain holds their tokens) -----------------
   listSavedTunnels: {
-    channel: 'renderer:list-saved-tunnels',
+    channel: REQUEST_CHANNELS.listSavedTunnels,
     input: Empty,
     output: z.array(SavedTunnel),
   },
@@ -797,35 +796,39 @@ export const requests = {
    * ends the session with the reason, and the record is forgotten too.
    */
   reconnectSavedTunnel: {
-    channel: 'renderer:reconnect-saved-tunnel',
+    channel: REQUEST_CHANNELS.reconnectSavedTunnel,
     input: z.strictObject({ tunnelId: TunnelId }),
     output: SessionView,
   },
   /** Forgets a saved tunnel's tokens; the tunnel itself stays open in AWS. */
   forgetSavedTunnel: {
-    channel: 'renderer:forget-saved-tunnel',
+    channel: REQUEST_CHANNELS.forgetSavedTunnel,
     input: z.strictObject({ tunnelId: TunnelId }),
     output: Empty,
   },
-} as const satisfies Record<string, RequestSpec>;
+} as const satisfies {
+  readonly [K in RequestName]: RequestSpec & { readonly channel: (typeof REQUEST_CHANNELS)[K] };
+};
 
 // ---- events: main -> renderer ------------------------------------------------------------------
 
 export const events = {
   /** Sessions were added, removed, or changed state, listeners or services. */
-  sessions: { channel: 'main:sessions', payload: z.array(SessionView) },
+  sessions: { channel: EVENT_CHANNELS.sessions, payload: z.array(SessionView) },
   /**
    * Live figures of every open session, a few times a second: per tunnel and per service,
    * never per connection (see `connections`).
    */
   stats: {
-    channel: 'main:stats',
+    channel: EVENT_CHANNELS.stats,
     payload: z.strictObject({ at: z.number(), sessions: z.array(SessionStats) }),
   },
   /** New log lines, batched. */
-  logs: { channel: 'main:logs', payload: z.array(LogEntry) },
-  settings: { channel: 'main:settings', payload: Settings },
-} as const satisfies Record<string, EventSpec>;
+  logs: { channel: EVENT_CHANNELS.logs, payload: z.array(LogEntry) },
+  settings: { channel: EVENT_CHANNELS.settings, payload: Settings },
+} as const satisfies {
+  readonly [K in EventName]: EventSpec & { readonly channel: (typeof EVENT_CHANNELS)[K] };
+};
 
 // ---- types derived from the tables -----------------------------------------------------------
 
@@ -840,8 +843,6 @@ export interface EventSpec {
   readonly payload: z.ZodType;
 }
 
-export type RequestName = keyof typeof requests;
-export type EventName = keyof typeof events;
 export type RequestInput<K extends RequestName> = z.input<(typeof requests)[K]['input']>;
 export type RequestOutput<K extends RequestName> = z.output<(typeof requests)[K]['output']>;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]['payload']>;
@@ -854,9 +855,6 @@ export type RequestHandlers = {
   [K in RequestName]: (input: HandlerInput<K>) => Promise<RequestOutput<K>> | RequestOutput<K>;
 };
 
-/** `onSessions`, `onStats`, ... */
-export type EventMethodName<K extends EventName> = `on${Capitalize<K>}`;
-
 /** What the renderer calls: one named function per request and per event. */
 export type TunnelDeskApi = {
   [K in RequestName]: (input: RequestInput<K>) => Promise<RequestOutput<K>>;
@@ -866,68 +864,10 @@ export type TunnelDeskApi = {
   ) => () => void;
 };
 
-export function eventMethodName<K extends EventName>(name: K): EventMethodName<K> {
-  return `on${name[0]!.toUpperCase()}${name.slice(1)}` as EventMethodName<K>;
-}
-
 // ---- errors and the envelope every transport carries -----------------------------------------
 
-/**
- * A failure a handler reports to the operator. `code` is stable, one of a closed set;
- * `message` says what was wrong and what is allowed; `field` names the input field when one
- * is to blame; `command` is the one command that fixes it, where there is one (sso-expired:
- * `aws sso login --profile X`), and `action` the IAM action refused (access-denied). The UI
- * reads `command` and `action` from here, never out of the message.
- *
- * Codes: `invalid-input` (the payload broke the contract), `not-found` (no such session or
- * service), `invalid-mapping`, `port-in-use`, `unsupported` (not possible in this runtime),
- * `launch-failed` (a program could not start), `no-display` (Linux without DISPLAY or
- * WAYLAND_DISPLAY: no terminal window can appear), `no-terminal` (none installed),
- * `terminal-exited` (the terminal failed at once); these carry the ssh line in `command`,
- * `forbidden` (an IPC message from an untrusted sender), `failed` (anything else),
- * `disconnected` (raised by browser mode's transport in the renderer, not by main: the WebSocket
- * to the app closed, so the request was not answered or not sent).
- * AWS requests add: `not-found` (no such thing or tunnel), `no-credentials` (the message
- * says how to configure them), `sso-expired` (it gives the exact `aws sso login --profile X`),
- * `credentials-rejected`, `access-denied` (it names the IAM action), `throttled` (after
- * retries with backoff), `tunnel-limit`, `invalid-request`, `network`, `aws-failed`.
- * Saved tunnels add: `tunnel-closed` (a saved tunnel closed meanwhile: it cannot reconnect).
- */
-export const AppErrorCode = z.enum([
-  'invalid-input',
-  'not-found',
-  'invalid-mapping',
-  'port-in-use',
-  'unsupported',
-  'launch-failed',
-  'no-display',
-  'no-terminal',
-  'terminal-exited',
-  'forbidden',
-  'failed',
-  'disconnected',
-  'no-credentials',
-  'sso-expired',
-  'credentials-rejected',
-  'access-denied',
-  'throttled',
-  'tunnel-limit',
-  'invalid-request',
-  'network',
-  'aws-failed',
-  'tunnel-closed',
-]);
+export const AppErrorCode = z.enum(APP_ERROR_CODES);
 export type AppErrorCode = z.infer<typeof AppErrorCode>;
-
-/**
- * The codes that say a source's credentials do not work (not that one request failed): main
- * drops its cached clients for that source, and the UI points at the source picker.
- */
-export const CREDENTIAL_ERROR_CODES: ReadonlySet<AppErrorCode> = new Set([
-  'no-credentials',
-  'sso-expired',
-  'credentials-rejected',
-]);
 
 export const AppErrorShape = z.strictObject({
   code: AppErrorCode,
@@ -935,44 +875,8 @@ export const AppErrorShape = z.strictObject({
   field: z.string().nullable(),
   command: z.string().nullable(),
   action: z.string().nullable(),
-});
-export type AppErrorShape = z.infer<typeof AppErrorShape>;
-
-/** What an error knows beyond its words. */
-export interface AppErrorFacts {
-  readonly command?: string | null;
-  readonly action?: string | null;
-}
-
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  readonly command: string | null;
-  readonly action: string | null;
-  constructor(
-    readonly code: AppErrorCode,
-    message: string,
-    readonly field: string | null = null,
-    facts: AppErrorFacts = {},
-  ) {
-    super(message);
-    this.command = facts.command ?? null;
-    this.action = facts.action ?? null;
-  }
-
-  static fromShape(shape: AppErrorShape): AppError {
-    return new AppError(shape.code, shape.message, shape.field, shape);
-  }
-
-  toShape(): AppErrorShape {
-    return {
-      code: this.code,
-      message: this.message,
-      field: this.field,
-      command: this.command,
-      action: this.action,
-    };
-  }
-}
+}) satisfies z.ZodType<AppErrorShapeType>;
+export type AppErrorShape = AppErrorShapeType;
 
 /** What crosses a transport for a request: a value, or an error; never a thrown exception. */
 export const Reply = z.discriminatedUnion('ok', [
@@ -992,9 +896,13 @@ export function requestByChannel(channel: string): RequestName | undefined {
 /**
  * Formats a schema failure so that it names the field: `services[0].port: ...`. A field the
  * contract does not have is named too (`sessionId.extra`, or `extra` at the top), and a
- * failure of the payload as a whole is put on `input`.
+ * failure of the payload as a whole is put on `whole`: `input` for a request's input, what
+ * it is for anything else (main's answers and events).
  */
-export function describeSchemaError(error: z.ZodError): { message: string; field: string | null } {
+export function describeSchemaError(
+  error: z.ZodError,
+  whole = 'input',
+): { message: string; field: string | null } {
   const issue = error.issues[0];
   if (!issue) return { message: 'invalid input', field: 'input' };
   const path: PropertyKey[] = [...issue.path];
@@ -1004,6 +912,7 @@ export function describeSchemaError(error: z.ZodError): { message: string; field
     message = `not a field of this request${issue.keys.length > 1 ? ` (nor ${issue.keys.slice(1, 4).join(', ')})` : ''}`;
   } else if (
     path.length === 0 &&
+    whole === 'input' &&
     issue.code === 'invalid_type' &&
     (issue.expected === 'void' || issue.expected === 'undefined')
   ) {
@@ -1015,6 +924,6 @@ export function describeSchemaError(error: z.ZodError): { message: string; field
           typeof part === 'number' ? `[${part}]` : `${index ? '.' : ''}${String(part)}`,
         )
         .join('')
-    : 'input';
+    : whole;
   return { message: `${field}: ${message}`, field };
 }

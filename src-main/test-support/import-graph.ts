@@ -79,9 +79,18 @@ export function loadedImportsOf(path: string, text?: string): ImportEdge[] {
   return specifiers.map((specifier) => edge(path, specifier));
 }
 
-/** The file an import's target names: `x.js` is compiled from `x.ts` unless it is JavaScript. */
+/**
+ * The file an import's target names: `x.js` is compiled from `x.ts` unless it is JavaScript;
+ * the renderer's imports name no extension (`./x` is `x.ts` or `x.tsx`).
+ */
 function sourceOf(target: string): string {
-  const candidates = [target.replace(/\.js$/, '.ts'), target.replace(/\.js$/, '.tsx'), target];
+  const candidates = [
+    target.replace(/\.js$/, '.ts'),
+    target.replace(/\.js$/, '.tsx'),
+    target,
+    `${target}.ts`,
+    `${target}.tsx`,
+  ];
   return candidates.find((path) => existsSync(resolve(REPO_ROOT, path))) ?? target;
 }
 
@@ -97,7 +106,7 @@ export function loadedWith(entry: string): { modules: Set<string>; packages: Set
     modules.add(path);
     for (const { specifier, target } of loadedImportsOf(path)) {
       if (target === null) packages.add(specifier);
-      else visit(sourceOf(target));
+      else if (!target.endsWith('.css')) visit(sourceOf(target));
     }
   };
   visit(entry);

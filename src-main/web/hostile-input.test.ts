@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
 import { testApp } from '../app/test-support/test-environment.js';
 import { connect, echoRoundTrip, waitFor } from '../core/test-support/local-servers.js';
-import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
+import { WEB_IPC_PATH, WebServerFrame } from '../ipc/web-frames.js';
 import { requests } from '../ipc/contract.js';
 import { rawExchange, rawGet } from './test-support/raw-http.js';
 import { WebIpc } from './web-ipc.js';

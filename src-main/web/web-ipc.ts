@@ -11,9 +11,9 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
-import { dispatch, failure } from '../app/dispatch.js';
+import { checkEvent, dispatch, failure } from '../app/dispatch.js';
 import type { Logger } from '../core/log/logger.js';
-import { WebRequestFrame, type WebServerFrame } from '../ipc/bridge.js';
+import { WebRequestFrame, type WebServerFrame } from '../ipc/web-frames.js';
 import { AppError, events, type EventName, type Reply } from '../ipc/contract.js';
 import { describeError, type IpcEndpoint } from './web-server.js';
 
@@ -81,6 +81,7 @@ export class WebIpc implements IpcEndpoint {
     // No page open: nothing to serialise.
     if (this.clients.size === 0) return;
     try {
+      if (!checkEvent(name, payload, this.log)) return;
       const frame: WebServerFrame = { kind: 'event', channel: events[name].channel, payload };
       const text = JSON.stringify(frame);
       for (const client of this.clients) {

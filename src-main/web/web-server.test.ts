@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TunnelDeskApp } from '../app/app.js';
 import { testApp } from '../app/test-support/test-environment.js';
-import { WEB_IPC_PATH, WebServerFrame } from '../ipc/bridge.js';
+import { WEB_IPC_PATH, WebServerFrame } from '../ipc/web-frames.js';
 import { requests } from '../ipc/contract.js';
 import { WebIpc } from './web-ipc.js';
 import { WebServer } from './web-server.js';

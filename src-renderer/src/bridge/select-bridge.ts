@@ -33,7 +33,5 @@ export function selectBridge(onStatus: (status: TransportStatus) => void): Tunne
 }
 
 export function connectApi(onStatus: (status: TransportStatus) => void): TunnelDeskApi {
-  return createClient(selectBridge(onStatus), (name, error) =>
-    console.warn(`ignored a malformed ${name} event from main: ${error}`),
-  );
+  return createClient(selectBridge(onStatus));
 }

@@ -10,13 +10,10 @@
  * those channels gets that answer instead of asking again. Events that came before the app
  * listened go, in order, to the first listener of their channel.
  */
-import {
-  bridgeFrom,
-  WebServerFrame,
-  type TunnelDeskBridge,
-  type WebRequestFrame,
-} from '../../../src-main/ipc/bridge.js';
-import { AppError, type Reply } from '../../../src-main/ipc/contract.js';
+import { AppError } from '../../../src-main/ipc/app-error.js';
+import { bridgeFrom, type TunnelDeskBridge } from '../../../src-main/ipc/bridge.js';
+import type { Reply } from '../../../src-main/ipc/contract.js';
+import type { WebRequestFrame, WebServerFrame } from '../../../src-main/ipc/web-frames.js';
 import type { EarlyStart } from './early-socket';
 import { defaultIpcUrl } from './ipc-url';
 
@@ -44,16 +41,29 @@ export const DISCONNECTED_MESSAGE = 'disconnected from TunnelDesk';
 export { defaultIpcUrl } from './ipc-url';
 
 /**
- * JSON has no `undefined`: the answer to a request with no output (closeSession,
- * closeTunnel, ...) arrives as `{ ok: true }`, without the `value` the Reply schema
- * requires. Put it back, or that request would wait for ever.
+ * A frame main sent, told apart by its kind. Main built it from a Reply or an event it had
+ * checked against the contract (app/dispatch.ts), so this only routes it and sets aside
+ * text that is not a frame at all. JSON has no `undefined`: the answer to a request with no
+ * output (closeSession, closeTunnel, ...) arrives as `{ ok: true }`, with no `value`.
  */
-function withVoidValue(frame: unknown): unknown {
-  if (typeof frame !== 'object' || frame === null) return frame;
-  const { kind, reply } = frame as { kind?: unknown; reply?: unknown };
-  if (kind !== 'reply' || typeof reply !== 'object' || reply === null) return frame;
-  if ((reply as { ok?: unknown }).ok !== true || 'value' in reply) return frame;
-  return { ...frame, reply: { ...reply, value: undefined } };
+function serverFrame(data: string): WebServerFrame | undefined {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (typeof frame !== 'object' || frame === null) return undefined;
+  const { kind, id, reply, channel, payload } = frame as Record<string, unknown>;
+  if (kind === 'event' && typeof channel === 'string') return { kind, channel, payload };
+  if (kind !== 'reply' || typeof id !== 'number') return undefined;
+  if (typeof reply !== 'object' || reply === null) return undefined;
+  const { ok, value, error } = reply as Record<string, unknown>;
+  if (ok === true) return { kind, id, reply: { ok, value } };
+  if (ok === false && typeof error === 'object' && error !== null) {
+    return { kind, id, reply: { ok, error: error as Extract<Reply, { ok: false }>['error'] } };
+  }
+  return undefined;
 }
 
 interface Pending {
@@ -94,15 +104,8 @@ export function webBridge(options: WebBridgeOptions = {}): TunnelDeskBridge {
   socket.addEventListener('open', opened);
 
   const onMessage = (data: unknown, kept = false) => {
-    if (typeof data !== 'string') return;
-    let frame: WebServerFrame;
-    try {
-      const parsed = WebServerFrame.safeParse(withVoidValue(JSON.parse(data)));
-      if (!parsed.success) return;
-      frame = parsed.data;
-    } catch {
-      return;
-    }
+    const frame = typeof data === 'string' ? serverFrame(data) : undefined;
+    if (!frame) return;
     if (frame.kind === 'reply') {
       const waiter = pending.get(frame.id);
       pending.delete(frame.id);

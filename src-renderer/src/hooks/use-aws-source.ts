@@ -7,13 +7,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { toShownError } from '../lib/app-error';
-import { resolveSource, type ResolvedSource } from '../lib/aws-source';
+import type { ResolvedSource } from '../lib/aws-source';
+import { resolveSource } from '../lib/resolve-source';
 import { useSourceStore } from '../stores/source-store';
 
 export const IDENTITY_DELAY_MS = 400;
 
 /** Codes that say the source's credentials do not work (not that one request failed). */
-export { CREDENTIAL_ERROR_CODES as CREDENTIAL_ERRORS } from '../../../src-main/ipc/contract.js';
+export { CREDENTIAL_ERROR_CODES as CREDENTIAL_ERRORS } from '../../../src-main/ipc/app-error.js';
 
 /** The picked source as the contract's AwsSource, or what is missing. */
 export function useResolvedSource(): ResolvedSource {

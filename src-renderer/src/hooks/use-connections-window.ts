@@ -6,7 +6,7 @@
  * says which rows the view holds, and main leaves those out while its figures are the same.
  */
 import { useEffect, useRef } from 'react';
-import { CONNECTIONS_PAGE_MAX } from '../../../src-main/ipc/contract.js';
+import { CONNECTIONS_PAGE_MAX } from '../../../src-main/ipc/contract-values.js';
 import { useApi } from '../api/api-context';
 import { heldRows, useConnectionsStore, type ConnectionWindow } from '../stores/connections-store';
 

@@ -3,7 +3,7 @@
  * field) when main refuses, or with a plain Error when the transport broke; both become one
  * shape, and the form that sent the request decides which control `field` points at.
  */
-import { AppError, type AppErrorCode } from '../../../src-main/ipc/contract.js';
+import { AppError, type AppErrorCode } from '../../../src-main/ipc/app-error.js';
 
 export interface ShownError {
   readonly code: AppErrorCode;

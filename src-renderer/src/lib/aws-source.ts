@@ -1,14 +1,11 @@
 /**
  * Where control-plane requests go, as the operator picks it: the sandbox, or an AWS profile
  * with its region (or a region typed over it). The picked choice becomes the contract's
- * AwsSource only when it is complete and valid by the contract's own schema, so that the
+ * AwsSource only when it is complete and valid by the contract's own schema
+ * (resolve-source.ts, loaded with the views that pick a source: it brings zod), so that the
  * source picker says what is missing before main would refuse it.
  */
-import {
-  AwsSource,
-  describeSchemaError,
-  type ProfileInfo,
-} from '../../../src-main/ipc/contract.js';
+import type { AwsSource, ProfileInfo } from '../../../src-main/ipc/contract.js';
 
 export type SourceChoice =
   | { readonly kind: 'sandbox' }
@@ -48,31 +45,6 @@ export function profileOf(
 ): ProfileInfo | undefined {
   if (choice.kind !== 'aws') return undefined;
   return profiles?.find((p) => p.name === choice.profile);
-}
-
-/** The AwsSource of a choice, or what the operator still has to give. */
-export function resolveSource(
-  choice: SourceChoice,
-  profiles: readonly ProfileInfo[] | null,
-): ResolvedSource {
-  if (choice.kind === 'sandbox') return { ok: true, source: { kind: 'sandbox' }, key: 'sandbox' };
-  const region = choice.region.trim() || profileOf(choice, profiles)?.region || '';
-  if (region === '') {
-    return {
-      ok: false,
-      message:
-        choice.profile === null
-          ? 'Give a region: the environment sets none (AWS_REGION).'
-          : `Give a region: profile "${choice.profile}" names none.`,
-    };
-  }
-  const parsed = AwsSource.safeParse({
-    kind: 'aws',
-    ...(choice.profile === null ? {} : { profile: choice.profile }),
-    region,
-  });
-  if (!parsed.success) return { ok: false, message: describeSchemaError(parsed.error).message };
-  return { ok: true, source: parsed.data, key: sourceKey(parsed.data) };
 }
 
 /** How a source reads in a sentence: "the sandbox", "AWS (profile ops) in eu-west-1". */

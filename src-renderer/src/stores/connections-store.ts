@@ -8,11 +8,8 @@
  * row that leaves the window leaves nothing behind.
  */
 import { create } from 'zustand';
-import {
-  sameConnectionRow,
-  type ConnectionsPage,
-  type ConnectionStats,
-} from '../../../src-main/ipc/contract.js';
+import { sameConnectionRow } from '../../../src-main/ipc/contract-values.js';
+import type { ConnectionsPage, ConnectionStats } from '../../../src-main/ipc/contract.js';
 import { pushSample } from '../lib/ring';
 
 /** Samples per connection sparkline: 30 s at one a second. */

@@ -13,8 +13,8 @@ import type {
   SessionView,
 } from '../../../src-main/ipc/contract.js';
 /** Points of tunnel history kept: the contract's, as main keeps. */
-export { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
-import { HISTORY_POINTS } from '../../../src-main/ipc/contract.js';
+export { HISTORY_POINTS } from '../../../src-main/ipc/contract-values.js';
+import { HISTORY_POINTS } from '../../../src-main/ipc/contract-values.js';
 const SAMPLE_EVERY_MS = 1_000;
 /** Snapshots arrive every ~250 ms with jitter; a little slack keeps one sample a second. */
 const SAMPLE_SLACK_MS = 60;
