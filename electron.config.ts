@@ -80,7 +80,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      // A sandboxed preload cannot require node_modules: bundle zod and the contract in.
+      // A sandboxed preload cannot require node_modules: bundle what it imports (the bridge
+      // and the contract's channel tables; no zod, see src-main/ipc/bridge.ts).
       externalizeDeps: false,
       lib: { entry: resolve(root, 'src-main/electron/preload.ts') },
       rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },

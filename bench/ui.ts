@@ -437,6 +437,35 @@ interface Start {
   readonly page: number;
   readonly tab: number;
   readonly phases: PagePhases;
+  readonly work: PageWork;
+}
+
+/**
+ * What the page's main thread had done by the interactive home, in ms: Chromium's own
+ * counters (`Performance.getMetrics`, enabled before the navigation), which the machine's
+ * speed moves less than it moves the moments above.
+ */
+interface PageWork {
+  readonly script: number;
+  readonly tasks: number;
+  readonly layout: number;
+  readonly style: number;
+}
+
+const WORK: readonly [keyof PageWork, string, string][] = [
+  ['script', 'ScriptDuration', 'script'],
+  ['tasks', 'TaskDuration', 'all tasks'],
+  ['layout', 'LayoutDuration', 'layout'],
+  ['style', 'RecalcStyleDuration', 'style'],
+];
+
+async function pageWork(cdp: CDPSession): Promise<PageWork> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const seconds = new Map(metrics.map(({ name, value }) => [name, value]));
+  const work = Object.fromEntries(
+    WORK.map(([key, metric]) => [key, (seconds.get(metric) ?? 0) * 1_000]),
+  );
+  return work as unknown as PageWork;
 }
 
 /**
@@ -524,6 +553,8 @@ async function timeToInteractiveHome(starter: Starter, browser: Browser): Promis
   try {
     progress(`start to home: ${typeof starter === 'string' ? starter : FLOOR}`);
     await page.addInitScript(watchSockets);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
     // One check, polled every frame from the moment the page commits: no more waiting of
     // the harness's own (for the load event, then a locator, then the check) than needed.
     await page.goto(app.url, { waitUntil: 'commit' });
@@ -549,6 +580,7 @@ async function timeToInteractiveHome(starter: Starter, browser: Browser): Promis
       page: interactive - app.readyAt,
       tab,
       phases,
+      work: await pageWork(cdp),
     };
   } finally {
     await page.close();
@@ -642,6 +674,18 @@ function print(
       );
       return (values.length ? median(values).toFixed(0) : '-').padStart(12);
     });
+    console.log(`  ${label.padEnd(32)}${cells.join('')}`);
+  }
+  console.log(
+    "\nthe page's main thread by the interactive home, ms (Chromium's counters; medians)",
+  );
+  console.log(`  ${'work'.padEnd(32)}${startRows.map((s) => s.name.padStart(12)).join('')}`);
+  for (const [key, , label] of WORK) {
+    const cells = startRows.map((side) =>
+      median(side.starts.map((s) => s.work[key]))
+        .toFixed(1)
+        .padStart(12),
+    );
     console.log(`  ${label.padEnd(32)}${cells.join('')}`);
   }
   for (const side of sides) {
