@@ -3,6 +3,7 @@
  * renderer loads this module at start, and its start loads no zod (see contract-values.ts);
  * contract.ts builds the schema of its shape from these codes.
  */
+
 /**
  * A failure a handler reports to the operator. `code` is stable, one of a closed set;
  * `message` says what was wrong and what is allowed; `field` names the input field when one

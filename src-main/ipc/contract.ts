@@ -528,7 +528,7 @@ const Empty = z.void();
 
 // ---- requests: renderer -> main ----------------------------------------------------------------
 
-/** Every request: its channel, the input main accepts, and the output the renderer gets. */
+/** Every request: its channel, the input main accepts, and the output main answers with. */
 export const requests = {
   getAppInfo: { channel: REQUEST_CHANNELS.getAppInfo, input: Empty, output: AppInfo },
   listSessions: {
