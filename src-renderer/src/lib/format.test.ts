@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatLatency, formatRate } from './format';
+import { formatBytes, formatCount, formatDuration, formatLatency, formatRate } from './format';
 
 describe('formatBytes', () => {
   it('prints small counts as whole bytes', () => {
@@ -45,5 +45,13 @@ describe('formatLatency', () => {
     expect(formatLatency(null)).toBe('—');
     expect(formatLatency(3.25)).toBe('3.3 ms');
     expect(formatLatency(42.4)).toBe('42 ms');
+  });
+});
+
+describe('formatCount', () => {
+  it('prints an exact count with thousands separators, every time', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(1234567)).toBe('1,234,567');
+    expect(formatCount(999.6)).toBe('1,000');
   });
 });
