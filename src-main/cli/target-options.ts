@@ -1,13 +1,14 @@
 /**
  * The options `connect`, `ssh` and `ssh-config` share: the thing, the service, and how to
  * reach the control plane (`--profile/--region/--endpoint-url`, or `--sandbox`). Parsed
- * with node's parseArgs; every mistake is a ConfigError that names the option.
+ * with node's parseArgs (strict-args.ts); every mistake is a ConfigError that names the
+ * option.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { validateServiceId } from '../core/config/port-mapping.js';
 import { resolve } from 'node:path';
 import { SANDBOX_SSH_PORT_VARIABLE } from './cloud-access.js';
+import { parseStrict, type OptionSpecs, type OptionValues } from './strict-args.js';
 import { DEFAULT_SSH_SERVICE, type TargetChoice } from './tunnel-supply.js';
 
 /** AWS's rule for thing names. */
@@ -31,41 +32,19 @@ export interface TargetArgs {
   readonly verbose: boolean;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = OptionValues;
 
 /** Parses argv with the shared options and `extra`; unknown options are named. */
 export function parseCommandArgs(
   argv: readonly string[],
-  extra: Record<string, { type: 'string' | 'boolean' }>,
+  extra: OptionSpecs,
   command: string,
 ): { values: Values; positionals: string[]; afterDashes: string[] } {
   const dashes = argv.indexOf('--');
   const own = dashes < 0 ? [...argv] : argv.slice(0, dashes);
   const afterDashes = dashes < 0 ? [] : argv.slice(dashes + 1);
-  const options = { ...TARGET_OPTIONS, ...extra };
-  const { values, positionals, tokens } = parseArgs({
-    args: own,
-    options,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
-    const known = (options as Record<string, { type: string }>)[token.name];
-    if (!known) {
-      throw new ConfigError(
-        `unknown option "${token.rawName}"; 'tunneldesk ${command} --help' lists the options`,
-      );
-    }
-    if (known.type === 'string' && token.value === undefined) {
-      throw new ConfigError(`${token.rawName} needs a value`);
-    }
-    if (known.type === 'boolean' && token.value !== undefined) {
-      throw new ConfigError(`${token.rawName} takes no value`);
-    }
-  }
-  return { values: values as Values, positionals, afterDashes };
+  const { values, positionals } = parseStrict(own, { ...TARGET_OPTIONS, ...extra }, command);
+  return { values, positionals, afterDashes };
 }
 
 /** Checks a thing name as AWS does. */

@@ -9,7 +9,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../core/config/proxy-config.js';
 import { LogLevel, toLogLevel, type Logger } from '../core/log/logger.js';
 import { keepRunningOnUncaught } from '../web/last-resort.js';
@@ -18,49 +17,45 @@ import { WebServer, type WebLog } from '../web/web-server.js';
 import type { CommandIo } from './io.js';
 import { packageRoot } from './package-root.js';
 import type { RunningService } from './service-command.js';
+import { parseStrict } from './strict-args.js';
 
-function buildCommand(): Command {
-  return new Command('tunneldesk web')
-    .description(
-      'TunnelDesk in the browser: the desktop app served on 127.0.0.1, guarded by a per-run secret.',
-    )
-    .helpOption(false)
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} })
-    .addOption(new Option('-h, --help', 'show this help and exit'))
-    .addOption(new Option('--port <port>', 'port on 127.0.0.1 (a free one by default)'))
-    .addOption(new Option('--no-open', 'do not open the default browser'))
-    .addOption(
-      new Option('-v, --verbose <level>', 'log level printed to stderr, 0 to 6 (3, warnings)'),
-    );
-}
+const HELP = `Usage: tunneldesk web [options]
+
+TunnelDesk in the browser: the desktop app served on 127.0.0.1, guarded by a
+per-run secret.
+
+Options:
+  -h, --help             show this help and exit
+  --port <port>          port on 127.0.0.1 (a free one by default)
+  --no-open              do not open the default browser
+  -v, --verbose <level>  log level printed to stderr, 0 to 6 (3, warnings)
+`;
 
 export async function runWebCommand(
   argv: string[],
   io: CommandIo,
 ): Promise<RunningService | undefined> {
-  const program = buildCommand();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      throw new ConfigError(
-        error.message.replace(/^error: /, '') + "; 'tunneldesk web --help' lists the options",
-      );
-    }
-    throw error;
-  }
-  const options = program.opts<{
-    help?: boolean;
-    port?: string;
-    open: boolean;
-    verbose?: string;
-  }>();
+  const { values, positionals } = parseStrict(
+    argv,
+    {
+      help: { type: 'boolean', short: 'h' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      verbose: { type: 'string', short: 'v' },
+    },
+    'web',
+  );
+  const options = {
+    help: values.help === true,
+    port: values.port as string | undefined,
+    open: values['no-open'] !== true,
+    verbose: values.verbose as string | undefined,
+  };
   if (options.help) {
-    io.out(program.helpInformation());
+    io.out(HELP);
     return undefined;
   }
-  if (program.args.length > 0) throw new ConfigError(`unexpected argument "${program.args[0]}"`);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument "${positionals[0]}"`);
   let port = 0;
   if (options.port !== undefined) {
     if (!/^[0-9]+$/.test(options.port) || Number(options.port) > 65_535) {
