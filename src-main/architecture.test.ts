@@ -124,9 +124,7 @@ describe('the architecture', () => {
     expect(modules).not.toContain('src-main/app/app.ts');
     expect(modules).not.toContain('src-main/ipc/contract.ts');
     expect(
-      [...packages].filter((name) =>
-        ['zod', 'ws', 'protobufjs', 'serve-static', 'commander'].includes(name),
-      ),
+      [...packages].filter((name) => ['zod', 'ws', 'protobufjs', 'serve-static'].includes(name)),
     ).toEqual([]);
   });
 
