@@ -663,35 +663,43 @@ function print(
     ];
     console.log(`  ${ratios.join('; ')}`);
   }
-  console.log(
+  printStartTable(
     "\nwhere the page's time went, ms from the navigation's start (medians; '-': the page has no such phase)",
+    'phase',
+    startRows,
+    PHASES.map(([phase, label]) => [label, (start) => start.phases[phase]]),
+    0,
   );
-  console.log(`  ${'phase'.padEnd(32)}${startRows.map((s) => s.name.padStart(12)).join('')}`);
-  for (const [phase, label] of PHASES) {
-    const cells = startRows.map((side) => {
-      const values = side.starts.flatMap((s) =>
-        s.phases[phase] === undefined ? [] : [s.phases[phase]],
-      );
-      return (values.length ? median(values).toFixed(0) : '-').padStart(12);
-    });
-    console.log(`  ${label.padEnd(32)}${cells.join('')}`);
-  }
-  console.log(
+  printStartTable(
     "\nthe page's main thread by the interactive home, ms (Chromium's counters; medians)",
+    'work',
+    startRows,
+    WORK.map(([key, , label]) => [label, (start) => start.work[key]]),
+    1,
   );
-  console.log(`  ${'work'.padEnd(32)}${startRows.map((s) => s.name.padStart(12)).join('')}`);
-  for (const [key, , label] of WORK) {
-    const cells = startRows.map((side) =>
-      median(side.starts.map((s) => s.work[key]))
-        .toFixed(1)
-        .padStart(12),
-    );
-    console.log(`  ${label.padEnd(32)}${cells.join('')}`);
-  }
   for (const side of sides) {
     if (!side.profile) continue;
     console.log(`\nrenderer profile while scrolling, ${side.name}: heaviest functions (self ms)`);
     for (const line of side.profile) console.log(`  ${line}`);
+  }
+}
+
+/** A table of the starts: one value per start and row, each side's median ('-' if none). */
+function printStartTable(
+  caption: string,
+  head: string,
+  sides: readonly { readonly name: string; readonly starts: readonly Start[] }[],
+  rows: readonly (readonly [string, (start: Start) => number | undefined])[],
+  digits: number,
+): void {
+  console.log(caption);
+  console.log(`  ${head.padEnd(32)}${sides.map((side) => side.name.padStart(12)).join('')}`);
+  for (const [label, value] of rows) {
+    const cells = sides.map((side) => {
+      const values = side.starts.flatMap((start) => value(start) ?? []);
+      return (values.length ? median(values).toFixed(digits) : '-').padStart(12);
+    });
+    console.log(`  ${label.padEnd(32)}${cells.join('')}`);
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import { ipcMain, type BrowserWindow } from 'electron';
 import type { TunnelDeskApp } from '../app/app.js';
+import { checkEvent } from '../app/dispatch.js';
 import type { Logger } from '../core/log/logger.js';
 import { events, requests } from '../ipc/contract.js';
 import { handleIpcRequest, shouldSendEvent, type TrustedWindow } from './ipc-policy.js';
-import { checkEvent } from '../app/dispatch.js';
 
 /**
  * Handles every request channel of the contract. `trusted` is asked on every request, so
